@@ -1,0 +1,34 @@
+"""mfgcheck: check the theory of an online mean-field natural actor-critic, claim by claim.
+
+Subpackages are imported lazily (``mc.theory`` pulls in SymPy, ``mc.algorithms`` cvxpy), so
+``import mfgcheck as mc`` stays cheap::
+
+    import mfgcheck as mc
+    game = mc.games.sis()
+    eq = mc.numerics.solve_equilibrium(game)
+    mc.theory.verdicts()
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_SUBPACKAGES = ("games", "numerics", "algorithms", "theory", "properties", "reports")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import algorithms, games, numerics, properties, reports, theory  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'mfgcheck' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_SUBPACKAGES))

@@ -1,0 +1,27 @@
+"""Games: the SIS and linear-quadratic games of appendix D, and random games.
+
+``Game`` is the one object that flows everywhere (games -> numerics -> algorithms ->
+properties -> reports).
+"""
+
+from .base import Game
+from .linear_quadratic import linear_quadratic
+from .random_game import random_game
+from .sis import sis
+
+BUILT_IN = {"sis": sis, "lq": linear_quadratic}
+
+
+def by_name(name: str, **kwargs) -> Game:
+    """``sis``, ``lq`` or ``random`` (``random`` takes n_states, n_actions, seed)."""
+    if name == "random":
+        kwargs.setdefault("n_states", 10)
+        kwargs.setdefault("n_actions", 3)
+        return random_game(**kwargs)
+    try:
+        return BUILT_IN[name](**kwargs)
+    except KeyError:
+        raise ValueError(f"unknown game {name!r}; choose from sis, lq, random") from None
+
+
+__all__ = ["Game", "sis", "linear_quadratic", "random_game", "by_name"]

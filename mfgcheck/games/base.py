@@ -1,0 +1,160 @@
+"""The game type: a stationary, discounted, entropy-regularised mean-field game.
+
+A game is ``(S, A, gamma, lam, rho, P(.|s, a, mu), r(s, a, mu))`` (paper/NOTES.md, "Model").
+``transition`` and ``reward`` are functions of the mean field ``mu``; they accept a batch of
+mean fields of shape ``(..., S)`` and return ``(..., S, A, S)`` and ``(..., S, A)``, so that
+algorithms can advance many runs at once.
+
+The theory assumes ``r`` in [0, 1]. ``Game.normalised()`` returns the equivalent game with
+``r' = (r - r_min)/(r_max - r_min)`` and ``lam' = lam/(r_max - r_min)``: the same equilibria,
+exploitability divided by ``r_max - r_min`` (NOTES.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._validate import (
+    InvalidInputError,
+    check_discount,
+    check_reward,
+    check_simplex,
+    check_temperature,
+    check_transition,
+)
+
+MeanFieldFn = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class Game:
+    """A validated tabular mean-field game.
+
+    Attributes
+    ----------
+    name: short identifier used in reports.
+    n_states, n_actions: |S| and |A|.
+    gamma: discount factor in (0, 1).
+    lam: entropy weight, > 0.
+    rho: initial state distribution, shape (S,).
+    transition_fn: ``mu (..., S) -> P (..., S, A, S)``; rows are distributions over s'.
+    reward_fn: ``mu (..., S) -> r (..., S, A)``.
+    reward_range: ``(r_min, r_max)`` valid for every mu (not only the ones visited).
+    params: the builder's parameters, recorded in reports.
+    """
+
+    name: str
+    n_states: int
+    n_actions: int
+    gamma: float
+    lam: float
+    rho: np.ndarray
+    transition_fn: MeanFieldFn = field(repr=False)
+    reward_fn: MeanFieldFn = field(repr=False)
+    reward_range: tuple[float, float] = (0.0, 1.0)
+    state_labels: tuple[str, ...] | None = None
+    action_labels: tuple[str, ...] | None = None
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        S, A = int(self.n_states), int(self.n_actions)
+        if S < 1 or A < 1:
+            raise InvalidInputError(f"n_states={S}, n_actions={A}: both must be >= 1")
+        set_ = object.__setattr__
+        set_(self, "n_states", S)
+        set_(self, "n_actions", A)
+        set_(self, "gamma", check_discount(self.gamma))
+        set_(self, "lam", check_temperature(self.lam))
+        rho = check_simplex("rho", self.rho, S)
+        if rho.ndim != 1:
+            raise InvalidInputError(f"rho: shape {rho.shape}, expected ({S},)")
+        rho.setflags(write=False)
+        set_(self, "rho", rho)
+        lo, hi = (float(v) for v in self.reward_range)
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise InvalidInputError(f"reward_range: {self.reward_range} must be finite with r_min < r_max")
+        set_(self, "reward_range", (lo, hi))
+        for label, labels, n in (("state_labels", self.state_labels, S),
+                                 ("action_labels", self.action_labels, A)):
+            if labels is not None and len(labels) != n:
+                raise InvalidInputError(f"{label}: {len(labels)} labels for {n} entries")
+        # The functions are validated once on two mean fields (rho and uniform) so that a
+        # malformed game fails at construction; `transition`/`reward` validate every call.
+        for mu in (rho, np.full(S, 1.0 / S)):
+            self.transition(mu)
+            self.reward(mu)
+
+    # -- model -------------------------------------------------------------------------
+    def check_mean_field(self, mu, name: str = "mu") -> np.ndarray:
+        """``mu`` as a validated (..., S) distribution."""
+        return check_simplex(name, mu, self.n_states)
+
+    def transition(self, mu) -> np.ndarray:
+        """``P(s'|s, a, mu)``, shape (..., S, A, S), validated (stochastic, finite)."""
+        mu = self.check_mean_field(mu)
+        return check_transition(f"{self.name}.transition(mu)", self.transition_fn(mu),
+                                self.n_states, self.n_actions)
+
+    def reward(self, mu) -> np.ndarray:
+        """``r(s, a, mu)``, shape (..., S, A), validated (finite, inside reward_range)."""
+        mu = self.check_mean_field(mu)
+        return check_reward(f"{self.name}.reward(mu)", self.reward_fn(mu),
+                            self.n_states, self.n_actions, self.reward_range)
+
+    # -- derived games -----------------------------------------------------------------
+    @property
+    def is_normalised(self) -> bool:
+        lo, hi = self.reward_range
+        return lo >= 0.0 and hi <= 1.0
+
+    @property
+    def reward_scale(self) -> float:
+        return self.reward_range[1] - self.reward_range[0]
+
+    def normalised(self) -> Game:
+        """The equivalent game with rewards in [0, 1] (NOTES.md): ``r' = (r - r_min)/scale``,
+        ``lam' = lam/scale``. Same equilibrium; exploitability divided by ``scale``.
+        Returns ``self`` if the rewards already lie in [0, 1]."""
+        if self.is_normalised:
+            return self
+        lo, scale, reward_fn = self.reward_range[0], self.reward_scale, self.reward_fn
+
+        def normalised_reward(mu):
+            return (reward_fn(mu) - lo) / scale
+
+        return dataclasses.replace(
+            self, name=f"{self.name}-normalised", lam=self.lam / scale,
+            reward_fn=normalised_reward, reward_range=(0.0, 1.0),
+            params={**self.params, "normalised_from": self.reward_range},
+        )
+
+    def replace(self, **changes) -> Game:
+        """A copy with some fields changed (validated again), e.g. ``game.replace(lam=0.01)``."""
+        if "gamma" in changes or "lam" in changes:
+            changes.setdefault("params", {**self.params,
+                                          **{k: changes[k] for k in ("gamma", "lam") if k in changes}})
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> dict:
+        """Plain-data description for reports (JSON-serialisable)."""
+        return {
+            "name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
+            "gamma": self.gamma, "lam": self.lam, "rho": self.rho.tolist(),
+            "reward_range": list(self.reward_range), "params": _jsonable(self.params),
+        }
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, np.generic):
+        return x.item()
+    return x

@@ -1,0 +1,87 @@
+"""The discrete linear-quadratic game of appendix D.
+
+Dynamics ``s' = s + a dt + sigma eps sqrt(dt)`` and reward
+``r(s, a, mu) = (-a^2/2 + q a (mu_bar - s) - kappa/2 (mu_bar - s)^2) dt`` with ``mu_bar`` the
+mean state, ``dt = 1``, ``sigma = 1``, ``q = 0.01``, ``kappa = 0.5``, ``|S| = 25`` (paper).
+
+Choices the paper leaves open, ours (following OpenSpiel's ``mean_field_lin_quad``):
+
+- states are positions ``0 .. n_states-1`` on a torus: ``s'`` is taken modulo ``n_states``;
+- actions are the integer moves ``-max_move .. max_move`` (7 actions for ``max_move = 3``);
+- the noise ``eps`` takes values ``-noise_support .. noise_support`` with probabilities
+  ``Phi(k + 1/2) - Phi(k - 1/2)`` renormalised (a discretised N(0, 1));
+- the displacement ``a dt + sigma eps sqrt(dt)`` is rounded to the nearest integer;
+- ``mu_bar = sum_x x mu(x)`` with positions as numbers (not a circular mean);
+- no terminal cost; gamma 0.9, lam 1.0, rho uniform by default.
+
+The transition does not depend on ``mu``; the reward does, through ``mu_bar``. Rewards lie in a
+range computed exactly over every ``mu_bar`` in ``[0, n_states - 1]`` (reward_range), so the
+normalised game is valid for all mean fields.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr
+
+from .base import Game
+
+
+def _noise(noise_support: int) -> tuple[np.ndarray, np.ndarray]:
+    k = np.arange(-noise_support, noise_support + 1)
+    p = ndtr(k + 0.5) - ndtr(k - 0.5)
+    return k, p / p.sum()
+
+
+def _reward_range(n_states, moves, dt, q, kappa):
+    """Exact min and max of r over s, a and mu_bar in [0, S-1] (r is concave in mu_bar)."""
+    s = np.arange(n_states)[:, None]
+    a = moves[None, :]
+    candidates = [np.zeros_like(s, dtype=float), np.full_like(s, n_states - 1, dtype=float)]
+    vertex = np.clip(s + q * a / kappa, 0, n_states - 1)  # argmax of the concave quadratic
+    values = []
+    for m in (*candidates, vertex):
+        d = m - s
+        values.append((-0.5 * a**2 + q * a * d - 0.5 * kappa * d**2) * dt)
+    values = np.stack(np.broadcast_arrays(*values))
+    return float(values.min()), float(values.max())
+
+
+def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25,
+                     max_move: int = 3, dt: float = 1.0, sigma: float = 1.0, q: float = 0.01,
+                     kappa: float = 0.5, noise_support: int = 3, rho=None) -> Game:
+    """The linear-quadratic game with the paper's parameters as defaults (appendix D)."""
+    if n_states < 2 or max_move < 0 or noise_support < 0 or dt <= 0 or sigma < 0 or kappa < 0:
+        raise ValueError("need n_states >= 2, max_move >= 0, noise_support >= 0, dt > 0, "
+                         "sigma >= 0, kappa >= 0")
+    moves = np.arange(-max_move, max_move + 1)
+    eps, p_eps = _noise(noise_support)
+    states = np.arange(n_states)
+    P = np.zeros((n_states, moves.size, n_states))
+    for j, a in enumerate(moves):
+        shift = np.rint(a * dt + sigma * eps * np.sqrt(dt)).astype(int)
+        for k, p in zip(shift, p_eps):
+            np.add.at(P, (states, j, (states + k) % n_states), p)
+    P.setflags(write=False)
+    positions = states.astype(float)
+    quad_a = (-0.5 * moves**2 * dt)[None, :]
+
+    def transition(mu):
+        mu = np.asarray(mu, dtype=np.float64)
+        return np.broadcast_to(P, mu.shape[:-1] + P.shape).copy()
+
+    def reward(mu):
+        mu = np.asarray(mu, dtype=np.float64)
+        mu_bar = mu @ positions                                   # (...,)
+        d = mu_bar[..., None, None] - positions[:, None]          # (..., S, 1)
+        return quad_a + (q * moves * d - 0.5 * kappa * d**2) * dt
+
+    rho = np.full(n_states, 1.0 / n_states) if rho is None else np.asarray(rho, float)
+    return Game(
+        name="lq", n_states=n_states, n_actions=moves.size, gamma=gamma, lam=lam, rho=rho,
+        transition_fn=transition, reward_fn=reward,
+        reward_range=_reward_range(n_states, moves, dt, q, kappa),
+        state_labels=tuple(str(s) for s in states), action_labels=tuple(f"{a:+d}" for a in moves),
+        params=dict(gamma=gamma, lam=lam, n_states=n_states, max_move=max_move, dt=dt,
+                    sigma=sigma, q=q, kappa=kappa, noise_support=noise_support, torus=True),
+    )
