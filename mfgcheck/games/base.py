@@ -76,7 +76,8 @@ class Game:
         set_(self, "rho", rho)
         lo, hi = (float(v) for v in self.reward_range)
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise InvalidInputError(f"reward_range: {self.reward_range} must be finite with r_min < r_max")
+            raise InvalidInputError(
+                f"reward_range: {self.reward_range} must be finite with r_min < r_max")
         set_(self, "reward_range", (lo, hi))
         for label, labels, n in (("state_labels", self.state_labels, S),
                                  ("action_labels", self.action_labels, A)):
@@ -135,8 +136,8 @@ class Game:
     def replace(self, **changes) -> Game:
         """A copy with some fields changed (validated again), e.g. ``game.replace(lam=0.01)``."""
         if "gamma" in changes or "lam" in changes:
-            changes.setdefault("params", {**self.params,
-                                          **{k: changes[k] for k in ("gamma", "lam") if k in changes}})
+            updated = {k: changes[k] for k in ("gamma", "lam") if k in changes}
+            changes.setdefault("params", {**self.params, **updated})
         return dataclasses.replace(self, **changes)
 
     def describe(self) -> dict:

@@ -40,7 +40,8 @@ def soft_optimum(game, mu, *, tol: float = 1e-12, method: str = "policy_iteratio
             P, r, game.gamma, game.lam, tol=tol, pi0=warm_start)
     elif method == "value_iteration":
         pi, Q, V, iters = mdp.soft_value_iteration(P, r, game.gamma, game.lam, tol=tol)
-        residual = float(np.max(np.abs(mdp.soft_bellman_backup(P, r, V, game.gamma, game.lam)[0] - V)))
+        TV = mdp.soft_bellman_backup(P, r, V, game.gamma, game.lam)[0]
+        residual = float(np.max(np.abs(TV - V)))
     else:
         raise ValueError(f"method: {method!r}; use 'policy_iteration' or 'value_iteration'")
     return SoftOptimum(policy=pi, Q=Q, V=V, residual=residual, iterations=iters)

@@ -41,7 +41,8 @@ def validate_features(phi, n_states: int, n_actions: int) -> np.ndarray:
     """Features of shape (S, A, d) with every ``||phi_{s,a}||_2 <= 1`` (Lemma 2 needs it)."""
     phi = as_float_array("features", phi)
     if phi.ndim != 3 or phi.shape[:2] != (n_states, n_actions):
-        raise InvalidInputError(f"features: shape {phi.shape}, expected ({n_states}, {n_actions}, d)")
+        raise InvalidInputError(
+            f"features: shape {phi.shape}, expected ({n_states}, {n_actions}, d)")
     norms = np.linalg.norm(phi, axis=-1)
     if norms.max() > 1 + FEATURE_NORM_TOL:
         s, a = np.unravel_index(norms.argmax(), norms.shape)
