@@ -1,0 +1,570 @@
+"""Claims, proof steps and the small SymPy prover behind every verdict.
+
+A :class:`Step` is one relation ``lhs <relation> rhs`` of a proof in the appendix, with the
+justification the appendix gives and a verdict:
+
+- ``proved``: SymPy shows ``rhs - lhs`` (for ``<=``) is nonnegative under the declared
+  assumptions. The prover (:func:`prove`) rewrites each hypothesis into a parametrisation by
+  nonnegative slack variables (``x <= b`` becomes ``x = b - s``, ``gamma in (0, 1)`` becomes
+  ``gamma = 1/(1 + g)``, ``|A| >= 2`` becomes ``|A| = 2 + m``), replaces ``exp(x)`` of known
+  sign by ``1 + s`` or ``1/(1 + s)`` (a sound relaxation), splits ``Abs``/``Max``/``Min`` into
+  their two linear cases, compares squares when both sides are nonnegative square roots,
+  and finally reads the sign of ``together(...)`` from a factored or expanded numerator
+  whose terms all have a known sign. No ``simplify()``.
+- ``conditional``: the same proof goes through once a stated condition is added, and a
+  counterexample (exact rationals) shows it fails without it. With ``exact=True`` SymPy
+  checks instead that ``rhs - lhs`` is a positive multiple of the condition's two sides'
+  difference, so the condition is equivalent to the relation (``condition_of`` gives the
+  raw numerator form SymPy derives).
+- ``refuted``: a point of exact rationals satisfying every declared assumption where the
+  relation fails, evaluated exactly (or with mpmath at 50 digits when exp/log appear).
+- ``numeric``: the step rests on a paper assumption or on probability; ``property`` names
+  the check in ``mfgcheck.properties`` that tests it.
+
+Every verdict is computed when the claim module is imported; a hint the prover cannot
+confirm raises :class:`ProofError`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .symbols import LATEX_NAMES, SYMBOLS, gamma, nA
+
+RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq}
+VERDICTS = ("proved", "conditional", "refuted", "numeric")
+KINDS = ("algebraic", "numeric")
+PRECISION = 50
+_TOL = sp.Float("1e-40", PRECISION)
+
+
+class ProofError(RuntimeError):
+    """A verdict that SymPy could not confirm (a bug in a claim module, not in the paper)."""
+
+
+# --- slack parametrisations of hypotheses --------------------------------------------------
+def slack(name: str = "s") -> sp.Dummy:
+    """A fresh nonnegative variable."""
+    return sp.Dummy(name, nonnegative=True)
+
+
+def at_least(bound):
+    """``bound + s``: every value ``>= bound``."""
+    return bound + slack()
+
+
+def at_most(bound):
+    """``bound - s``: every value ``<= bound``."""
+    return bound - slack()
+
+
+def times_at_least(bound):
+    """``bound * (1 + s)``: every value ``>= bound`` for a positive bound."""
+    return bound * (1 + slack())
+
+
+def times_at_most(bound):
+    """``bound / (1 + s)``: every value in ``(0, bound]`` for a positive bound."""
+    return bound / (1 + slack())
+
+
+def root_at_most(bound):
+    """``bound / (1 + s)^2``: every value in ``(0, bound]``, with a square root that SymPy
+    simplifies (``sqrt(bound)/(1 + s)``)."""
+    return bound / (1 + slack()) ** 2
+
+
+def between(lo, hi):
+    """``lo + (hi - lo) s / (1 + s)``: every value in ``[lo, hi)`` (closure by continuity)."""
+    s = slack()
+    return lo + (hi - lo) * s / (1 + s)
+
+
+def _default_rewrite() -> dict:
+    """gamma in (0, 1) as 1/(1 + g), g > 0; |A| >= 2 as 2 + m, m >= 0 an integer."""
+    return {
+        gamma: 1 / (1 + sp.Dummy("g", positive=True)),
+        nA: 2 + sp.Dummy("m", integer=True, nonnegative=True),
+    }
+
+
+def _apply(expr, rewrite, defaults=None) -> sp.Expr:
+    """Apply the step's rewrite stages, then the default rewrite (shared within one proof)."""
+    expr = sp.sympify(expr)
+    stages = [] if rewrite is None else ([rewrite] if isinstance(rewrite, Mapping) else rewrite)
+    for stage in stages:
+        expr = expr.subs(stage, simultaneous=True)
+    if expr.has(sp.Derivative):
+        expr = expr.doit()
+    defaults = _default_rewrite() if defaults is None else defaults
+    expr = expr.subs({k: v for k, v in defaults.items() if k in expr.free_symbols})
+    return sp.expand_log(expr)
+
+
+def _relax_exp(expr) -> sp.Expr:
+    """Split exp(sum) into a product of exp(term); write each exp(t) with t >= 0 as 1 + s_t
+    and each exp(t) with t <= 0 as 1/(1 + s_{-t}) (s_t >= 0 fresh, one per canonical t, so
+    exp(t) exp(-t) = 1 survives). A sound relaxation: it only forgets exp's shape."""
+    variables: dict = {}
+
+    def var(t):
+        if t not in variables:
+            variables[t] = 1 + slack("e")
+        return variables[t]
+
+    def relax(arg):
+        out = sp.Integer(1)
+        for term in sp.Add.make_args(sp.expand(arg)):
+            term = sp.cancel(sp.together(term))
+            if term.is_nonnegative:
+                out *= var(term)
+            elif term.is_nonpositive:
+                out /= var(sp.cancel(-term))
+            else:
+                out *= sp.exp(term)
+        return out
+
+    return expr.replace(sp.exp, relax)
+
+
+def _sign_nonneg(expr) -> bool:
+    """Read the sign of ``num/den`` from a factored or expanded numerator and denominator.
+    A denominator that is >= 0 counts as positive: where it vanishes, expr is undefined."""
+    expr = _relax_exp(expr)
+    if expr.is_nonnegative:
+        return True
+    together = sp.together(expr)
+    for num, den in {sp.fraction(together), sp.fraction(sp.factor(together))}:
+        signs = [1 if f.is_nonnegative else -1 if f.is_nonpositive else 0
+                 for f in (den, sp.factor(den), sp.expand(den))]
+        sign = next((s for s in signs if s), 0)
+        if sign and any((sign * f).is_nonnegative
+                        for f in (num, sp.factor(num), sp.expand(num))):
+            return True
+    return False
+
+
+def _unsigned_linear_variable(d):
+    """A symbol of unknown sign in which ``d`` is linear with a nonzero coefficient."""
+    d = sp.expand(d)
+    for s in sorted(d.free_symbols, key=lambda s: s.name):
+        if s.is_nonnegative is not None or s.is_nonpositive is not None:
+            continue
+        coef = d.coeff(s)
+        rest = sp.expand(d - coef * s)
+        if coef.is_nonzero and s not in coef.free_symbols | rest.free_symbols:
+            return s, coef, rest
+    return None
+
+
+def _options(piece):
+    """The values a piecewise atom can take: Abs(X) in {X, -X}, Max/Min(p, q) in {p, q}."""
+    if isinstance(piece, sp.Abs):
+        return piece.args[0], -piece.args[0]
+    return piece.args
+
+
+def _positive_split(piece):
+    """Max/Min(s, p) with s a positive symbol not in p > 0: the cases s = p (1 + w) and
+    s = p / (1 + w) (w >= 0), which cover s >= p and s <= p and keep s positive."""
+    if isinstance(piece, sp.Abs) or len(piece.args) != 2:
+        return None
+    for s, p in (piece.args, piece.args[::-1]):
+        if s.is_Symbol and s.is_positive and p.is_positive and s not in p.free_symbols:
+            return [(s, p * (1 + slack("w"))), (s, p / (1 + slack("w")))]
+    return None
+
+
+def is_nonneg(expr, depth: int = 0) -> bool:
+    """Whether SymPy can show ``expr >= 0`` (after rewriting, see the module docstring).
+
+    ``Abs``/``Max``/``Min`` atoms are removed one at a time: by an exact case split when
+    their argument is linear in a variable of unknown sign (substitute it so that the
+    argument is ``+s`` or ``-s``), or when a ``Max``/``Min`` compares a positive symbol with
+    a positive expression (:func:`_positive_split`); otherwise through monotonicity: the atom
+    equals one of its options everywhere, so proving every option suffices, and where
+    ``expr`` is monotone in the atom in the favourable direction (the atom bounds each
+    option) one option suffices. Atoms needing every option are split first.
+    """
+    expr = sp.expand_log(sp.sympify(expr))
+    pieces = sorted(expr.atoms(sp.Abs, sp.Max, sp.Min), key=sp.count_ops)
+    if not pieces:
+        return _sign_nonneg(expr)
+    if depth > 12:
+        return False
+    for piece in pieces:
+        d = piece.args[0] if isinstance(piece, sp.Abs) else piece.args[0] - piece.args[1]
+        found = _unsigned_linear_variable(d)
+        if found is not None:
+            var, coef, rest = found
+            return all(is_nonneg(expr.subs(var, (sign * slack("w") - rest) / coef), depth + 1)
+                       for sign in (1, -1))
+    for piece in pieces:
+        split = _positive_split(piece)
+        if split is not None:
+            return all(is_nonneg(expr.subs(*case), depth + 1) for case in split)
+    analysed = []
+    for piece in pieces:
+        # the atom's sign assumption must hold for every option, so that the segment between
+        # an option and the atom's value (another option) stays where the slope was signed
+        opts = _options(piece)
+        atom = sp.Dummy("A", real=True, positive=all(o.is_positive for o in opts) or None,
+                        nonnegative=all(o.is_nonnegative for o in opts) or None)
+        body = expr.xreplace({piece: atom})
+        slope = sp.diff(body, atom)
+        upper = not isinstance(piece, sp.Min)  # Abs and Max bound every option from above
+        favourable = is_nonneg(slope if upper else -slope, depth + 1)
+        options = [body.subs(atom, o) for o in opts]
+        analysed.append((favourable, options))
+    analysed.sort(key=lambda item: item[0])  # split the unfavourable atoms first
+    favourable, options = analysed[0]
+    if favourable and any(is_nonneg(o, depth + 1) for o in options):
+        return True
+    return all(is_nonneg(o, depth + 1) for o in options)
+
+
+def _is_zero(expr) -> bool:
+    expr = sp.powsimp(sp.expand_log(expr, force=True))
+    for form in (sp.expand(expr), sp.together(expr), sp.expand(sp.together(sp.expand(expr)))):
+        if form == 0:
+            return True
+    num, _ = sp.fraction(sp.together(expr))
+    return sp.expand(num) == 0
+
+
+def _has_root(expr) -> bool:
+    return any(not p.exp.is_integer for p in expr.atoms(sp.Pow))
+
+
+def prove(lhs, rhs, relation: str, rewrite=None) -> bool:
+    """Whether SymPy shows ``lhs <relation> rhs`` under the declared assumptions."""
+    if relation == "==":
+        return _is_zero(_apply(lhs - rhs, rewrite))
+    big, small = (rhs, lhs) if relation == "<=" else (lhs, rhs)
+    defaults = _default_rewrite()
+    big, small = _apply(big, rewrite, defaults), _apply(small, rewrite, defaults)
+    if is_nonneg(big - small):
+        return True
+    if _has_root(big - small) and is_nonneg(big) and is_nonneg(small):
+        return is_nonneg(sp.expand(big**2 - small**2))
+    return False
+
+
+def prove_monotone(f, var, root, rewrite=None) -> bool:
+    """``f >= 0`` from ``f(root) = 0`` and ``(var - root) f'(var) >= 0`` (f has its minimum
+    at ``root``): the mean-value argument, checked by SymPy."""
+    f = sp.sympify(f)
+    return _is_zero(f.subs(var, root)) and is_nonneg(
+        _apply(sp.factor(sp.together((var - root) * sp.diff(f, var))), rewrite)
+    )
+
+
+def condition_of(lhs, rhs, relation: str) -> sp.Relational:
+    """The exact condition for ``lhs <relation> rhs``: ``numerator >= 0`` of
+    ``together(rhs - lhs)`` (for ``<=``), whose denominator must be positive."""
+    diff = rhs - lhs if relation == "<=" else lhs - rhs
+    num, den = sp.fraction(sp.together(diff))
+    if not is_nonneg(_apply(den, None)):
+        num, den = -num, -den
+    return sp.Ge(sp.expand(num), 0)
+
+
+# --- exact evaluation ----------------------------------------------------------------------
+def evaluate(expr, point: Mapping) -> sp.Expr:
+    """``expr`` at ``point`` (symbols or names to exact numbers): a Rational when exact,
+    otherwise a 50-digit Float."""
+    point = {(SYMBOLS[k].symbol if isinstance(k, str) else k): sp.sympify(v) for k, v in
+             point.items()}
+    value = sp.sympify(expr).subs(point).doit()
+    if value.is_Rational:
+        return value
+    return sp.N(value, PRECISION)
+
+
+def compare(lhs_value, rhs_value, relation: str) -> bool:
+    """Whether the relation holds between two evaluated numbers. Exact when both are
+    rational; otherwise within 1e-40 (so a proved identity is not failed by rounding)."""
+    d = sp.sympify(lhs_value) - sp.sympify(rhs_value)
+    exact = d.is_Rational
+    tol = 0 if exact else _TOL * max(1, abs(sp.N(rhs_value, PRECISION)))
+    if relation in ("<=", "<"):
+        return d <= tol
+    if relation in (">=", ">"):
+        return d >= -tol
+    return abs(d) <= tol
+
+
+def _relation_of(rel) -> str:
+    return {sp.LessThan: "<=", sp.StrictLessThan: "<", sp.GreaterThan: ">=",
+            sp.StrictGreaterThan: ">", sp.Equality: "=="}[type(rel)]
+
+
+def relational_holds(rel, point: Mapping) -> bool:
+    """Evaluate a SymPy relational (or And of them) at a point, exactly where possible."""
+    if isinstance(rel, sp.And):
+        return all(relational_holds(r, point) for r in rel.args)
+    if isinstance(rel, sp.Or):
+        return any(relational_holds(r, point) for r in rel.args)
+    if rel in (sp.true, sp.false):
+        return bool(rel)
+    lhs, rhs = evaluate(rel.lhs, point), evaluate(rel.rhs, point)
+    op = _relation_of(rel)
+    if op in ("<", ">"):
+        d = lhs - rhs if op == ">" else rhs - lhs
+        return bool(d > (0 if d.is_Rational else _TOL))
+    return compare(lhs, rhs, op)
+
+
+def admissible(point: Mapping, hypotheses: Iterable = ()) -> bool:
+    """Whether a point lies in every symbol's domain and satisfies every (SymPy) hypothesis."""
+    for name, value in point.items():
+        key = name if isinstance(name, str) else name.name
+        if key in SYMBOLS and not SYMBOLS[key].admits(value):
+            return False
+    return all(relational_holds(h, point) for h in hypotheses if isinstance(h, sp.Basic))
+
+
+# --- steps and claims ----------------------------------------------------------------------
+@dataclass
+class Step:
+    """One relation of a proof, with what the appendix cites for it and its verdict."""
+
+    id: str
+    label: str
+    lhs: sp.Expr
+    rhs: sp.Expr
+    relation: str
+    justification: str
+    kind: str = "algebraic"
+    verdict: str = "proved"
+    condition: sp.Basic | None = None
+    counterexample: dict | None = None
+    property: str | None = None
+    note: str = ""
+    hypotheses: tuple = ()
+    exact: bool = False  # conditional: the condition is equivalent to the relation
+
+    @builtins.property
+    def claim(self) -> str:
+        """The claim this step belongs to (``"lemma5"`` for ``"lemma5.eq5"``)."""
+        return self.id.split(".")[0]
+
+    @builtins.property
+    def relational(self) -> sp.Basic:
+        return RELATIONS[self.relation](self.lhs, self.rhs, evaluate=False)
+
+    def point(self) -> dict:
+        """The counterexample as ``{Symbol: Rational}`` (without the evaluated sides)."""
+        if not self.counterexample:
+            return {}
+        return {SYMBOLS[k].symbol: v for k, v in self.counterexample.items()
+                if k not in ("lhs", "rhs")}
+
+    def holds_at(self, point: Mapping) -> bool:
+        """Whether ``lhs <relation> rhs`` at ``point``, evaluated exactly (or at 50 digits)."""
+        return compare(evaluate(self.lhs, point), evaluate(self.rhs, point), self.relation)
+
+    def free_symbols(self) -> set:
+        out = set(self.lhs.free_symbols) | set(self.rhs.free_symbols)
+        for h in self.hypotheses:
+            if isinstance(h, sp.Basic):
+                out |= h.free_symbols
+        if isinstance(self.condition, sp.Basic):
+            out |= self.condition.free_symbols
+        return out
+
+    def detail(self) -> str:
+        """The condition (conditional) or counterexample (refuted), as one line."""
+        if self.verdict == "conditional":
+            return f"{'iff' if self.exact else 'if'} {sp.sstr(self.condition)}"
+        if self.verdict == "refuted":
+            pt = ", ".join(f"{k}={v}" for k, v in self.counterexample.items()
+                           if k not in ("lhs", "rhs"))
+            lv, rv = (sp.N(self.counterexample[k], 6) for k in ("lhs", "rhs"))
+            op = {"<=": ">", ">=": "<", "==": "!="}[self.relation]
+            return f"at {pt}: lhs={lv} {op} rhs={rv}"
+        if self.verdict == "numeric":
+            return self.property or ""
+        return ""
+
+    def latex(self) -> str:
+        return sp.latex(self.relational, symbol_names=LATEX_NAMES)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    def __str__(self) -> str:
+        text = f"[{self.id}] {self.label}: {sp.sstr(self.lhs)} {self.relation} " \
+               f"{sp.sstr(self.rhs)}  ({self.justification}) -> {self.verdict}"
+        extra = self.detail()
+        return f"{text}; {extra}" if extra else text
+
+
+@dataclass
+class Claim:
+    """A lemma, proposition or theorem: statement, hypotheses, conclusion and proof steps."""
+
+    name: str
+    title: str
+    reference: str
+    statement: str
+    hypotheses: list
+    lhs: sp.Expr
+    rhs: sp.Expr
+    relation: str
+    steps: list[Step] = field(default_factory=list)
+    note: str = ""
+    conclusion: str = ""  # id of the step that yields the statement
+
+    @property
+    def relational(self) -> sp.Basic:
+        return RELATIONS[self.relation](self.lhs, self.rhs, evaluate=False)
+
+    def counts(self) -> dict[str, int]:
+        """Number of steps per verdict."""
+        return {v: sum(s.verdict == v for s in self.steps) for v in VERDICTS}
+
+    def bound(self, **numbers) -> float:
+        """The right-hand side evaluated at keyword numbers (lambdify, built once)."""
+        if "_bound" not in self.__dict__:
+            self.__dict__["_bound"] = lambdify_kw(self.rhs)
+        return self.__dict__["_bound"](**numbers)
+
+    def subs(self, **numbers) -> sp.Basic:
+        """The conclusion with some symbols replaced by numbers (exact if given exactly)."""
+        return self.relational.subs({SYMBOLS[k].symbol: sp.sympify(v)
+                                     for k, v in numbers.items()})
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.steps if s.id == step_id)
+
+    def latex(self) -> str:
+        return sp.latex(self.relational, symbol_names=LATEX_NAMES)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    def __str__(self) -> str:
+        hyps = "; ".join(h if isinstance(h, str) else sp.sstr(h) for h in self.hypotheses)
+        lines = [f"{self.title} ({self.reference})", f"  {self.statement}",
+                 f"  hypotheses: {hyps}",
+                 f"  {sp.sstr(self.lhs)} {self.relation} {sp.sstr(self.rhs)}"]
+        lines.append("  steps: " + ", ".join(f"{n} {v}" for v, n in self.counts().items() if n))
+        return "\n".join(lines)
+
+
+def lambdify_kw(expr) -> Callable[..., float]:
+    """A fast evaluator of ``expr`` taking keyword numbers named after the symbols.
+
+    Unknown keyword names raise ``TypeError``; registered names the expression does not use
+    are ignored, so one dict of parameters can feed several bounds."""
+    expr = sp.sympify(expr)
+    syms = sorted(expr.free_symbols, key=lambda s: s.name)
+    names = [s.name for s in syms]
+    fn = sp.lambdify(syms, expr, modules=["numpy"])
+
+    def evaluator(**numbers):
+        unknown = [k for k in numbers if k not in SYMBOLS]
+        missing = [k for k in names if k not in numbers]
+        if unknown or missing:
+            raise TypeError(f"unknown {unknown}, missing {missing}; needs {names}")
+        out = fn(*(numbers[k] for k in names))
+        try:
+            return float(out)
+        except TypeError:
+            return out
+
+    evaluator.args = tuple(names)
+    evaluator.expr = expr
+    evaluator.__doc__ = f"Evaluate {sp.sstr(expr)} at keyword numbers {names}."
+    return evaluator
+
+
+def evaluators(named: Mapping[str, sp.Expr]) -> Callable[[str], Callable[..., float]]:
+    """``numeric(name)`` for a module's named expressions (keyword evaluators, built once)."""
+    cache = {name: lambdify_kw(expr) for name, expr in named.items()}
+
+    def numeric(name: str) -> Callable[..., float]:
+        """Keyword evaluator of the named expression ``name`` (see ``NAMED``)."""
+        return cache[name]
+
+    return numeric
+
+
+# --- step factories: each one checks its verdict with SymPy --------------------------------
+def _property_name(step_id: str) -> str:
+    claim = step_id.split(".")[0]
+    return f"mfgcheck.properties.{claim}:check_{step_id.replace('.', '_')}"
+
+
+def _check_counterexample(step_id, lhs, rhs, relation, hypotheses, counterexample) -> dict:
+    point = {SYMBOLS[k].symbol: sp.Rational(v) for k, v in counterexample.items()}
+    if not admissible(point, hypotheses):
+        raise ProofError(f"{step_id}: counterexample violates an assumption")
+    lv, rv = evaluate(lhs, point), evaluate(rhs, point)
+    if compare(lv, rv, relation):
+        raise ProofError(f"{step_id}: counterexample satisfies the relation")
+    record = {k: sp.Rational(v) for k, v in counterexample.items()}
+    record.update(lhs=lv, rhs=rv)
+    return record
+
+
+def algebraic(step_id: str, label: str, lhs, rhs, relation: str, justification: str, *,
+              hypotheses: Iterable = (), rewrite=None, prover: Callable[[], bool] | None = None,
+              condition=None, exact: bool = False, counterexample: Mapping | None = None,
+              note: str = "") -> Step:
+    """Build a step and decide it with SymPy.
+
+    No ``condition`` and no ``counterexample``: it must be proved (``prover()`` or
+    :func:`prove` with ``rewrite``). ``condition`` + ``counterexample``: it must be proved
+    with the condition encoded in ``rewrite``, and the counterexample (outside the condition)
+    must violate it. ``counterexample`` alone: refuted, and the prover must fail.
+    """
+    lhs, rhs, hypotheses = sp.sympify(lhs), sp.sympify(rhs), tuple(hypotheses)
+    step = Step(step_id, label, lhs, rhs, relation, justification, hypotheses=hypotheses,
+                note=note)
+
+    def proof() -> bool:
+        return prover() if prover is not None else prove(lhs, rhs, relation, rewrite)
+
+    if counterexample is not None:
+        step.counterexample = _check_counterexample(step_id, lhs, rhs, relation, hypotheses,
+                                                    counterexample)
+    if condition is None and counterexample is None:
+        if not proof():
+            raise ProofError(f"{step_id}: SymPy could not prove {lhs} {relation} {rhs}")
+        step.verdict = "proved"
+    elif condition is not None:
+        if counterexample is None or relational_holds(condition, step.point()):
+            raise ProofError(f"{step_id}: needs a counterexample outside the condition")
+        if exact and not _equivalent(lhs, rhs, relation, condition):
+            raise ProofError(f"{step_id}: {condition} is not equivalent to the relation")
+        if not exact and not proof():
+            raise ProofError(f"{step_id}: SymPy could not prove it under {condition}")
+        step.verdict, step.condition, step.exact = "conditional", condition, exact
+    else:
+        if proof():
+            raise ProofError(f"{step_id}: refuted by the counterexample, yet proved")
+        step.verdict = "refuted"
+    return step
+
+
+def _equivalent(lhs, rhs, relation, condition) -> bool:
+    """``condition`` (``a >= b`` or ``a <= b``) is a positive multiple of the relation."""
+    diff = rhs - lhs if relation == "<=" else lhs - rhs
+    cond = condition.lhs - condition.rhs if _relation_of(condition) in (">=", ">") else \
+        condition.rhs - condition.lhs
+    ratio = sp.cancel(sp.together(_apply(diff / cond, None)))
+    return is_nonneg(ratio) and is_nonneg(1 / ratio)
+
+
+def numeric_step(step_id: str, label: str, lhs, rhs, relation: str, justification: str, *,
+                 hypotheses: Iterable = (), note: str = "") -> Step:
+    """A step that rests on a paper assumption or on probability: checked by properties/."""
+    return Step(step_id, label, sp.sympify(lhs), sp.sympify(rhs), relation, justification,
+                kind="numeric", verdict="numeric", property=_property_name(step_id),
+                note=note, hypotheses=tuple(hypotheses))
