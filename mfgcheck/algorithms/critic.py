@@ -1,0 +1,148 @@
+"""Algorithm 2: projected TD(0) with linear features for the shifted Q-function.
+
+The critic estimates ``q^{pi,lam}_mu(s, a) = Q(s, a) - lam log pi(a|s)`` (NOTES.md), which
+solves ``q(s, a) = r(s, a, mu) - lam log pi(a|s) + gamma E[q(s', a')]``, as
+``q_hat(s, a) = psi^T phi_{s,a}``. From one trajectory ``(s_k, a_k, r_k)`` under ``pi``
+(``Environment.rollout``: ``s_0 ~ rho``), for ``k = 0 .. K-1``:
+
+    delta_k   = r_k - lam log pi(a_k|s_k) + gamma psi_k^T phi_{s_{k+1},a_{k+1}}
+                - psi_k^T phi_{s_k,a_k}
+    psi_{k+1} = Proj_{||psi|| <= B}( psi_k + alpha_k delta_k phi_{s_k,a_k} ),
+
+and the output is the averaged iterate ``psi_bar = (1/K) sum_{k=0}^{K-1} psi_k`` (``psi_0 = 0``;
+the average of Bhandari et al. 2018, Theorem 3, which Proposition 1 cites).
+
+Step sizes. Proposition 1's ``alpha_k = 1/(omega (k+1)(1-gamma))`` needs ``omega``, the smallest
+eigenvalue of the steady-state feature covariance, which depends on the unobserved mean field:
+``schedules.td_theory_steps(omega, gamma)`` provides it for experiments that compute ``omega``
+exactly. The practical choice is a constant step (appendix D uses 0.001); with averaging,
+constant-step TD converges to an ``O(alpha)`` neighbourhood of the TD fixed point at rate
+``O(1/K)`` in the transient. With tabular features the TD fixed point is ``q`` itself on every
+pair the chain visits.
+
+Radius. ``default_critic_radius`` bounds ``||q||_2`` along a run of Algorithm 1 for tabular
+features: ``|q(s, a)| <= r_abs + lam log|A| + 2R + gamma (r_abs + lam log|A|)/(1 - gamma)``
+(``-lam log pi <= lam log|A| + 2R`` by Lemma 2, and ``|V| <= (r_abs + lam log|A|)/(1-gamma)``),
+times ``sqrt(S A)``; so the projection never cuts the true ``q`` off. With other features it is
+a heuristic (documented, not a guarantee).
+
+The recursion is sequential in ``k``; it is vectorised across the runs of a batch (arrays
+(B, d)), each run's arithmetic independent of the others.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CriticEstimate:
+    """``q`` (B, S, A) = ``phi psi_bar``; ``psi`` (B, d) the averaged iterate; ``n_projections``
+    (B,) how often the projection was active."""
+
+    q: np.ndarray
+    psi: np.ndarray
+    n_projections: np.ndarray
+
+
+def default_critic_radius(game, R: float) -> float:
+    """``sqrt(S A) * q_bound`` with ``q_bound`` of the module docstring."""
+    r_abs = max(abs(game.reward_range[0]), abs(game.reward_range[1]))
+    ent = game.lam * math.log(game.n_actions)
+    q_bound = r_abs + ent + 2.0 * R + game.gamma * (r_abs + ent) / (1.0 - game.gamma)
+    return math.sqrt(game.n_states * game.n_actions) * q_bound
+
+
+def _is_tabular(features) -> bool:
+    from ..numerics.policies import tabular_features
+    S, A, dim = features.shape
+    return dim == S * A and np.array_equal(features, tabular_features(S, A))
+
+
+def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
+               steps: np.ndarray, radius: float, tabular: bool | None = None) -> CriticEstimate:
+    """Algorithm 2 for every run of ``env``.
+
+    ``policy`` and ``log_policy`` (B, S, A) are the agent's own; ``features`` (S, A, d);
+    ``steps`` the array ``alpha_0 .. alpha_{K-1}``; ``radius`` the projection radius ``B``.
+    Tabular features take a scalar route (one coordinate changes per step: a Python loop over
+    floats, lazy running sums, the squared norm tracked incrementally and recomputed at each
+    projection); other features the vectorised route across runs. ``tabular=None`` detects.
+    """
+    K = int(n_samples)
+    S, A, dim = features.shape
+    traj = env.rollout(policy, K)
+    B = env.n_runs
+    ar = np.arange(B)
+    x = traj.states * A + traj.actions                               # flat (s, a) index
+    cost = traj.rewards - lam * log_policy[ar[:, None], traj.states, traj.actions]
+    steps = np.asarray(steps, dtype=np.float64)[:K]
+    if tabular is None:
+        tabular = _is_tabular(features)
+    if tabular:
+        psi_bar = np.empty((B, dim))
+        n_proj = np.zeros(B, dtype=np.int64)
+        for b in range(B):
+            psi_bar[b], n_proj[b] = _td0_tabular(x[b], cost[b], steps, env.gamma, radius, dim)
+    else:
+        psi_bar, n_proj = _td0_vectorised(x, cost, steps, env.gamma, radius, features)
+    q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)  # row-wise: batch-invariant
+    return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
+
+
+def _td0_tabular(x, cost, steps, gamma, radius, n):
+    """TD(0) with one-hot features for one run: ``psi[x_k] += alpha_k delta_k``.
+
+    ``acc[i]`` holds ``sum_{j < last[i]} psi_j[i]``; coordinate ``i`` is constant between its
+    updates, so it is brought up to date only when it changes (and at projections, the end).
+    """
+    K = len(steps)
+    xs, c, al = x.tolist(), cost.tolist(), steps.tolist()
+    psi, acc, last = [0.0] * n, [0.0] * n, [0] * n
+    nsq, r2, n_proj = 0.0, radius * radius, 0
+    for k in range(K):
+        i = xs[k]
+        cur = psi[i]
+        new = cur + al[k] * (c[k] + gamma * psi[xs[k + 1]] - cur)
+        acc[i] += cur * (k + 1 - last[i])            # psi_j[i] = cur for j = last[i] .. k
+        last[i] = k + 1
+        psi[i] = new
+        nsq += new * new - cur * cur
+        if nsq > r2:
+            nsq = sum(v * v for v in psi)            # exact norm before deciding
+            if nsq > r2:
+                scale = radius / math.sqrt(nsq)
+                for j in range(n):
+                    acc[j] += psi[j] * (k + 1 - last[j])
+                    last[j] = k + 1
+                    psi[j] *= scale
+                nsq = sum(v * v for v in psi)
+                n_proj += 1
+    for j in range(n):
+        acc[j] += psi[j] * (K - last[j])
+    return np.array(acc) / K, n_proj
+
+
+def _td0_vectorised(x, cost, steps, gamma, radius, features):
+    """TD(0) with general features, vectorised across runs (arrays (B, d))."""
+    S, A, dim = features.shape
+    B, K = x.shape[0], len(steps)
+    phi = features.reshape(S * A, dim)
+    psi = np.zeros((B, dim))
+    psi_sum = np.zeros((B, dim))
+    n_proj = np.zeros(B, dtype=np.int64)
+    for k in range(K):
+        psi_sum += psi
+        f = phi[x[:, k]]
+        f_next = phi[x[:, k + 1]]
+        delta = cost[:, k] + gamma * (psi * f_next).sum(axis=-1) - (psi * f).sum(axis=-1)
+        psi += (steps[k] * delta)[:, None] * f
+        norm = np.sqrt((psi * psi).sum(axis=-1))
+        over = norm > radius
+        if over.any():
+            psi[over] *= (radius / norm[over])[:, None]
+            n_proj += over
+    return psi_sum / K, n_proj

@@ -1,0 +1,202 @@
+"""The batched engine behind ``nac``, ``nac_batch``, ``nac_step`` and ``dl_nac``.
+
+One step of Algorithm 1 (NOTES.md, "Algorithm 1") for a batch of B runs, arrays
+``theta`` (B, d) and ``mu`` (B, S):
+
+1. ``pi_t = softmax(theta_t^T phi)`` (and ``log pi_t``, stable);
+2. critic ``q_hat_t`` for ``(pi_t, mu_t)``: exact, or Algorithm 2;
+3. ``A_hat_t = Q_hat_t - E_pi Q_hat_t`` with ``Q_hat_t = q_hat_t + lam log pi_t``;
+4. actor ``w_hat_t``: exact minimiser of ``L_hat_t`` over ``||w|| <= R``, or Algorithm 3;
+5. ``theta_{t+1} = (1 - eta_t lam) theta_t + eta_t w_hat_t`` (``g_t = w_hat_t - lam theta_t``);
+6. ``mu_{t+1} = (1 - beta_t) mu_t + beta_t Gamma2(pi_t, mu_t)``.
+
+The exact path is fused for speed (one ``transition_fn``/``reward_fn`` call, one batched
+``S x S`` solve, the policy transition shared by evaluation and ``Gamma2``); the tests check it
+against ``numerics.policy_evaluation``, ``numerics.population_step`` and the actor solvers.
+With tabular features and ``rho > 0`` everywhere the visitation ``d^pi_mu`` is never needed
+unless the actor's constraint binds (``d(s) >= (1 - gamma) rho(s) > 0``, and the minimum-norm
+minimiser ``A_hat_s - mean_a A_hat_s`` does not depend on ``d``).
+
+Every run's arithmetic is independent of the other runs (row-wise operations, per-run random
+generators, per-run stopping in the trust-region solver), so a run gives the same bits alone
+as inside a batch; the tests check this. The game's functions are called on ``mu`` laid out
+as (B, 1, S) (``game_at``): a game written with ``mu @ x`` would otherwise reach BLAS
+``gemv``/``gemm``, whose blocking makes row b's result depend on how many rows there are
+(the linear-quadratic game's ``mu_bar`` differs in the last bit between B = 1 and B = 4); with
+a stacked (1, S) row per run numpy's matmul loops over the runs with one and the same kernel
+call.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validate import InvalidInputError
+from ..numerics import actor_regression as ar
+from ..numerics.policies import tabular_features, validate_features
+from .actor import advantage_from_critic, exact_actor, sgd_actor
+from .critic import default_critic_radius, td0_critic
+from .environment import Environment
+from .oracle import OracleConfig
+
+
+def default_radius(game) -> float:
+    """Default actor radius ``R = sqrt(S A) (r_max - r_min + gamma lam log|A|)/(1 - gamma)``.
+
+    Why: with tabular features the exact actor's minimum-norm solution is
+    ``w_s = Q_s - mean_a Q_s``, whose entries lie within the spread ``max_a Q - min_a Q <=
+    (r_max - r_min) + gamma (max V - min V) <= (r_max - r_min + gamma lam log|A|)/(1 - gamma)``,
+    so the exact tabular actor never meets the constraint: Algorithm 1 is then exact NPG with
+    entropy regularisation. (Lemma 2's bound ``exp(-2R/lam)/|A|`` is then tiny, but it holds.)
+    For other features the regression's solution can be larger; pass ``R`` explicitly.
+    """
+    spread = (game.reward_scale + game.gamma * game.lam * math.log(game.n_actions))
+    return math.sqrt(game.n_states * game.n_actions) * spread / (1.0 - game.gamma)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validated (game, features, R, oracle) with what the hot loop precomputes."""
+
+    game: object
+    features: np.ndarray
+    tabular: bool
+    R: float
+    oracle: OracleConfig
+    critic_radius: float
+    d_positive: bool          # d^pi_mu(s) > NULL_RTOL max d for every pi, mu (rho > 0)
+    eye: np.ndarray
+
+    @property
+    def dim(self) -> int:
+        return self.features.shape[-1]
+
+
+def prepare(game, features, R, oracle: OracleConfig) -> Problem:
+    S, A = game.n_states, game.n_actions
+    if features is None:
+        phi, tabular = tabular_features(S, A), True
+    else:
+        phi = validate_features(features, S, A)
+        tabular = phi.shape[-1] == S * A and np.array_equal(phi, tabular_features(S, A))
+    if R is None:
+        R = default_radius(game)
+    try:
+        R = float(R)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"R: {R!r} is not a number") from None
+    if not (R > 0 and math.isfinite(R)):
+        raise InvalidInputError(f"R: {R!r} must be a finite number > 0")
+    radius = (default_critic_radius(game, R) if oracle.critic_radius is None
+              else float(oracle.critic_radius))
+    d_positive = bool((1.0 - game.gamma) * game.rho.min() > ar.NULL_RTOL)
+    phi = np.ascontiguousarray(phi, dtype=np.float64)
+    phi.setflags(write=False)
+    return Problem(game=game, features=phi, tabular=tabular, R=R, oracle=oracle,
+                   critic_radius=radius, d_positive=d_positive, eye=np.eye(S))
+
+
+def game_at(fn, mu):
+    """``fn(mu)`` for a batch ``mu`` (B, S), evaluated run by run in numpy's stacked layout
+    (module docstring: batch-invariant bits)."""
+    return fn(mu[:, None, :])[:, 0]
+
+
+def policy_of(prob: Problem, theta: np.ndarray):
+    """``(pi, log pi)`` (B, S, A) of ``theta`` (B, d), by a stable log-softmax."""
+    S, A = prob.game.n_states, prob.game.n_actions
+    if prob.tabular:
+        logits = theta.reshape(theta.shape[0], S, A)
+    else:
+        logits = (prob.features[None] * theta[:, None, None, :]).sum(axis=-1)
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    Z = e.sum(axis=-1, keepdims=True)
+    return e / Z, z - np.log(Z)
+
+
+@dataclass
+class BatchStep:
+    """Everything one step computes, arrays with a leading batch axis."""
+
+    pi: np.ndarray
+    log_pi: np.ndarray
+    q_hat: np.ndarray
+    A_hat: np.ndarray
+    w_hat: np.ndarray
+    g: np.ndarray
+    theta_next: np.ndarray
+    mu_next: np.ndarray
+    population: np.ndarray        # Gamma2(pi_t, mu_t)
+
+
+def _visitation(prob, Ppi):
+    """``d^pi_mu`` from ``rho`` given ``P_pi`` (B, S, S):
+    ``d^T (I - gamma P_pi) = (1 - gamma) rho^T``."""
+    game = prob.game
+    M = prob.eye - game.gamma * Ppi
+    rhs = np.broadcast_to((1.0 - game.gamma) * game.rho, M.shape[:-1])[..., None]
+    d = np.linalg.solve(np.swapaxes(M, -1, -2), rhs)[..., 0]
+    d = np.clip(d, 0.0, None)
+    return d / d.sum(axis=-1, keepdims=True)
+
+
+def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None) -> BatchStep:
+    """One step of Algorithm 1 for every run; ``eta``, ``beta`` (B,); ``rngs`` one Generator
+    per run (sampled oracles only)."""
+    game, oracle = prob.game, prob.oracle
+    lam, gamma = game.lam, game.gamma
+    B = theta.shape[0]
+    pi, logpi = policy_of(prob, theta) if pi_logpi is None else pi_logpi
+    P = game_at(game.transition_fn, mu)                         # (B, S, A, S)
+    Ppi = (pi[..., None] * P).sum(axis=-2)                      # (B, S, S)
+    d = None
+    if oracle.critic_exact:
+        r = game_at(game.reward_fn, mu)
+        rhs = (pi * (r - lam * logpi)).sum(axis=-1)
+        V = np.linalg.solve(prob.eye - gamma * Ppi, rhs[..., None])[..., 0]
+        Q = r + gamma * (P * V[:, None, None, :]).sum(axis=-1)
+        q_hat = Q - lam * logpi
+        A_hat = Q - (pi * Q).sum(axis=-1, keepdims=True)
+        env = None
+    else:
+        env = Environment(game, mu, rngs)
+        crit = td0_critic(env, pi, logpi, prob.features, lam=lam,
+                          n_samples=oracle.K_critic,
+                          steps=oracle.critic_step.values(oracle.K_critic),
+                          radius=prob.critic_radius)
+        q_hat = crit.q
+        A_hat = advantage_from_critic(q_hat, logpi, pi, lam)
+    if oracle.actor_exact:
+        if prob.tabular and prob.d_positive:
+            S, A = pi.shape[-2:]
+            w = (A_hat - A_hat.mean(axis=-1, keepdims=True)).reshape(B, S * A)
+            active = np.sqrt((w * w).sum(axis=-1)) > prob.R
+            if active.any():
+                d_act = _visitation(prob, Ppi[active])
+                w[active] = ar.solve_actor_tabular(pi[active], d_act, A_hat[active], prob.R).w
+        else:
+            d = _visitation(prob, Ppi)
+            w = exact_actor(pi, d, prob.features, A_hat, R=prob.R, tabular=prob.tabular).w
+    else:
+        if env is None:
+            env = Environment(game, mu, rngs)
+        w = sgd_actor(env, pi, prob.features, A_hat, R=prob.R, n_samples=oracle.K_actor,
+                      step=oracle.actor_step).w
+    el = eta * lam
+    theta_next = (1.0 - el)[:, None] * theta + eta[:, None] * w
+    population = (mu[:, :, None] * Ppi).sum(axis=-2)            # Gamma2(pi, mu)
+    mu_next = (1.0 - beta)[:, None] * mu + beta[:, None] * population
+    return BatchStep(pi=pi, log_pi=logpi, q_hat=q_hat, A_hat=A_hat, w_hat=w,
+                     g=w - lam * theta, theta_next=theta_next, mu_next=mu_next,
+                     population=population)
+
+
+def population_of(prob: Problem, pi, mu):
+    """``Gamma2(pi, mu)`` for a batch, with the same arithmetic as ``step_batch``."""
+    P = game_at(prob.game.transition_fn, mu)
+    Ppi = (pi[..., None] * P).sum(axis=-2)
+    return (mu[:, :, None] * Ppi).sum(axis=-2)
