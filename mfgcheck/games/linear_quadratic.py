@@ -72,7 +72,7 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
 
     def reward(mu):
         mu = np.asarray(mu, dtype=np.float64)
-        mu_bar = mu @ positions                                   # (...,)
+        mu_bar = (mu * positions).sum(axis=-1)  # not BLAS: same bits for any batch size
         d = mu_bar[..., None, None] - positions[:, None]          # (..., S, 1)
         return quad_a + (q * moves * d - 0.5 * kappa * d**2) * dt
 

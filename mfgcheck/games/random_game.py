@@ -29,7 +29,8 @@ def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 
 
     def transition(mu):
         mu = np.asarray(mu, dtype=np.float64)
-        logits = L + transition_coupling * (mu @ H.T)[..., None, None, :]
+        # einsum, not BLAS matmul: a run gives the same bits alone or inside a batch.
+        logits = L + transition_coupling * np.einsum("...j,ij->...i", mu, H)[..., None, None, :]
         logits -= logits.max(axis=-1, keepdims=True)
         P = np.exp(logits)
         P /= P.sum(axis=-1, keepdims=True)
@@ -37,7 +38,8 @@ def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 
 
     def reward(mu):
         mu = np.asarray(mu, dtype=np.float64)
-        return (1.0 - reward_coupling) * B + reward_coupling * (mu @ G.T)[..., :, None]
+        crowd = np.einsum("...j,ij->...i", mu, G)
+        return (1.0 - reward_coupling) * B + reward_coupling * crowd[..., :, None]
 
     rho = np.full(n_states, 1.0 / n_states) if rho is None else np.asarray(rho, float)
     return Game(

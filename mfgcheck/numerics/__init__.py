@@ -4,7 +4,7 @@ Game-level functions validate their inputs; ``mdp`` holds the batched array kern
 algorithms/ call in hot loops.
 """
 
-from . import mdp
+from . import actor_regression, mdp
 from .best_response import SoftOptimum, best_response, soft_optimum
 from .distances import kl, l1, policy_distance, weighted_kl
 from .equilibrium import Equilibrium, Lambda, solve_equilibrium
@@ -24,7 +24,8 @@ from .policies import (
 from .population import induced_mean_field, population_step
 
 __all__ = [
-    "mdp", "SoftOptimum", "best_response", "soft_optimum", "kl", "l1", "policy_distance",
+    "actor_regression", "mdp", "SoftOptimum", "best_response", "soft_optimum", "kl", "l1",
+    "policy_distance",
     "weighted_kl", "Equilibrium", "Lambda", "solve_equilibrium", "PolicyValues",
     "policy_evaluation", "visitation", "ExploitabilityResult", "exploitability",
     "exploitability_details", "NonConvergenceError", "grad_log_policy", "loglinear_logits",

@@ -87,10 +87,14 @@ def test_batched_model_matches_loop():
     g = mc.games.random_game(5, 3, seed=2)
     mus = np.random.default_rng(0).dirichlet(np.ones(5), size=4)
     P, r = g.transition(mus), g.reward(mus)
-    # Batched matmul sums in another order than matvec: equal to the last bit or two.
+    # Bit-equal: a run must give the same numbers alone or inside a batch (reproducibility).
     for i, mu in enumerate(mus):
-        np.testing.assert_allclose(P[i], g.transition(mu), rtol=1e-14, atol=0)
-        np.testing.assert_allclose(r[i], g.reward(mu), rtol=1e-14, atol=0)
+        np.testing.assert_array_equal(P[i], g.transition(mu))
+        np.testing.assert_array_equal(r[i], g.reward(mu))
+    lq = mc.games.linear_quadratic()
+    mus = np.random.default_rng(0).dirichlet(np.ones(25), size=3)
+    for i, mu in enumerate(mus):
+        np.testing.assert_array_equal(lq.reward(mus)[i], lq.reward(mu))
 
 
 def test_normalised_game_same_equilibrium_scaled_exploitability():

@@ -256,3 +256,13 @@ def test_loglinear_policy_with_tabular_features_is_softmax_and_stable():
 def test_bad_numeric_input_raises_naming_the_problem(call, problem):
     with pytest.raises(InvalidInputError, match=problem.replace("[", r"\[").replace("]", r"\]")):
         call(mc.games.sis())
+
+
+def test_near_stochastic_input_is_renormalised_so_the_flow_conserves_mass():
+    """A running average of policies has rows summing to 1 + 1e-12; accepted, it must be
+    renormalised, or the population gains mass each step and never settles."""
+    g = mc.games.sis()
+    pi = np.array([[0.51016567, 0.48983433 + 1.2e-12], [0.0070646, 0.9929354]])
+    mu = mc.numerics.induced_mean_field(g, pi)
+    assert mu.sum() == pytest.approx(1.0, abs=1e-15)
+    assert mc.numerics.exploitability(g, pi) > 0
