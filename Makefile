@@ -29,3 +29,22 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) report .hypothesis .pytest_cache
+
+# Peers tier: MFGLib and OpenSpiel in their own venv, kept out of `make test` (CI stays fast).
+PEERS_VENV := .venv-peers
+PEERS_PY := $(PEERS_VENV)/bin/python
+PEERS_STAMP := $(PEERS_VENV)/.installed
+
+.PHONY: bench-peers
+
+$(PEERS_STAMP): pyproject.toml requirements-peers.txt
+	test -x $(PEERS_PY) || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_PY) -m pip install --quiet --upgrade pip
+	$(PEERS_PY) -m pip install --quiet -e '.[dev]' -r requirements-peers.txt
+	touch $(PEERS_STAMP)
+
+test-peers: $(PEERS_STAMP)
+	$(PEERS_PY) -m pytest -q -m peers tests/peers
+
+bench-peers: $(PEERS_STAMP)
+	$(PEERS_PY) benchmarks/peers.py

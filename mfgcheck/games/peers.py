@@ -131,6 +131,8 @@ def mfglib_sis(T: int = 50, mu0=(0.4, 0.6)) -> PeerGame:
 
     def transition(mu):
         mu = np.asarray(mu, dtype=np.float64)
+        if mu.ndim == 1:                # the flow's hot path: a scalar times an array
+            return base + mu[1] * slope
         return base + mu[..., 1, None, None, None] * slope
 
     def reward_fn(mu):
@@ -333,8 +335,7 @@ def _openspiel_steps(horizon, dt) -> int:
     return tick
 
 
-def _openspiel_first_actions(n_states, n_steps, moves, noise, dt, volatility, mean_revert,
-                             means):
+def _openspiel_first_actions(after_move, after_noise, moves):
     """The move that OpenSpiel's value tables attribute to each decision node (x, t).
 
     OpenSpiel's ``mean_field_lin_quad`` pays the cost of the move made at t - 1 at the
@@ -342,43 +343,44 @@ def _openspiel_first_actions(n_states, n_steps, moves, noise, dt, volatility, me
     ``BestResponse`` cache node values under ``observation_string`` = ``"(x, t)"``, which does
     not contain the last move. So the node's value keeps the move of the *first* path that
     reaches it in their depth-first traversal (initial states x = 0..S-1, actions 0..A-1,
-    noise outcomes in order). This replays that traversal; the result is ``(n_steps, S)``
-    (row 0: move 0, OpenSpiel's initial ``_last_action``). ``means[t]`` is the mean of mu_t,
-    used by the mean reversion of the move.
+    noise outcomes in order). This replays that traversal.
+
+    ``after_move[t, x, a]``: the position after the move (before the noise) at tick t;
+    ``after_noise[y, k]``: the position after noise outcome k from y. Returns ``(H, S)``
+    (row 0: move 0, OpenSpiel's initial ``_last_action``).
     """
-    first = np.zeros((n_steps, n_states))
-    seen_decision = np.zeros((n_steps, n_states), dtype=bool)
-    seen_chance = np.zeros((n_steps, n_states), dtype=bool)
-    sqrt_dt = math.sqrt(dt)
+    H, S, A = after_move.shape
+    Y, Z, mv = after_move.tolist(), after_noise.tolist(), [float(m) for m in moves]
+    first = [[0.0] * S for _ in range(H)]
+    seen_decision = [bytearray(S) for _ in range(H)]
+    seen_chance = [bytearray(S) for _ in range(H)]
     # Iterative depth-first search; a frame is (x, t, next action index).
-    for x0 in range(n_states):
-        if seen_decision[0, x0]:
+    for x0 in range(S):
+        if seen_decision[0][x0]:
             continue
-        seen_decision[0, x0] = True
+        seen_decision[0][x0] = 1
         stack = [(x0, 0, 0)]
         while stack:
             x, t, i = stack.pop()
-            if i >= len(moves) or t + 1 >= n_steps:
-                continue                      # t + 1 == n_steps: children are terminal
+            if i >= A or t + 1 >= H:
+                continue                      # t + 1 == H: the children are terminal
             stack.append((x, t, i + 1))
-            move = moves[i]
-            full = (move + mean_revert * (means[t] - x)) * dt
-            y = round(x + round(full)) % n_states
-            if seen_chance[t, y]:
+            y = Y[t][x][i]
+            if seen_chance[t][y]:
                 continue
-            seen_chance[t, y] = True
+            seen_chance[t][y] = 1
+            seen_next, first_next = seen_decision[t + 1], first[t + 1]
             children = []
-            for k in noise:
-                z = round(y + k * sqrt_dt * volatility) % n_states
-                if not seen_decision[t + 1, z]:
-                    seen_decision[t + 1, z] = True
-                    first[t + 1, z] = move
+            for z in Z[y]:
+                if not seen_next[z]:
+                    seen_next[z] = 1
+                    first_next[z] = mv[i]
                     children.append((z, t + 1, 0))
             # Marking all new children of tick t + 1 before exploring them is the same as
             # OpenSpiel's recursion: their subtrees only touch ticks > t + 1. Reversed so
             # that the first noise outcome's subtree is explored first.
             stack.extend(reversed(children))
-    return first
+    return np.array(first)
 
 
 def openspiel_linear_quadratic(convention: str = "nashconv", **params) -> PeerGame:
@@ -448,13 +450,16 @@ def openspiel_linear_quadratic(convention: str = "nashconv", **params) -> PeerGa
     def mean(mu):
         return (x * mu).sum(axis=-1)     # OpenSpiel: np.sum(states * distribution)
 
+    def after_move(means):
+        """Position after the player's move, (..., S, A), for the means (...,) of mu_t."""
+        full = (moves + K * (np.asarray(means)[..., None, None] - x[:, None])) * dt
+        return np.mod(np.rint(x[:, None] + np.rint(full)), S).astype(np.int64)
+
+    # Position after noise outcome k from y: round(y + k sqrt(dt) vol) % size, (S, K).
+    after_noise = np.mod(np.rint(x[:, None] + noise_disp), S).astype(np.int64)
+
     def build(mu):
-        batch = mu.shape[:-1]
-        xs = x[:, None]
-        full = (moves[None, :] + K * (mean(mu)[..., None, None] - xs)) * dt    # (..., S, A)
-        y = np.mod(np.rint(xs + np.rint(full)), S)
-        z = np.mod(np.rint(y[..., None] + noise_disp), S).astype(np.int64)    # (..., S, A, K)
-        return _scatter(z, noise_p, batch, S, A)
+        return _scatter(after_noise[after_move(mean(mu))], noise_p, mu.shape[:-1], S, A)
 
     transition = _transition_fn(build, S, mu_dependent=K != 0)
 
@@ -477,10 +482,10 @@ def openspiel_linear_quadratic(convention: str = "nashconv", **params) -> PeerGa
         def first_moves(flow):
             if K == 0.0:                 # the traversal does not depend on the flow
                 if "first" not in cached:
-                    cached["first"] = _openspiel_first_actions(S, H, moves, noise_k, dt, vol,
-                                                               K, np.zeros(H))
+                    cached["first"] = _openspiel_first_actions(after_move(np.zeros(H)),
+                                                               after_noise, moves)
                 return cached["first"]
-            return _openspiel_first_actions(S, H, moves, noise_k, dt, vol, K, mean(flow[:H]))
+            return _openspiel_first_actions(after_move(mean(flow[:H])), after_noise, moves)
 
         def stage(flow):
             mv = first_moves(flow)                             # (H, S)
@@ -558,6 +563,7 @@ def openspiel_nash_conv(peer_game: PeerGame, policy, *, os_game=None) -> float:
 
 __all__ = [
     "PeerGame", "mfglib_sis", "mfglib_linear_quadratic", "mfglib_environment",
-    "mfglib_exploitability", "openspiel_linear_quadratic", "openspiel_game",
+    "mfglib_exploitability", "torch_default_float64", "openspiel_linear_quadratic",
+    "openspiel_game",
     "openspiel_policy", "openspiel_nash_conv", "OPENSPIEL_LQ_DEFAULTS",
 ]

@@ -4,7 +4,7 @@ Game-level functions validate their inputs; ``mdp`` holds the batched array kern
 algorithms/ call in hot loops.
 """
 
-from . import actor_regression, mdp
+from . import actor_regression, finite_horizon, mdp
 from .best_response import SoftOptimum, best_response, soft_optimum
 from .distances import kl, l1, policy_distance, weighted_kl
 from .equilibrium import Equilibrium, Lambda, solve_equilibrium
@@ -24,10 +24,9 @@ from .policies import (
 from .population import induced_mean_field, population_step
 
 __all__ = [
-    "actor_regression", "mdp", "SoftOptimum", "best_response", "soft_optimum", "kl", "l1",
-    "policy_distance",
-    "weighted_kl", "Equilibrium", "Lambda", "solve_equilibrium", "PolicyValues",
-    "policy_evaluation", "visitation", "ExploitabilityResult", "exploitability",
+    "actor_regression", "finite_horizon", "mdp", "SoftOptimum", "best_response", "soft_optimum",
+    "kl", "l1", "policy_distance", "weighted_kl", "Equilibrium", "Lambda", "solve_equilibrium",
+    "PolicyValues", "policy_evaluation", "visitation", "ExploitabilityResult", "exploitability",
     "exploitability_details", "NonConvergenceError", "grad_log_policy", "loglinear_logits",
     "loglinear_policy", "random_features", "tabular_features", "uniform_policy",
     "validate_features", "validate_policy", "induced_mean_field", "population_step",
