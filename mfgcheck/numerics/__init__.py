@@ -5,6 +5,7 @@ algorithms/ call in hot loops.
 """
 
 from . import actor_regression, finite_horizon, mdp
+from .assumption_constants import AssumptionConstants, assumption_constants
 from .best_response import SoftOptimum, best_response, soft_optimum
 from .distances import kl, l1, policy_distance, weighted_kl
 from .equilibrium import Equilibrium, Lambda, solve_equilibrium
@@ -24,6 +25,7 @@ from .policies import (
 from .population import induced_mean_field, population_step
 
 __all__ = [
+    "AssumptionConstants", "assumption_constants",
     "actor_regression", "finite_horizon", "mdp", "SoftOptimum", "best_response", "soft_optimum",
     "kl", "l1", "policy_distance", "weighted_kl", "Equilibrium", "Lambda", "solve_equilibrium",
     "PolicyValues", "policy_evaluation", "visitation", "ExploitabilityResult", "exploitability",

@@ -1,0 +1,118 @@
+"""Run properties/' checks on a budget, outside pytest (``mfgcheck lemmas``, the report).
+
+A check is a function ``check_<name>(instance) -> Evidence`` in a claim module of
+``mfgcheck.properties`` (``lemma1`` ... ``theorem1``); the type of its first argument
+(``NACRun``, ``KLTriple``, ...) names the Hypothesis strategy that draws its instances
+(``strategies.nac_runs``, ``strategies.kl_triples``, ...: the CamelCase type in snake case,
+plural). Checks of one claim module that take the same instance type are run on the same
+drawn instances (their exact terms are cached per instance). Each group runs as one
+Hypothesis search: ``examples`` examples, derandomised (the same table every time), no
+example database, ``target()`` on every check's ratio lhs/rhs so the search hunts for tight
+or violating cases. Every example's evidence is kept; nothing is asserted here: the report
+counts the violations.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import time
+from collections import defaultdict
+
+CLAIM_MODULE = re.compile(r"^(lemma\d+|proposition\d+|theorem\d+)$")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def strategy_name(type_name: str) -> str:
+    """``NACRun`` -> ``nac_runs``, ``KLTriple`` -> ``kl_triples``."""
+    return _snake(type_name) + "s"
+
+
+def discover(claims=()) -> tuple[dict, dict]:
+    """``({(claim, type_name): [(check_name, fn), ...]}, {name: reason skipped})``."""
+    from .. import properties
+
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    skipped: dict[str, str] = {}
+    for info in pkgutil.iter_modules(properties.__path__):
+        if not CLAIM_MODULE.match(info.name) or (claims and info.name not in claims):
+            continue
+        try:
+            mod = importlib.import_module(f"{properties.__name__}.{info.name}")
+        except Exception as exc:  # noqa: BLE001 - a broken module is reported, not fatal
+            skipped[info.name] = f"import failed: {type(exc).__name__}: {exc}"
+            continue
+        for name, fn in inspect.getmembers(mod, inspect.isfunction):
+            if not name.startswith("check_") or fn.__module__ != mod.__name__:
+                continue
+            params = list(inspect.signature(fn).parameters.values())
+            if not params:
+                continue
+            ann = params[0].annotation
+            type_name = ann if isinstance(ann, str) else getattr(ann, "__name__", "")
+            groups[(info.name, type_name)].append((name, fn))
+    return dict(groups), skipped
+
+
+def run_checks(*, examples: int = 25, claims=(), progress: bool = False
+               ) -> tuple[dict, dict, dict]:
+    """Run every discovered check group on ``examples`` drawn instances.
+
+    Returns ``({step_id: [Evidence.as_dict(), ...]}, {group: reason}, {group: seconds})``;
+    the second dict names the groups that could not run (no strategy, an error) and why."""
+    from tqdm.auto import tqdm
+
+    from ..properties import strategies
+
+    groups, skipped = discover(claims)
+    records: dict[str, list[dict]] = defaultdict(list)
+    timings: dict[str, float] = {}
+    bar = tqdm(total=len(groups), desc="lemma checks", disable=not progress, leave=False)
+    for (claim, type_name), checks in sorted(groups.items()):
+        label = f"{claim}[{type_name}]"
+        factory = getattr(strategies, strategy_name(type_name), None)
+        if factory is None:
+            skipped[label] = f"no strategy {strategy_name(type_name)}() for {type_name}"
+            bar.update()
+            continue
+        errors: list[str] = []
+        search = _search(factory(), checks, records, errors, examples)
+        start = time.perf_counter()
+        try:
+            search()
+        except Exception as exc:  # noqa: BLE001 - e.g. a strategy that filters everything
+            skipped[label] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        if errors:
+            skipped[f"{label} errors"] = f"{len(errors)} failed calls, first: {errors[0][:200]}"
+        timings[label] = time.perf_counter() - start
+        bar.update()
+    bar.close()
+    return dict(records), skipped, timings
+
+
+def _search(strategy, checks, records, errors, examples):
+    """One Hypothesis search running ``checks`` on each drawn instance (module docstring)."""
+    from hypothesis import HealthCheck, Phase, given, settings, target
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target])
+    @given(strategy)
+    def search(instance):
+        for name, fn in checks:
+            try:
+                ev = fn(instance)
+            except Exception as exc:  # noqa: BLE001 - counted, reported, not fatal
+                errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                continue
+            d = ev.as_dict()
+            records[d["step"]].append(d)
+            r = ev.ratio
+            if r == r:  # not NaN
+                target(max(-1e6, min(1e6, r)), label=d["step"])
+
+    return search

@@ -1,0 +1,275 @@
+"""The adapter between reports/ and algorithms/: settings in, plain-data records out.
+
+**Rate runs** (``rate_batch``): Algorithm 1 (``algorithms.nac_batch``, one vectorised batch
+for many T and seeds) with Theorem 1's constant steps; for each run, at the end (t = T):
+
+- ``lhs = D(pi*, avg pi) + ||mu* - avg mu||_1`` (Theorem 1's left side; ``avg pi`` the
+  per-state mixture ``(1/T) sum_{t<T} pi_t``, ``avg mu`` likewise; ``D`` weighted by
+  ``d* = d^{pi*}_{mu*}``), with its parts ``lhs_policy`` and ``lhs_mean_field``;
+- ``last = D(pi*, pi_T) + ||mu* - mu_T||_1`` (the last iterate, beside the average);
+- ``exploitability_avg`` and ``exploitability_last`` (numerics.exploitability);
+- ``p_min`` (the smallest ``pi_t(a|s)`` over every iterate, the run's ``min_policy_all``),
+  ``theta_norm_max``, ``R`` as used, and ``eps_total``, ``eps_critic``, ``eps_actor``,
+  ``eps_approx``: the largest value over the recorded iterations (algorithms.metrics:
+  exact; the paper's eps bound every t, we see the recorded ones);
+- ``visited``: the recorded ``(pi_t, mu_t)``, from which the rate experiment estimates the
+  constants of Assumptions 1-2 along the run.
+
+The end-of-run numbers are recomputed here with numerics/ from the run's arrays (the single
+source of truth); ``lhs_metrics`` keeps algorithms' own value as a cross-check.
+
+**Paper runs** (``paper_batch``): NAC (``nac_batch``) and DL-NAC for several seeds at once;
+the exploitability of the current policy ``pi_t`` every ``record_every`` iterations.
+``algorithms.dl_nac`` runs one seed at a time; ``dl_nac_batch`` below advances all seeds
+together with the same engine steps (``engine.step_batch`` with ``beta = 0``, the mean field
+jumping by ``Gamma2`` at segment ends), so each run gives the same bits as ``dl_nac`` with its
+seed (the tests check it). It is an adapter that algorithms/ could absorb.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import algorithms as al
+from .. import numerics
+
+RUNNER_ID = "algorithms-v1"
+
+
+def runner_id() -> str:
+    """Part of every stored run's key: changing the implementation invalidates old runs."""
+    return RUNNER_ID
+
+
+def assumption_constants(game, **kwargs):
+    """``numerics.assumption_constants`` (imported from its module: the package does not
+    export it in every version)."""
+    import importlib
+
+    mod = importlib.import_module("mfgcheck.numerics.assumption_constants")
+    return mod.assumption_constants(game, **kwargs)
+
+
+def features_for(game, spec: str) -> np.ndarray:
+    """``tabular`` or ``random:<dim>`` (random features, seed 0, norm 1)."""
+    if spec == "tabular":
+        return numerics.tabular_features(game.n_states, game.n_actions)
+    if spec.startswith("random:"):
+        return numerics.random_features(game.n_states, game.n_actions, int(spec.split(":")[1]))
+    raise ValueError(f"features: {spec!r}; use 'tabular' or 'random:<dim>'")
+
+
+def log_spaced(T: int, per_decade: int = 4) -> list[int]:
+    """0, about ``per_decade`` log-spaced iterations per decade below T (bsuite style)."""
+    if T <= 1:
+        return [0]
+    k = np.arange(int(np.ceil(np.log10(T) * per_decade)) + 1)
+    pts = np.unique(np.rint(10.0 ** (k / per_decade)).astype(int))
+    return [0] + [int(p) for p in pts if p < T]
+
+
+def equilibrium_record(game, eq=None) -> dict:
+    """The equilibrium, its certificate and ``d*`` as plain data."""
+    eq = numerics.solve_equilibrium(game) if eq is None else eq
+    d_star = numerics.visitation(game, eq.policy, eq.mean_field)
+    return {"policy": eq.policy, "mean_field": eq.mean_field, "d_star": d_star,
+            "certificate": eq.certificate()}
+
+
+def summarise_end(game, eq_rec: dict, *, avg_policy, avg_mean_field, last_policy,
+                  last_mean_field) -> dict:
+    """Theorem 1's left side for the average and the last iterate, and exploitabilities."""
+    pi_eq = np.asarray(eq_rec["policy"])
+    mu_eq = np.asarray(eq_rec["mean_field"])
+    d_star = np.asarray(eq_rec["d_star"])
+    D_avg = float(numerics.policy_distance(pi_eq, avg_policy, d_star))
+    m_avg = float(numerics.l1(mu_eq, avg_mean_field))
+    D_last = float(numerics.policy_distance(pi_eq, last_policy, d_star))
+    m_last = float(numerics.l1(mu_eq, last_mean_field))
+    return {
+        "lhs": D_avg + m_avg, "lhs_policy": D_avg, "lhs_mean_field": m_avg,
+        "last": D_last + m_last, "last_policy": D_last, "last_mean_field": m_last,
+        "exploitability_avg": safe_exploitability(game, avg_policy),
+        "exploitability_last": safe_exploitability(game, last_policy),
+    }
+
+
+def safe_exploitability(game, policy) -> float | None:
+    """``numerics.exploitability``; if the induced mean field does not reach numerics'
+    default tolerance (1e-13: the population flow of a policy near SIS's epidemic threshold
+    converges too slowly), the same computation at tolerance 1e-10; None if that fails too."""
+    try:
+        return float(numerics.exploitability(game, policy))
+    except numerics.NonConvergenceError:
+        try:
+            return float(numerics.exploitability_details(game, policy, tol=1e-10).value)
+        except numerics.NonConvergenceError:
+            return None
+
+
+def run_metrics(game, run, features, R: float, ref=None) -> tuple[dict, str]:
+    """``algorithms.compute_metrics`` for one run, and a note. If it raises
+    ``NonConvergenceError`` (an exploitability it evaluates, see ``safe_exploitability``), the
+    errors eps_* are computed here with numerics' actor regression, as compute_metrics
+    defines them, and the metrics it could not compute are left out."""
+    from ..algorithms import metrics as mm
+
+    tabular = features.shape[-1] == game.n_states * game.n_actions and np.array_equal(
+        features, numerics.tabular_features(game.n_states, game.n_actions))
+    try:
+        return mm.compute_metrics(game, run, features, R, tabular, ref), ""
+    except numerics.NonConvergenceError as exc:
+        note = (f"algorithms.compute_metrics raised NonConvergenceError ({exc}); eps_* "
+                "computed by reports.runner.run_metrics")
+    from ..numerics import actor_regression as ar
+
+    out = {k: np.full(run.t.shape, np.nan) for k in ("eps_critic", "eps_actor",
+                                                     "eps_approx", "eps_total")}
+    for i in range(run.t.size):
+        if np.isnan(run.w_hat[i]).any():
+            continue                                   # final iterate: no step taken
+        pi, mu = run.policy[i], run.mean_field[i]
+        vals = numerics.policy_evaluation(game, pi, mu)
+        d = numerics.visitation(game, pi, mu)
+        A_hat = run.advantage[i]
+        out["eps_critic"][i] = float(np.max((run.q_hat[i] - vals.q) ** 2))
+        w_opt = (ar.solve_actor_tabular(pi, d, A_hat, R).w if tabular else
+                 ar.solve_actor_exact(*ar.actor_quadratic(pi, d, features, A_hat), R).w)
+        out["eps_actor"][i] = float(ar.actor_loss(run.w_hat[i], pi, d, features, A_hat)
+                                    - ar.actor_loss(w_opt, pi, d, features, A_hat))
+        F, b, c = ar.actor_quadratic(pi, d, features, vals.advantage)
+        w_star = ar.unconstrained_minimum(F, b, c).w
+        out["eps_approx"][i] = float(ar.actor_loss(w_star, pi, d, features, vals.advantage))
+        out["eps_total"][i] = out["eps_approx"][i] + out["eps_actor"][i] + out["eps_critic"][i]
+    return out, note
+
+
+def _oracle_kwargs(settings: dict) -> dict:
+    kw = dict(settings.get("oracle_kwargs") or {})
+    return {k: kw.get(k) for k in ("K_critic", "K_actor", "critic_step", "critic_radius",
+                                   "actor_step")}
+
+
+def _group_key(s: dict, *names) -> tuple:
+    from .store import canonical_json
+
+    return tuple(canonical_json(s.get(n)) for n in names)
+
+
+def rate_batch(game, eq_rec: dict, settings_list: list[dict], *,
+               progress: bool = False) -> list[dict]:
+    """Rate runs for settings that share game, oracle, features and R (module docstring)."""
+    keys = {_group_key(s, "oracle", "oracle_kwargs", "features", "R") for s in settings_list}
+    if len(keys) != 1:
+        raise ValueError("rate_batch: settings must share oracle, oracle_kwargs, features, R")
+    s0 = settings_list[0]
+    phi = features_for(game, s0["features"])
+    Tmax = max(int(s["T"]) for s in settings_list)
+    runs = al.nac_batch(game, [int(s["T"]) for s in settings_list],
+                        [float(s["eta"]) for s in settings_list],
+                        [float(s["beta"]) for s in settings_list],
+                        [int(s["seed"]) for s in settings_list],
+                        features=phi, R=s0["R"], oracle=s0["oracle"], **_oracle_kwargs(s0),
+                        record=log_spaced(Tmax), metrics=False, progress=progress)
+    from ..algorithms import metrics as mm
+
+    ref = mm.reference(game)
+    out = []
+    for run in runs:
+        res = summarise_end(game, eq_rec, avg_policy=run.average_policy,
+                            avg_mean_field=run.average_mean_field,
+                            last_policy=run.final_policy, last_mean_field=run.final_mean_field)
+        m, note = run_metrics(game, run, phi, float(run.params["R"]), ref)
+        nan = [float("nan")] * run.t.size
+        res.update(
+            metrics_note=note,
+            lhs_metrics=float(m["theorem1_lhs"][-1]) if "theorem1_lhs" in m else None,
+            p_min=float(run.min_policy_all), theta_norm_max=float(run.max_theta_norm),
+            R=float(run.params["R"]), theta_bound=float(run.params["theta_bound"]),
+            p_min_bound=float(run.params["p_min_bound"]),
+            **{k: _nanmax(m[k]) for k in ("eps_total", "eps_critic", "eps_actor",
+                                          "eps_approx")},
+            trajectory={"t": run.t.tolist(),
+                        **{k: m[k].tolist() if k in m else nan
+                           for k in ("sigma_pi", "sigma_mu", "theorem1_lhs")}},
+            visited=[[p.tolist(), mu.tolist()] for p, mu in zip(run.policy, run.mean_field)],
+            run_wall_time=float(run.wall_time))
+        out.append(res)
+    return out
+
+
+def _nanmax(x) -> float:
+    x = np.asarray(x, float)
+    return float(np.nanmax(x)) if np.isfinite(x).any() else 0.0
+
+
+# -- the paper's experiments (appendix D, Figures 1 and 2) --------------------------------
+def dl_nac_batch(game, segments: int, segment_length: int, eta: float, seeds, *,
+                 features=None, R=None, oracle="exact", record=(), progress: bool = False,
+                 **oracle_kwargs):
+    """DL-NAC for several seeds at once (module docstring); returns, per seed, the policies
+    ``pi_t`` at the iterations of ``record`` (and the last), as ``(t_list, policies)``."""
+    from ..algorithms import engine
+    from ..algorithms.oracle import as_oracle
+    from ..algorithms.schedules import check_eta
+
+    oc = as_oracle(oracle, **oracle_kwargs)
+    prob = engine.prepare(game, features, R, oc)
+    check_eta(float(eta), game.lam)
+    B, N, L = len(seeds), segments * segment_length, segment_length
+    rngs = [np.random.default_rng(int(s)) for s in seeds] if oc.uses_samples else None
+    theta = np.zeros((B, prob.dim))
+    mu = np.tile(game.rho, (B, 1))
+    eta_arr, zero = np.full(B, float(eta)), np.zeros(B)
+    grid = set(int(t) for t in record) | {N}
+    ts, pols = [], []
+    steps = range(N + 1)
+    if progress:
+        from tqdm.auto import tqdm
+
+        steps = tqdm(steps, desc=f"DL-NAC {game.name} x{B}", leave=False)
+    for t in steps:
+        pi, logpi = engine.policy_of(prob, theta)
+        if t > 0 and t % L == 0:
+            mu = engine.population_of(prob, pi, mu)
+        if t in grid:
+            ts.append(t)
+            pols.append(pi.copy())
+        if t == N:
+            break
+        theta = engine.step_batch(prob, theta, mu, eta_arr, zero, rngs, (pi, logpi)).theta_next
+    return ts, np.stack(pols, axis=1)      # (B, n_recorded, S, A)
+
+
+def paper_batch(game, settings_list: list[dict], *, progress: bool = False) -> list[dict]:
+    """NAC or DL-NAC runs (same algorithm, oracle, steps; different seeds) as one batch."""
+    keys = {_group_key(s, "algorithm", "oracle", "oracle_kwargs", "features", "R", "eta",
+                       "beta", "iterations", "segment_length", "record_every")
+            for s in settings_list}
+    if len(keys) != 1:
+        raise ValueError("paper_batch: settings must differ only in their seeds")
+    s0 = settings_list[0]
+    seeds = [int(s["seed"]) for s in settings_list]
+    n, every = int(s0["iterations"]), int(s0["record_every"])
+    record = list(range(0, n, every))
+    phi = features_for(game, s0["features"])
+    kw = _oracle_kwargs(s0)
+    if s0["algorithm"] == "nac":
+        runs = al.nac_batch(game, n, float(s0["eta"]), float(s0["beta"]), seeds,
+                            features=phi, R=s0["R"], oracle=s0["oracle"], **kw,
+                            record=record, progress=progress)
+        ts = runs[0].t.tolist()
+        policies = np.stack([r.policy for r in runs])
+    elif s0["algorithm"] == "dl-nac":
+        ts, policies = dl_nac_batch(game, n // int(s0["segment_length"]),
+                                    int(s0["segment_length"]), float(s0["eta"]), seeds,
+                                    features=phi, R=s0["R"], oracle=s0["oracle"],
+                                    record=record, progress=progress,
+                                    **{k: v for k, v in kw.items() if v is not None})
+    else:
+        raise ValueError(f"algorithm: {s0['algorithm']!r}; use 'nac' or 'dl-nac'")
+    out = []
+    for b in range(len(seeds)):
+        expl = [safe_exploitability(game, p) for p in policies[b]]
+        out.append({"iterations": [int(t) for t in ts], "exploitability": expl})
+    return out

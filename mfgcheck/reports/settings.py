@@ -1,0 +1,250 @@
+"""Report profiles: every parameter of every experiment, in one place, recorded in results.json.
+
+Three profiles:
+
+- ``quick`` (``make report``): exact-oracle rate sweeps with T in {1e2, 3e2, ..., 1e5} on SIS
+  and a random game, up to 3e4 on LQ, a small sampled-oracle grid (5 seeds), the paper's
+  Figures 1 and 2 (exact oracle; sampled oracle with 10 seeds), the lemma checks on a budget.
+  Target: under 10 minutes on 2 cores (measured: about 2-3 minutes).
+- ``full`` (on demand): T up to 1e6 with the exact oracle, a larger sampled grid on two games,
+  longer paper runs with K = 300, more property examples (tens of minutes; not timed here).
+- ``test``: the smallest profile that exercises every part (T in {30, 100, 300}, SIS only);
+  the test suite uses it.
+
+Theorem 1's step sizes (appendix B.3): ``eta = c_eta T^(-2/5) / lam``, ``beta = c_beta
+T^(-4/5)``, constant over a run of length T. ``lam`` is the lam of the game the theory is
+applied to: the normalised game (rewards in [0, 1], NOTES.md) when ``normalise`` is set.
+NAC with these step sizes is invariant under the normalisation (``eta lam`` is unchanged and
+the advantage scales with the reward), so normalising changes the constants of the bound,
+not the runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+GRID_QUICK_SIS = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
+GRID_FULL = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    """A game by builder name (``games.by_name``) and keyword arguments; ``normalise`` applies
+    ``Game.normalised()`` (the theory assumes rewards in [0, 1])."""
+
+    name: str
+    kwargs: dict = field(default_factory=dict)
+    normalise: bool = True
+    label: str = ""
+
+    def build(self):
+        from .. import games
+
+        g = games.by_name(self.name, **self.kwargs)
+        return g.normalised() if self.normalise else g
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@dataclass(frozen=True)
+class RateSetting:
+    """One Theorem 1 rate sweep: Algorithm 1 on ``game`` for every T in ``T`` and seed.
+
+    ``oracle``: ``exact`` (deterministic: one seed suffices, and the seeds list is then
+    ``(0,)``) or ``sampled`` (Algorithms 2 and 3 with ``oracle_kwargs``; seeds matter).
+    ``features``: ``tabular`` (eps_approx = 0 unless the ball ||w|| <= R binds) or
+    ``random:<dim>`` (random features of that dimension, seed 0). ``R`` is the radius of the
+    actor's ball (Lemma 2: ||theta_t|| <= R/lam); ``None`` takes algorithms' default
+    (``engine.default_radius``: large enough that the exact tabular actor never meets the
+    constraint, so eps_total = 0 with the exact oracle). ``c_eta = 3``, ``c_beta = 10``: the
+    O(.) constants of Theorem 1 are free; these put the runs in the asymptotic regime within
+    the grid (with ``c_beta = 1`` the mean field's transient lasts ~T^(1/5) / d_bar steps of
+    size beta and the averages are still pre-asymptotic at T = 1e4). ``eta lam = c_eta
+    T^(-2/5) < 1`` needs T > 16; ``beta <= 1`` needs T >= 18.
+    """
+
+    id: str
+    game: GameSpec
+    oracle: str
+    T: tuple[int, ...]
+    seeds: tuple[int, ...] = (0,)
+    c_eta: float = 3.0
+    c_beta: float = 10.0
+    R: float | None = None
+    features: str = "tabular"
+    oracle_kwargs: dict = field(default_factory=dict)
+    bootstrap: int = 2000
+    constants_budget: int = 64  # pairs searched by assumption_constants (d1, d2, d3)
+
+    def eta(self, T: int, lam: float) -> float:
+        return self.c_eta * T ** (-2 / 5) / lam
+
+    def beta(self, T: int) -> float:
+        return self.c_beta * T ** (-4 / 5)
+
+
+@dataclass(frozen=True)
+class PaperSetting:
+    """One panel of appendix D's Figures 1-2: NAC (single loop) and DL-NAC on one game with
+    the paper's step sizes, ``seeds`` runs each, exploitability against iterations.
+
+    DL-NAC runs ``segments`` segments of ``iterations / segments`` policy updates (the total
+    equals NAC's ``iterations``). ``oracle`` and ``oracle_kwargs`` are the same for both
+    algorithms (the paper's critic step size is 0.001). The exact oracle is deterministic:
+    its panels use one seed."""
+
+    id: str
+    figure: str
+    game: GameSpec
+    iterations: int
+    nac_eta: float
+    nac_beta: float
+    dl_eta: float
+    segments: int
+    seeds: tuple[int, ...]
+    oracle: str = "sampled"
+    oracle_kwargs: dict = field(default_factory=dict)
+    R: float | None = None
+    features: str = "tabular"
+    record_every: int = 10
+
+
+@dataclass(frozen=True)
+class LemmaSetting:
+    """The property checks of properties/: ``examples`` Hypothesis examples per claim
+    (derandomised, so the table is reproducible)."""
+
+    examples: int = 25
+    claims: tuple[str, ...] = ()  # empty = every claim properties/ provides
+
+
+@dataclass(frozen=True)
+class AssumptionSetting:
+    """Assumption constants (numerics.assumption_constants) per game, with a search
+    ``budget`` (pairs of mean fields sampled)."""
+
+    games: tuple[GameSpec, ...]
+    budget: int = 200
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    rate: tuple[RateSetting, ...]
+    paper: tuple[PaperSetting, ...]
+    lemmas: LemmaSetting
+    assumptions: AssumptionSetting
+    bootstrap_seed: int = 0
+    description: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- games ------------------------------------------------------------------------------
+SIS = GameSpec("sis", {"gamma": 0.9, "lam": 0.1}, normalise=True, label="SIS")
+LQ = GameSpec("lq", {"gamma": 0.9, "lam": 1.0}, normalise=True, label="LQ")
+# A random game whose couplings are weak enough for Assumption 3's contraction
+# (d1 d2 + d3 < 1, estimated): the one setting where the explicit bound (16)-(17) is defined.
+RANDOM = GameSpec("random", {"n_states": 5, "n_actions": 3, "seed": 0, "gamma": 0.9,
+                             "lam": 0.2, "logit_scale": 0.5, "transition_coupling": 0.3,
+                             "reward_coupling": 0.3}, normalise=True, label="random 5x3")
+# The paper's experiments run the games as stated (rewards not normalised): the figures
+# show the exploitability of the game the paper describes.
+SIS_RAW = replace(SIS, normalise=False)
+LQ_RAW = replace(LQ, normalise=False)
+
+SAMPLED_RATE = {"K_critic": 100, "K_actor": 100, "critic_step": 0.05}
+PAPER_SAMPLED = {"K_critic": 100, "K_actor": 100, "critic_step": 0.001}
+
+
+def _paper(seeds, exact_iterations, sampled_iterations, segments, sampled_kwargs,
+           record_every):
+    """Figures 1 (SIS) and 2 (LQ): an exact-oracle panel (deterministic, one seed) and a
+    sampled-oracle panel (the paper's critic step 0.001, ``seeds`` seeds) for each;
+    ``*_iterations`` are (SIS, LQ)."""
+    out = []
+    for k, (fig, tag, spec, eta, beta) in enumerate((
+            ("Figure 1", "fig1-sis", SIS_RAW, 0.05, 0.01),
+            ("Figure 2", "fig2-lq", LQ_RAW, 0.1, 0.05))):
+        out.append(PaperSetting(f"{tag}-exact", fig, spec, exact_iterations[k], nac_eta=eta,
+                                nac_beta=beta, dl_eta=eta, segments=segments, seeds=(0,),
+                                oracle="exact", record_every=record_every))
+        out.append(PaperSetting(f"{tag}-sampled", fig, spec, sampled_iterations[k],
+                                nac_eta=eta, nac_beta=beta, dl_eta=eta, segments=segments,
+                                seeds=seeds, oracle="sampled", oracle_kwargs=sampled_kwargs,
+                                record_every=record_every))
+    return tuple(out)
+
+
+def quick() -> Profile:
+    return Profile(
+        name="quick",
+        description="make report: exact-oracle rate sweeps up to T = 1e5 (SIS), a small "
+                    "sampled grid, the paper's figures with 10 seeds, lemma checks on a budget",
+        rate=(
+            RateSetting("sis-exact", SIS, "exact", GRID_QUICK_SIS),
+            RateSetting("lq-exact", LQ, "exact", (100, 300, 1_000, 3_000, 10_000, 30_000)),
+            RateSetting("random-exact", RANDOM, "exact", (100, 300, 1_000, 3_000, 10_000,
+                                                          30_000, 100_000)),
+            RateSetting("sis-sampled", SIS, "sampled", (100, 300, 1_000),
+                        seeds=tuple(range(5)), oracle_kwargs=SAMPLED_RATE),
+        ),
+        paper=_paper(tuple(range(10)), (1_000, 500), (1_000, 500), 10, PAPER_SAMPLED, 10),
+        lemmas=LemmaSetting(examples=40),
+        assumptions=AssumptionSetting((SIS, LQ, RANDOM), budget=200),
+    )
+
+
+def full() -> Profile:
+    return Profile(
+        name="full",
+        description="on demand: exact-oracle rate sweeps up to T = 1e6, a larger sampled "
+                    "grid, more property examples",
+        rate=(
+            RateSetting("sis-exact", SIS, "exact", GRID_FULL),
+            RateSetting("lq-exact", LQ, "exact", GRID_FULL[:-2]),
+            RateSetting("random-exact", RANDOM, "exact", GRID_FULL[:-1]),
+            RateSetting("sis-sampled", SIS, "sampled", (100, 300, 1_000, 3_000, 10_000),
+                        seeds=tuple(range(10)), oracle_kwargs=SAMPLED_RATE),
+            RateSetting("random-sampled", RANDOM, "sampled", (100, 300, 1_000, 3_000),
+                        seeds=tuple(range(10)), oracle_kwargs=SAMPLED_RATE),
+        ),
+        paper=_paper(tuple(range(10)), (3_000, 1_500), (3_000, 1_500), 15,
+                     {**PAPER_SAMPLED, "K_critic": 300, "K_actor": 300}, 10),
+        lemmas=LemmaSetting(examples=200),
+        assumptions=AssumptionSetting((SIS, LQ, RANDOM), budget=2000),
+    )
+
+
+def test() -> Profile:
+    """The tiny profile of the test suite: every part, in seconds."""
+    return Profile(
+        name="test",
+        description="test suite: T in {30, 100, 300} on SIS only",
+        rate=(RateSetting("sis-exact", SIS, "exact", (30, 100, 300), bootstrap=200,
+                          constants_budget=6),),
+        paper=(PaperSetting("fig1-sis-exact", "Figure 1", SIS_RAW, 60, nac_eta=0.05,
+                            nac_beta=0.01, dl_eta=0.05, segments=3, seeds=(0,), oracle="exact",
+                            record_every=5),
+               PaperSetting("fig1-sis-sampled", "Figure 1", SIS_RAW, 20, nac_eta=0.05,
+                            nac_beta=0.01, dl_eta=0.05, segments=2, seeds=(0, 1),
+                            oracle="sampled", oracle_kwargs={"K_critic": 5, "K_actor": 5,
+                                                             "critic_step": 0.001},
+                            record_every=5)),
+        lemmas=LemmaSetting(examples=3, claims=("lemma2", "lemma4")),
+        assumptions=AssumptionSetting((SIS,), budget=20),
+    )
+
+
+PROFILES = {"quick": quick, "full": full, "test": test}
+
+
+def profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]()
+    except KeyError:
+        raise ValueError(f"profile: {name!r}; choose from {', '.join(PROFILES)}") from None

@@ -1,0 +1,278 @@
+"""The three tables of the report: theory's verdicts, the lemma checks, the assumptions.
+
+- **Verdicts** (``theory_part``): every proof step of ``mfgcheck.theory.verdicts()`` with its
+  status (proved / conditional / refuted / numeric), the condition or counterexample, and
+  the property of properties/ that checks a numeric step.
+- **Lemma checks** (``lemma_part``): properties/' checks run on a budget (``lemmas``), per
+  step: examples, violations, minimum slack, tightest ratio lhs/rhs (<= 1 holds; 1 is tight)
+  and the tightest instance. A violation is a *finding* when theory/ marks the step (or its
+  claim) refuted or conditional, or the check's evidence carries a note explaining it;
+  otherwise it is a *failure* (docs/report.md, "Exit status").
+- **Assumptions** (``assumption_part``): d0..d3, C1..C3 (numerics.assumption_constants,
+  lower estimates by search; C1..C3 around the equilibrium), Lemma 6's contraction
+  ``d1 d2 + d3 < 1``, and the reward normalisation of each game.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .doc import Heading, Para, Table, fmt
+from .settings import AssumptionSetting
+
+CLAIMS = ("lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "lemma6", "lemma7", "lemma8",
+          "proposition1", "proposition2", "theorem1")
+
+
+def claim_title(name: str) -> str:
+    for prefix, title in (("lemma", "Lemma"), ("proposition", "Proposition"),
+                          ("theorem", "Theorem")):
+        if name.startswith(prefix):
+            return f"{title} {name[len(prefix):]}"
+    return name
+
+
+# -- theory verdicts ---------------------------------------------------------------------
+def _get(obj, name, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def step_record(step) -> dict:
+    """A theory Step (or dict) as plain strings and numbers."""
+    import sympy as sp
+
+    detail = step.detail() if hasattr(step, "detail") else ""
+    cond = _get(step, "condition")
+    cex = _get(step, "counterexample")
+    sid = str(_get(step, "id"))
+    return {
+        "id": sid, "claim": str(_get(step, "claim", sid.split(".")[0]) or sid.split(".")[0]),
+        "label": str(_get(step, "label", "") or ""),
+        "relation": str(_get(step, "relation", "")),
+        "justification": str(_get(step, "justification", "") or ""),
+        "kind": str(_get(step, "kind", "") or ""), "verdict": str(_get(step, "verdict")),
+        "condition": sp.sstr(cond) if cond is not None else None,
+        "counterexample": ({str(k): sp.sstr(v) for k, v in cex.items()} if cex else None),
+        "property": _get(step, "property"), "note": str(_get(step, "note", "") or ""),
+        "detail": detail,
+    }
+
+
+def theory_part() -> dict:
+    start = time.perf_counter()
+    from .. import theory
+
+    steps = [step_record(s) for s in theory.verdicts()]
+    counts: dict[str, dict[str, int]] = {}
+    for s in steps:
+        c = counts.setdefault(s["claim"], {})
+        c[s["verdict"]] = c.get(s["verdict"], 0) + 1
+    return {"steps": steps, "counts": counts, "wall_time": time.perf_counter() - start}
+
+
+def render_theory(part: dict) -> list:
+    blocks = [Heading(2, "Proof steps: theory's verdicts"),
+              Para("Every inequality step of appendices A and B as a SymPy relation. "
+                   "**proved**: SymPy shows it under the declared assumptions; "
+                   "**conditional**: it holds exactly under the stated condition; "
+                   "**refuted**: an exact counterexample satisfying every assumption violates "
+                   "it; **numeric**: it rests on a paper assumption or on probability and is "
+                   "checked by the named property (lemma table below).")]
+    rows = []
+    for claim in sorted(part["counts"], key=_claim_order):
+        c = part["counts"][claim]
+        rows.append([claim_title(claim)] + [fmt(c.get(v, 0)) for v in
+                                            ("proved", "conditional", "refuted", "numeric")])
+    blocks.append(Table(["claim", "proved", "conditional", "refuted", "numeric"], rows))
+    rows = [[s["id"], s["label"], s["verdict"], s["justification"],
+             f"`{s['detail']}`" if s["detail"] else "", s["note"]]
+            for s in sorted(part["steps"], key=lambda s: _claim_order(s["claim"]))]
+    blocks.append(Table(["step", "what", "verdict", "justification (appendix)",
+                         "condition / counterexample / property", "note"], rows))
+    return blocks
+
+
+def _claim_order(name: str):
+    return (CLAIMS.index(name), name) if name in CLAIMS else (len(CLAIMS), name)
+
+
+# -- lemma checks --------------------------------------------------------------------------
+def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] | None) -> list:
+    """Per step: examples, violations, min slack, max ratio, tightest case, status.
+
+    ``records`` maps a step id to the ``Evidence.as_dict()`` of every example."""
+    verdict = {s["id"]: s["verdict"] for s in theory_steps or []}
+    claim_bad = {s["claim"] for s in theory_steps or [] if s["verdict"] in
+                 ("refuted", "conditional")}
+    rows = []
+    for step, evs in sorted(records.items(), key=lambda kv: (_claim_order(kv[0].split(".")[0]),
+                                                              kv[0])):
+        if not evs:
+            continue
+        claim = evs[0]["claim"]
+        # A NaN side (e.g. sqrt of a rounding-negative KL) is no evidence either way: such
+        # examples are counted apart ("invalid"), neither as violations nor as support.
+        invalid = [e for e in evs if _nan(e["lhs"]) or _nan(e["rhs"])]
+        evs = [e for e in evs if not (_nan(e["lhs"]) or _nan(e["rhs"]))]
+        if not evs:
+            rows.append({"claim": claim, "step": step, "examples": 0, "violations": 0,
+                         "invalid": len(invalid), "min_slack": None, "max_ratio": None,
+                         "theory_verdict": verdict.get(step), "status": "warn",
+                         "tightest": {"lhs": None, "rhs": None, "instance": "",
+                                      "note": "every example had a NaN side"}})
+            continue
+        viol = [e for e in evs if not e["holds"]]
+        tight = max(evs, key=lambda e: (not e["holds"], _f(e["ratio"])))
+        explained = (verdict.get(step) in ("refuted", "conditional")
+                     or (step == claim and claim in claim_bad)
+                     or any(e.get("note") for e in viol))
+        rows.append({
+            "claim": claim, "step": step, "examples": len(evs), "violations": len(viol),
+            "invalid": len(invalid),
+            "min_slack": min(_f(e["slack"]) for e in evs),
+            "max_ratio": _f(tight["ratio"]), "theory_verdict": verdict.get(step),
+            "tightest": {"lhs": _f(tight["lhs"]), "rhs": _f(tight["rhs"]),
+                         "instance": _short_instance(tight.get("instance", {})),
+                         "note": tight.get("note", "")},
+            "status": ("pass" if not viol else ("finding" if explained else "fail"))
+            if not invalid or viol else "warn",
+        })
+    return rows
+
+
+def _f(x) -> float:
+    return float(x)
+
+
+def _nan(x) -> bool:
+    return x is None or (isinstance(x, str) and x == "nan") or (isinstance(x, float) and x != x)
+
+
+def _short_instance(inst: dict) -> str:
+    """A one-line description of a check's instance (the full one is in the run files)."""
+    if not isinstance(inst, dict):
+        return str(inst)[:80]
+    parts = [str(inst.get("kind", ""))]
+    game = inst.get("game")
+    if isinstance(game, dict):
+        parts.append(f"{game.get('name', '')} |S|={game.get('n_states')} "
+                     f"|A|={game.get('n_actions')} gamma={fmt(game.get('gamma'))} "
+                     f"lam={fmt(game.get('lam'))}")
+    for k in ("R", "eta", "beta", "T", "floor_xy", "floor_z"):
+        if k in inst:
+            parts.append(f"{k}={fmt(inst[k])}")
+    return " ".join(p for p in parts if p)
+
+
+def lemma_part(setting, *, progress: bool = False, theory_steps=None) -> dict:
+    """Run properties/' checks (``lemmas.run_checks``) and summarise them."""
+    from . import lemmas
+
+    start = time.perf_counter()
+    records, skipped, timings = lemmas.run_checks(examples=setting.examples,
+                                                  claims=setting.claims, progress=progress)
+    rows = summarise_evidence(records, theory_steps)
+    return {"examples_per_group": setting.examples, "rows": rows, "skipped": skipped,
+            "group_seconds": timings, "campaign": campaign_records(),
+            "wall_time": time.perf_counter() - start}
+
+
+def campaign_records() -> dict:
+    """The tightness records of the Hypothesis campaigns (``make test``, ``make test-slow``:
+    ``properties.tightness``), if any: per step, examples, violations, min slack, max ratio."""
+    try:
+        from ..properties import tightness
+    except ImportError:
+        return {"directory": None, "rows": []}
+    recs = tightness.load_all()
+    rows = [{"step": k, "claim": r.get("claim", k.split(".")[0]),
+             "examples": r.get("examples"), "violations": r.get("violations"),
+             "min_slack": r.get("min_slack"), "max_ratio": r.get("max_ratio"),
+             "updated": r.get("updated")} for k, r in sorted(recs.items())]
+    return {"directory": str(tightness.directory()), "rows": rows}
+
+
+def render_lemmas(part: dict) -> list:
+    blocks = [Heading(2, "Lemma checks: properties/ on random instances"),
+              Para(f"Each check draws instances with Hypothesis (derandomised; "
+                   f"{fmt(part['examples_per_group'])} examples per group of checks sharing "
+                   "an instance type, with target() on the ratio lhs/rhs to hunt for tight "
+                   "cases) and measures both sides of the relation exactly. ratio <= 1 means "
+                   "the relation holds; 1 is tight. A violation is a **finding** when theory "
+                   "marks the step refuted or conditional (or the check documents why it is "
+                   "expected), otherwise a **failure**. Examples where a side is NaN are "
+                   "counted apart (column NaN): they support neither verdict (status warn).")]
+    rows = [[claim_title(r["claim"]), r["step"], fmt(r["examples"]), fmt(r["violations"]),
+             fmt(r.get("invalid", 0)), fmt(r["min_slack"]), fmt(r["max_ratio"]),
+             r["theory_verdict"] or "—", r["status"], r["tightest"]["instance"]]
+            for r in part["rows"]]
+    blocks.append(Table(["claim", "check (step)", "examples", "violations", "NaN", "min slack",
+                         "max ratio", "theory", "status", "tightest instance"], rows))
+    camp = part.get("campaign") or {}
+    if camp.get("rows"):
+        blocks.append(Para(f"Tightest cases recorded by the test campaigns (`make test`, "
+                           f"`make test-slow`) in `{camp['directory']}` (cumulative counts):"))
+        blocks.append(Table(["check (step)", "examples", "violations", "min slack",
+                             "max ratio", "updated"],
+                            [[r["step"], fmt(r["examples"]), fmt(r["violations"]),
+                              fmt(r["min_slack"]), fmt(r["max_ratio"]), str(r["updated"])]
+                             for r in camp["rows"]]))
+    if part["skipped"]:
+        blocks.append(Para("Not run: " + "; ".join(f"`{k}` ({v})" for k, v in
+                                                    sorted(part["skipped"].items()))))
+    return blocks
+
+
+# -- assumptions -----------------------------------------------------------------------------
+def assumption_part(setting: AssumptionSetting, *, progress: bool = False) -> dict:
+    from . import runner
+
+    start = time.perf_counter()
+    rows = []
+    for spec in setting.games:
+        game = spec.build()
+        raw = spec.__class__(spec.name, spec.kwargs, normalise=False).build()
+        ac = runner.assumption_constants(game, n_pairs=setting.budget, seed=setting.seed,
+                                           progress=progress)
+        d = ac.as_dict()
+        rows.append({"game": spec.title, "name": game.name, "n_states": game.n_states,
+                     "n_actions": game.n_actions, "gamma": game.gamma, "lam": game.lam,
+                     "lam_raw": raw.lam, "reward_range": list(raw.reward_range),
+                     "reward_scale": raw.reward_scale, "normalised": spec.normalise,
+                     **{k: d[k] for k in ("d0", "d1", "d2", "d3", "C1", "C2", "C3",
+                                          "lipschitz_Lambda", "d_bar", "contraction")},
+                     "budget": d.get("budget", {})})
+    return {"rows": rows, "budget": setting.budget, "seed": setting.seed,
+            "wall_time": time.perf_counter() - start}
+
+
+def render_assumptions(part: dict) -> list:
+    blocks = [Heading(2, "Assumptions 1-3 on each game"),
+              Para(f"Constants estimated by numerics.assumption_constants (search budget "
+                   f"{fmt(part['budget'])} pairs, seed {fmt(part['seed'])}): each is the "
+                   "largest ratio found, a **lower estimate** of the supremum the assumption "
+                   "needs; C1..C3 around the equilibrium. Lemma 6 and (16) need d1 d2 + d3 < 1. "
+                   "The theory assumes rewards in [0, 1]: games are normalised to "
+                   "r' = (r - r_min)/(r_max - r_min) with lam' = lam/(r_max - r_min).")]
+    rows = [[r["game"], f"{fmt(r['n_states'])}x{fmt(r['n_actions'])}", fmt(r["gamma"]),
+             f"{fmt(r['lam_raw'])} -> {fmt(r['lam'])}",
+             f"[{fmt(r['reward_range'][0])}, {fmt(r['reward_range'][1])}]",
+             fmt(r["d0"]), fmt(r["d1"]), fmt(r["d2"]), fmt(r["d3"]), fmt(r["C1"]),
+             fmt(r["C2"]), fmt(r["C3"]), fmt(r["lipschitz_Lambda"]), fmt(r["contraction"])]
+            for r in part["rows"]]
+    blocks.append(Table(["game", "|S|x|A|", "gamma", "lam -> normalised", "reward range",
+                         "d0", "d1", "d2", "d3", "C1", "C2", "C3", "d1 d2 + d3",
+                         "contraction"], rows))
+    return blocks
+
+
+def assumption_lines(part: dict) -> list[dict]:
+    out = []
+    for r in part["rows"]:
+        ok = r["contraction"]
+        out.append({"claim": "assumption3", "status": "pass" if ok else "finding",
+                    "text": f"{r['game']}: d1 d2 + d3 = {fmt(r['lipschitz_Lambda'])} "
+                            + ("< 1: Assumption 3's contraction holds (estimate)" if ok else
+                               ">= 1: Assumption 3 fails on this game, so Lemma 7 and (16) "
+                               "do not apply to it")})
+    return out

@@ -1,0 +1,131 @@
+"""Render ``index.md``, ``index.html`` and the figures from results.json data alone.
+
+``write_pages(results, out)`` builds one ``doc.Document`` from the results dict (never from
+in-memory objects of a run), writes it as Markdown and as plain HTML+CSS, and draws the
+figures as PNG files under ``<out>/figures/`` (the pages refer to them by relative path, so
+the directory is self-contained). ``regenerate(results_json, out)`` is
+``mfgcheck report --from``: the same pages from the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import experiments, rate, tables
+from .doc import Bullets, Code, Document, Heading, Para, Table, fmt, to_html, to_markdown
+
+FIGURES = "figures"
+
+STATUS_TAG = {"pass": "PASS", "warn": "WARN", "finding": "FINDING", "fail": "FAIL",
+              "unknown": "—"}
+
+
+def build_document(results: dict) -> Document:
+    doc = Document(results["title"])
+    s = results["summary"]
+    doc.add(Para(f"Checks the theory of *{results['paper']}* claim by claim. Generated "
+                 f"{results['generated_utc']} by `{results['command']}`; exit status "
+                 f"**{fmt(s['exit_status'])}** (0: every check passed or is a documented "
+                 "finding; 1: a check failed; 3: a part could not run). How to read this "
+                 "report: docs/report.md."))
+    doc.add(*summary_blocks(results))
+    parts = results["parts"]
+    for name, render in (("rate", rate.render), ("experiments", experiments.render),
+                         ("lemmas", tables.render_lemmas), ("theory", tables.render_theory),
+                         ("assumptions", tables.render_assumptions)):
+        part = parts.get(name)
+        if part is None:
+            continue
+        if part.get("status") != "ok":
+            doc.add(Heading(2, f"{name}: could not run"),
+                    Para(f"**error**: `{part.get('error', '')}`"),
+                    Code(part.get("traceback", "")))
+            continue
+        if name in ("rate", "experiments"):
+            doc.add(*render(part, FIGURES))
+            for e in part.get("errors", []):
+                doc.add(Para(f"**{e['id']} could not run**: `{e['error']}`"),
+                        Code(e.get("traceback", "")))
+        else:
+            doc.add(*render(part))
+    doc.add(*reproducibility_blocks(results))
+    return doc
+
+
+def summary_blocks(results: dict) -> list:
+    s = results["summary"]
+    c = s["counts"]
+    blocks = [Heading(2, "Summary"),
+              Para(f"{fmt(c['pass'])} pass, {fmt(c['finding'])} findings against the paper, "
+                   f"{fmt(c['warn'])} warnings, {fmt(c['fail'])} failed checks, "
+                   f"{fmt(c['unknown'])} not checked.")]
+    items = []
+    for line in s["claims"]:
+        items.append(f"[{STATUS_TAG[line['status']]}] **{line['title']}**: {line['text']}")
+        for d in line.get("details", []):
+            items.append(f"[{STATUS_TAG[d['status']]}] **{line['title']}** rate, {d['text']}")
+    blocks.append(Bullets(items))
+    if s.get("key_findings"):
+        blocks += [Heading(3, "What the measurements say"), Bullets(s["key_findings"])]
+    if s["other"]:
+        blocks += [Heading(3, "Assumptions and the paper's experiments"),
+                   Bullets([f"[{STATUS_TAG[o['status']]}] {o['text']}" for o in s["other"]])]
+    if s["findings"]:
+        blocks += [Heading(3, "Findings against the paper (proof steps)"),
+                   Bullets([f"`{f['id']}` ({f['verdict']}): `{f['detail']}`"
+                            + (f". {f['note']}" if f["note"] else "") for f in s["findings"]])]
+    if s["errors"]:
+        blocks += [Heading(3, "Parts that could not run"),
+                   Bullets([f"{k}: `{v}`" for k, v in sorted(s["errors"].items())])]
+    return blocks
+
+
+def reproducibility_blocks(results: dict) -> list:
+    env = results["environment"]
+    wall = results["wall_time"]
+    runs = results["runs"]
+    return [
+        Heading(2, "Reproducibility"),
+        Para(f"Runs are stored one file each under `{runs['directory']}/` (keyed by a hash of "
+             f"their settings): {fmt(runs['computed'])} computed, {fmt(runs['reused'])} reused "
+             "from an earlier, interrupted or identical invocation. `mfgcheck report --from "
+             "results.json` regenerates these pages from results.json alone."),
+        Table(["package", "version"], [[k, str(v)] for k, v in env.items()]),
+        Table(["part", "wall time (s)"], [[k, fmt(v)] for k, v in wall.items()]),
+        Heading(3, "Parameters (the profile)"),
+        Code(json.dumps(results["profile"], indent=1, sort_keys=True)),
+    ]
+
+
+def draw_figures(results: dict, out) -> list[Path]:
+    figdir = Path(out) / FIGURES
+    figdir.mkdir(parents=True, exist_ok=True)
+    parts = results["parts"]
+    if parts.get("rate", {}).get("status") == "ok":
+        rate.draw(parts["rate"], figdir)
+    if parts.get("experiments", {}).get("status") == "ok":
+        experiments.draw(parts["experiments"], figdir)
+    return sorted(figdir.glob("*.png"))
+
+
+def write_pages(results: dict, out) -> dict:
+    """Write index.md, index.html and the figures into ``out``; returns their paths."""
+    from .store import atomic_write_text
+
+    out = Path(out)
+    doc = build_document(results)
+    figures = draw_figures(results, out)
+    md, html = out / "index.md", out / "index.html"
+    atomic_write_text(md, to_markdown(doc))
+    atomic_write_text(html, to_html(doc))
+    return {"markdown": md, "html": html, "figures": figures}
+
+
+def regenerate(results_json, out=None) -> dict:
+    """``mfgcheck report --from results.json``: the pages from the file alone."""
+    from .report import load_results
+
+    results_json = Path(results_json)
+    out = Path(out) if out is not None else results_json.parent
+    return write_pages(load_results(results_json), out)

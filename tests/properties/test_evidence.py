@@ -1,0 +1,117 @@
+"""Evidence, the tightness record, the registry of checks and the bridge to theory/."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import mfgcheck.properties as props
+from mfgcheck.properties import tightness
+from mfgcheck.properties.evidence import Evidence, ratio, worst
+
+
+@pytest.mark.parametrize("lhs, rhs, expected, holds", [
+    (1.0, 2.0, 0.5, True),        # rhs > 0: lhs/rhs
+    (3.0, 2.0, 1.5, False),
+    (-3.0, -2.0, 0.5, True),      # rhs < 0: 1 - slack/|rhs| = 2 - lhs/rhs
+    (-1.0, -2.0, 1.5, False),
+    (-2.0, -2.0, 1.0, True),      # equality is tight for either sign
+    (0.0, 0.0, 0.0, True),        # both sides vanish: no tightness information
+    (1.0, 0.0, math.inf, False),
+    (-1.0, 0.0, -math.inf, True),
+])
+def test_ratio_is_at_most_one_exactly_when_the_bound_holds(lhs, rhs, expected, holds):
+    assert ratio(lhs, rhs) == expected
+    ev = Evidence("c", "c", lhs, rhs)
+    assert ev.holds is holds
+    assert ev.slack == rhs - lhs
+    assert (ev.ratio <= 1.0) is holds
+
+
+def test_tolerance_is_relative_plus_absolute():
+    assert Evidence("c", "c", 1.0 + 0.5e-9, 1.0).holds
+    assert not Evidence("c", "c", 1.0 + 2e-9, 1.0).holds
+    assert Evidence("c", "c", 0.5e-12, 0.0).holds
+    assert not Evidence("c", "c", 2e-12, 0.0).holds
+    assert Evidence("c", "c", 1.0, 1.0 + 1e-10, relation="==").holds
+    assert not Evidence("c", "c", 1.0, 1.1, relation="==").holds
+
+
+def test_tightness_ignores_roundoff_below_resolution():
+    noise = Evidence("c", "c", 2.5e-15, 2.4e-15)
+    assert noise.ratio > 1 and noise.holds and noise.tightness == 0.0
+    real = Evidence("c", "c", 0.9, 1.0)
+    assert worst([noise, real]) is real
+    bad = Evidence("c", "c", 1.1, 1.0)
+    assert worst([real, bad]) is bad
+
+
+def test_evidence_as_dict_is_json(tmp_path):
+    ev = Evidence("lemma4", "lemma4.x", 1.0, 0.0, instance={"a": np.arange(3)},
+                  measurements={"v": np.float64(2.0)})
+    d = json.loads(json.dumps(ev.as_dict()))
+    assert d["ratio"] == "inf" and d["holds"] is False and d["instance"] == {"a": [0, 1, 2]}
+
+
+def test_tightness_record_keeps_the_highest_ratio_and_counts(tmp_path):
+    evs = [Evidence("lemma9", "lemma9.s", lhs, 1.0, instance={"k": i})
+           for i, lhs in enumerate([0.3, 0.8, 0.5])]
+    for ev in evs:
+        tightness.record(ev, where=tmp_path)
+    rec = tightness.load("lemma9.s", where=tmp_path)
+    assert rec["examples"] == 3 and rec["violations"] == 0
+    assert rec["max_ratio"] == 0.8 and rec["tightest"]["instance"] == {"k": 1}
+    assert rec["min_slack"] == pytest.approx(0.2)
+    tightness.record(Evidence("lemma9", "lemma9.s", 1.2, 1.0, instance={"k": 9}),
+                     where=tmp_path)
+    rec = tightness.load_all(where=tmp_path)["lemma9.s"]
+    assert rec["violations"] == 1 and rec["tightest"]["instance"] == {"k": 9}
+    tightness.reset(where=tmp_path)
+    assert tightness.load_all(where=tmp_path) == {}
+
+
+def test_tightness_directory_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(tightness.ENV_VAR, str(tmp_path / "t"))
+    tightness.record(Evidence("lemma9", "lemma9", 0.1, 1.0))
+    assert (tmp_path / "t" / "lemma9.json").exists()
+
+
+def test_every_numeric_step_of_theory_names_an_existing_check():
+    import importlib
+    for claim in props.CLAIMS:
+        c = importlib.import_module(f"mfgcheck.theory.{claim}").claim
+        for s in c.steps:
+            if s.kind == "numeric":
+                fn = props.resolve(s.property)
+                assert fn.__name__ == "check_" + s.id.replace(".", "_")
+                assert fn.__doc__
+
+
+def test_registry_maps_names_to_step_ids():
+    assert props.step_id("check_lemma5_eq6_display", "lemma5") == "lemma5.eq6_display"
+    assert props.step_id("check_proposition1", "proposition1") == "proposition1"
+    table = props.checks()
+    assert {"lemma4", "lemma4.lipschitz", "lemma7.eq8", "proposition2.sgd"} <= set(table)
+    for sid, fn in table.items():
+        assert fn.__doc__, sid
+    with pytest.raises(ValueError):
+        props.resolve("os:getcwd")
+    assert set(props.known_failures()) == {
+        "lemma7.eq8", "lemma7.eq8_pinsker", "lemma8.logpi", "lemma8.adv_error",
+        "lemma8.min_ball", "lemma8.actor_chain_ball", "lemma5.eq6_kappa"}
+
+
+@pytest.mark.parametrize("make", [
+    lambda: __import__("mfgcheck").games.random_game(3, 2, seed=4, lam=0.2, reward_coupling=0.3),
+    lambda: __import__("mfgcheck").games.sis(lam=0.3).normalised(),
+    lambda: __import__("mfgcheck").games.linear_quadratic(n_states=6, max_move=1),
+])
+def test_rebuild_game_from_its_description(make):
+    from mfgcheck.properties.instances import rebuild_game
+    g = make()
+    h = rebuild_game(json.loads(json.dumps(g.describe())))
+    mus = np.random.default_rng(0).dirichlet(np.ones(g.n_states), size=3)
+    assert (h.gamma, h.lam, h.n_states, h.n_actions) == (g.gamma, g.lam, g.n_states, g.n_actions)
+    np.testing.assert_array_equal(h.transition(mus), g.transition(mus))
+    np.testing.assert_array_equal(h.reward(mus), g.reward(mus))

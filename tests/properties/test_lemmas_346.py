@@ -1,0 +1,136 @@
+"""Lemmas 3, 4 and 6 on drawn instances; the mutation tests that a tighter bound fails; the
+finding that Lemma 4 holds with the sharp constant (log 1/alpha1 + log 1/alpha2)/2."""
+
+import numpy as np
+from hypothesis import given, settings
+
+from mfgcheck.properties import _theory, lemma3, lemma4, lemma6
+from mfgcheck.properties import strategies as ps
+from mfgcheck.properties.instances import BestResponseCase, KLTriple
+
+from .helpers import assert_holds, counterexample
+
+
+# --- Lemma 3 -------------------------------------------------------------------------------
+@settings(max_examples=100)
+@given(ps.best_response_cases())
+def test_lemma3_floor_of_the_soft_best_response(case):
+    assert_holds(lemma3.check_lemma3(case))
+    assert_holds(lemma3.check_lemma3_Qmax(case))
+    assert_holds(lemma3.check_lemma3_Q_nonneg(case))
+
+
+@given(ps.policy_cases())
+def test_lemma3_entropy_at_most_log_A(case):
+    assert_holds(lemma3.check_lemma3_entropy(case))
+
+
+def test_lemma3_is_checked_on_the_normalised_game():
+    """SIS has rewards in [-1.5, 0]: the check uses lam/1.5 and rewards in [0, 1]; the floor
+    it reports is theory's at the normalised lam, and min pi* agrees with numerics."""
+    import mfgcheck as mc
+    g = mc.games.sis(lam=0.3)
+    ev = lemma3.check_lemma3(BestResponseCase(g, np.array([0.4, 0.6])))
+    assert ev.measurements["lam_normalised"] == 0.3 / 1.5
+    floor = _theory.side("lemma3", "rhs")(gamma=0.9, lam=0.3 / 1.5, nA=2)
+    assert ev.lhs == floor
+    pi = mc.numerics.best_response(g.normalised(), np.array([0.4, 0.6]))
+    assert ev.rhs == pi.min()
+
+
+def test_lemma3_with_half_qmax_is_violated():
+    """Mutation: the floor exp(-Qmax/(2 lam))/|A| is larger than true somewhere."""
+    Qmax = _theory.constant("Qmax")
+
+    def half(**kw):
+        return np.exp(-0.5 * Qmax(gamma=kw["gamma"], lam=kw["lam"], nA=kw["nA"]) / kw["lam"]) \
+            / kw["nA"]
+
+    case, ev = counterexample(ps.best_response_cases(), lemma3.check_lemma3, bound=half)
+    assert not ev.holds and lemma3.check_lemma3(case).holds
+
+
+def test_lemma3_Qmax_scaled_down_is_violated():
+    def tighter(**kw):
+        return 0.9 * _theory.side("lemma3.Qmax", "rhs")(**kw)
+
+    counterexample(ps.best_response_cases(), lemma3.check_lemma3_Qmax, bound=tighter)
+
+
+# --- Lemma 4 -------------------------------------------------------------------------------
+@given(ps.kl_triples())
+def test_lemma4_paper_and_sharp_constant(triple):
+    assert_holds(lemma4.check_lemma4(triple))
+    assert_holds(lemma4.check_lemma4_lipschitz(triple))
+
+
+def test_lemma4_sharp_constant_is_attained_in_the_two_point_worst_case():
+    """Independent route: x = (1 - a1, a1), z = (a2, 1 - a2), y a small move from x. The
+    mean-value slopes are log((1-a1)/a2) and log(a1/(1-a2)), so the ratio tends to
+    (log((1-a1)(1-a2)) + log 1/a1 + log 1/a2)/2."""
+    a1, a2, h = 1e-3, 1e-3, 1e-9
+    x = np.array([1 - a1, a1])
+    y = x + np.array([-h, h])
+    z = np.array([a2, 1 - a2])
+    ev = lemma4.check_lemma4_lipschitz(KLTriple(x, y, z))
+    limit = (np.log((1 - a1) * (1 - a2)) + np.log(1 / a1) + np.log(1 / a2)) / 2
+    sharp = (np.log(1 / ev.measurements["alpha1"]) + np.log(1 / a2)) / 2
+    from scipy.stats import entropy
+    assert abs(ev.measurements["kl_diff"] - (entropy(x, z) - entropy(y, z))) < 1e-15
+    # mean-value points lie within h of x: the slopes move by at most h/(a1 - h); the KL
+    # difference carries ~1e-16 of roundoff, divided by ||x - y|| = 2h
+    assert abs(ev.measurements["lipschitz_ratio"] - limit) < h / (a1 - h) + 1e-16 / h
+    assert ev.holds and ev.ratio > limit / sharp - 1e-6 > 0.99
+
+
+def test_lemma4_constant_halved_is_violated():
+    """Mutation of the issue: Lemma 4 with its constant halved fails."""
+    t, _ = counterexample(ps.kl_triples(), lemma4.check_lemma4,
+                          bound=_theory.scaled("lemma4", 0.5), max_examples=300)
+    assert lemma4.check_lemma4(t).holds
+
+
+def test_lemma4_sharp_constant_cannot_be_lowered():
+    """The sharp constant cannot be lowered much: a search finds a violation of 0.9 times it
+    (the two-point case above attains it)."""
+    counterexample(ps.kl_triples(), lemma4.check_lemma4_lipschitz,
+                   bound=_theory.scaled("lemma4.lipschitz", 0.9), max_examples=300)
+
+
+# --- Lemma 6 -------------------------------------------------------------------------------
+@settings(max_examples=60)
+@given(ps.mean_field_pair_cases(max_states=5, max_actions=3))
+def test_lemma6_with_constants_measured_on_the_pair(case):
+    ev = lemma6.check_lemma6(case)
+    assert_holds(ev)
+    assert_holds(lemma6.check_lemma6_gamma2(case))
+    assert_holds(lemma6.check_lemma6_gamma1(case))
+    m = ev.measurements
+    # the pair's ratios never exceed the suprema over policies (exact d2, enumerated d3)
+    assert m["d2"] <= m["d2_sup"] * (1 + 1e-9) + 1e-12
+    assert m["d3"] <= m["d3_sup"] * (1 + 1e-9) + 1e-12
+
+
+def test_lemma6_with_half_the_constant_is_violated():
+    def half(**kw):
+        return 0.5 * _theory.side("lemma6", "rhs")(**kw)
+
+    counterexample(ps.mean_field_pair_cases(max_states=4, max_actions=3), lemma6.check_lemma6,
+                   bound=half, max_examples=60)
+
+
+def test_lemma6_pair_terms_match_numerics():
+    """Independent route: Lambda, Gamma1, Gamma2 from the game-level numerics functions."""
+    import mfgcheck as mc
+    from mfgcheck.properties.instances import MeanFieldPairCase
+    g = mc.games.random_game(4, 3, seed=7)
+    mu, nu = np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.4, 0.3, 0.2, 0.1])
+    m = lemma6.measure_pair(MeanFieldPairCase(g, mu, nu))
+    lam_gap = np.abs(mc.numerics.Lambda(g, mu) - mc.numerics.Lambda(g, nu)).sum()
+    assert abs(m["lambda_gap"] - lam_gap) < 1e-12
+    eq = mc.numerics.solve_equilibrium(g)
+    dstar = mc.numerics.visitation(g, eq.policy, eq.mean_field)
+    D = mc.numerics.policy_distance(mc.numerics.best_response(g, mu),
+                                    mc.numerics.best_response(g, nu), dstar)
+    assert abs(m["D_pi"] - D) < 1e-12
+    assert abs(m["d1"] - D / 0.8) < 1e-12  # ||mu - nu||_1 = 0.3 + 0.1 + 0.1 + 0.3

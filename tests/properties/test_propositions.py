@@ -1,0 +1,107 @@
+"""Propositions 1 and 2 as rate checks on Algorithms 2 and 3."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import mfgcheck as mc
+from mfgcheck.properties import _theory, proposition1, proposition2
+from mfgcheck.properties import strategies as ps
+from mfgcheck.properties.instances import RateCase
+
+from .helpers import assert_holds, counterexample
+
+CASE = RateCase(mc.games.random_game(3, 2, seed=1, lam=0.5, gamma=0.5),
+                mc.numerics.tabular_features(3, 2), np.array([[0.3, 0.7], [0.5, 0.5], [0.8, 0.2]]),
+                np.array([0.2, 0.3, 0.5]), Ks=(), seeds=tuple(range(6)))
+
+
+def test_exponents_come_from_theory():
+    assert proposition1.exponent("proposition1") == -1.0
+    assert proposition1.exponent("proposition2", "rhs") == -0.5
+
+
+def test_stationary_distribution_and_mixing_time_by_independent_routes():
+    P = np.array([[0.9, 0.1], [0.3, 0.7]])
+    d = proposition1.stationary(P)
+    np.testing.assert_allclose(d, [0.75, 0.25], atol=1e-15)   # detailed balance: 0.1 d0 = 0.3 d1
+    # second eigenvalue 0.6: TV from state 0 after t steps is 0.25 * 0.6^t, from state 1 0.75 0.6^t
+    for eps in (0.5, 0.1, 1e-3):
+        t = proposition1.mixing_time(P, d, eps)
+        assert 0.75 * 0.6**t <= eps < 0.75 * 0.6 ** (t - 1) or (t == 0 and 0.75 <= eps)
+
+
+@settings(max_examples=5)
+@given(ps.rate_cases(n_seeds=6))
+def test_proposition1_rate_on_well_conditioned_cases(case):
+    """From K0 = 1/(omega (1 - gamma)) (the end of TD's projection transient) the error of
+    Algorithm 2 decays at least like 1/K (fitted slope <= -1). The pointwise version with the
+    O~ constant calibrated at K0 is recorded, not asserted: in this pre-asymptotic range the
+    implied constant moves by a factor of a few (docs/properties.md); the pointwise version
+    therefore calibrates the O~ constant on the first half of the K grid and checks the rest."""
+    ev = proposition1.check_proposition1(case)
+    assert_holds(ev)
+    errors = ev.measurements["errors"]
+    assert errors[-1] < errors[0]
+    assert_holds(proposition1.check_proposition1_rate(case))
+
+
+def test_proposition1_pointwise_rate_on_a_fixed_case():
+    ev = proposition1.check_proposition1_rate(CASE)
+    assert_holds(ev)
+    implied = ev.measurements["implied_constant"]
+    assert ev.measurements["calibrated_constant"] == max(implied[: len(implied) // 2])
+
+
+def test_proposition1_pointwise_rate_fails_on_a_bias_floor():
+    """Mutation: an error that stops decreasing (a bias floor, e.g. a too-small projection
+    radius) makes the implied constant grow along the grid: the check must fail."""
+    m = proposition1.measure_critic(CASE)
+    floor = m["errors"][0]
+    c = max(m["implied_constant"][:2])
+    rate = _theory.side("proposition1.rate", "rhs")
+    ev = _theory.evidence(
+        "proposition1.rate",
+        {"critic_mse": np.full(2, floor), "K": np.array(m["Ks"][2:], float),
+         "tau_mix": np.array(m["tau_mix"][2:], float), "omega": m["omega"],
+         "gamma": CASE.game.gamma},
+        bound=lambda **kw: c * rate(tau_mix=kw["tau_mix"], K=kw["K"], gamma=kw["gamma"],
+                                    omega=kw["omega"]),
+        instance=CASE.describe(), index_names=("K",))
+    assert not ev.holds
+
+
+@settings(max_examples=6)
+@given(ps.rate_cases(n_seeds=6, max_states=4, max_actions=3))
+def test_proposition2_bound_at_every_K(case):
+    ev = proposition2.check_proposition2(case)
+    assert_holds(ev)
+    assert_holds(proposition2.check_proposition2_sgd(case))
+    assert all(g >= -1e-12 for g in ev.measurements["gaps"])   # f(w*) is the minimum
+
+
+def test_proposition1_with_a_faster_claimed_rate_fails():
+    """Mutation: claiming error ~ K^-3 fails."""
+    assert not proposition1.check_proposition1(CASE, bound=lambda **m: -3.0).holds
+    fast = _theory.substituted("proposition1.rate", K=lambda n: n["K"] ** 3)
+    assert not proposition1.check_proposition1_rate(CASE, bound=lambda **n: (
+        proposition1.measure_critic(CASE)["implied_constant"][0] * fast(**n))).holds
+
+
+def test_proposition2_with_a_much_smaller_constant_fails():
+    """Mutation: the bound R rho/sqrt(K) divided by 1e4 fails (it is loose by 2-3 orders of
+    magnitude on these problems: a finding recorded in docs/properties.md)."""
+    counterexample(ps.rate_cases(n_seeds=4, Ks=(100, 300)), proposition2.check_proposition2,
+                   bound=_theory.scaled("proposition2", 1e-4), max_examples=10)
+
+
+def test_proposition2_optimum_is_the_exact_constrained_minimum():
+    """Independent route: cvxpy's certified optimum agrees with the value the check uses."""
+    from mfgcheck.numerics import actor_regression as ar
+    m = proposition2.measure_actor(CASE)
+    g, pi, mu = CASE.game, CASE.policy, CASE.mu
+    vals = mc.numerics.policy_evaluation(g, pi, mu)
+    d = mc.numerics.visitation(g, pi, mu)
+    F, b, c = ar.actor_quadratic(pi, d, CASE.features, vals.advantage)
+    sol = ar.solve_actor_cvxpy(F, b, c, CASE.R)
+    assert m["optimum"] == pytest.approx(sol.value, abs=1e-8)

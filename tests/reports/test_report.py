@@ -1,0 +1,138 @@
+"""The report of the ``test`` profile: files, results.json, regeneration, provenance of numbers,
+resuming, and the exit status."""
+
+import json
+import re
+import shutil
+
+import pytest
+
+from mfgcheck.reports import load_results, regenerate, run_report
+from mfgcheck.reports import summary as summary_mod
+from mfgcheck.reports.doc import fmt
+
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
+
+
+def test_writes_pages_results_and_figures(report_run):
+    out, results = report_run
+    for name in ("index.md", "index.html", "results.json"):
+        assert (out / name).stat().st_size > 0
+    html = (out / "index.html").read_text()
+    assert "<script" not in html
+    figures = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert figures == ["paper-fig1-sis-exact.png", "paper-fig1-sis-sampled.png",
+                       "rate-sis-exact.png"]
+    for fig in figures:                    # every figure is referenced by both pages
+        assert f"figures/{fig}" in html
+        assert f"figures/{fig}" in (out / "index.md").read_text()
+        assert (out / "figures" / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_json_records_provenance(report_run):
+    out, results = report_run
+    data = json.loads((out / "results.json").read_text())     # strict JSON
+    env = data["environment"]
+    for pkg in ("python", "numpy", "scipy", "sympy", "cvxpy", "mfgcheck", "platform"):
+        assert env[pkg]
+    assert set(data["wall_time"]) >= {"theory", "lemmas", "assumptions", "rate",
+                                      "experiments", "total"}
+    assert data["profile"]["name"] == "test"
+    rate = data["parts"]["rate"]["settings"][0]
+    assert [p["T"] for p in rate["per_T"]] == [30, 100, 300]
+    assert rate["seeds"] == [0] and rate["bootstrap"] == "points"
+    for p in rate["per_T"]:       # step sizes as Theorem 1 prescribes, from the profile
+        lam = rate["game"]["lam"]
+        assert p["eta"] == pytest.approx(3.0 * p["T"] ** -0.4 / lam, rel=1e-12)
+        assert p["beta"] == pytest.approx(10.0 * p["T"] ** -0.8, rel=1e-12)
+    assert all(part["status"] == "ok" for part in data["parts"].values()), {
+        k: v.get("error") for k, v in data["parts"].items()}
+
+
+def test_from_results_json_reproduces_the_pages_byte_for_byte(report_run, tmp_path):
+    out, _ = report_run
+    shutil.copy(out / "results.json", tmp_path / "results.json")   # results.json alone
+    regenerate(tmp_path / "results.json")
+    for name in ("index.md", "index.html"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+    for fig in (out / "figures").glob("*.png"):
+        assert (tmp_path / "figures" / fig.name).read_bytes() == fig.read_bytes(), fig.name
+
+
+def _leaves(x):
+    if isinstance(x, dict):
+        for v in x.values():
+            yield from _leaves(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from _leaves(v)
+    else:
+        yield x
+
+
+def test_every_number_in_the_markdown_comes_from_results_json(report_run):
+    out, results = report_run
+    allowed = set()
+    for leaf in _leaves(load_results(out / "results.json")):
+        if isinstance(leaf, bool) or leaf is None:
+            continue
+        if isinstance(leaf, (int, float)):
+            allowed |= {fmt(leaf), str(leaf)}
+        allowed |= set(NUMBER.findall(str(leaf)))
+    md = (out / "index.md").read_text()
+    # The template's own numbers are small integers (claim and equation numbers, exit
+    # codes, "10%-90%"); every other number must be a value of results.json.
+    static = {str(i) for i in range(-20, 21)} | {"90", "-90"}
+    stray = sorted({tok for tok in NUMBER.findall(md) if tok not in allowed | static})
+    assert stray == []
+
+
+def test_pages_follow_results_json(report_run, tmp_path):
+    """Change a number in results.json: the regenerated page shows the new number."""
+    out, _ = report_run
+    data = json.loads((out / "results.json").read_text())
+    data["parts"]["rate"]["settings"][0]["per_T"][1]["lhs_mean"] = 0.123456789
+    (tmp_path / "results.json").write_text(json.dumps(data))
+    regenerate(tmp_path / "results.json")
+    md = (tmp_path / "index.md").read_text()
+    assert "| 100 |" in md and "0.123 |" in md
+    assert "0.123" not in (out / "index.md").read_text()
+
+
+def test_rerun_resumes_from_stored_runs(report_run):
+    out, first = report_run
+    assert first["runs"]["computed"] > 0
+    again = run_report("test", out, parts={"rate", "experiments"})
+    assert again["runs"]["computed"] == 0
+    assert again["runs"]["reused"] == first["runs"]["computed"]
+    assert again["parts"]["rate"]["settings"][0]["per_T"] == \
+        first["parts"]["rate"]["settings"][0]["per_T"]
+
+
+def _parts(lemma_status=None, verdict="proved", error=False, setting_error=False):
+    steps = [{"id": "lemma4.x", "claim": "lemma4", "verdict": verdict, "detail": "",
+              "note": ""}]
+    rows = [] if lemma_status is None else [
+        {"claim": "lemma4", "step": "lemma4.x", "examples": 5,
+         "violations": 0 if lemma_status == "pass" else 2, "max_ratio": 1.5,
+         "status": lemma_status}]
+    parts = {"theory": {"status": "ok", "steps": steps},
+             "lemmas": {"status": "ok", "rows": rows}}
+    if error:
+        parts["rate"] = {"status": "error", "error": "boom"}
+    if setting_error:      # one setting of a part failed, the part itself ran
+        parts["experiments"] = {"status": "ok", "panels": [],
+                                "errors": [{"id": "fig1", "error": "boom"}]}
+    return parts
+
+
+@pytest.mark.parametrize("parts, status", [
+    (_parts("pass"), 0),
+    (_parts("finding", verdict="refuted"), 0),     # a documented finding does not fail
+    (_parts("fail"), 1),                            # an unexplained violation fails
+    (_parts("pass", error=True), 3),                # a part that could not run
+    (_parts("fail", error=True), 1),
+    (_parts("pass", setting_error=True), 3),
+])
+def test_exit_status(parts, status):
+    assert summary_mod.build(parts)["exit_status"] == status

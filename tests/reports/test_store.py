@@ -1,0 +1,106 @@
+"""The run store: atomic writes, keys, and resuming an interrupted sweep without recomputing."""
+
+import json
+
+import pytest
+
+from mfgcheck.reports.store import RunStore, atomic_write_text, canonical_json, run_key
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _settings(n):
+    return [{"experiment": "toy", "T": 10 * (i + 1), "seed": i % 2} for i in range(n)]
+
+
+def _work(calls):
+    def fn(s):
+        calls.append(s["T"])
+        return {"value": s["T"] ** 0.5, "seed": s["seed"]}
+    return fn
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path):
+    items = _settings(6)
+    calls = []
+    fn = _work(calls)
+
+    def interrupt_after_3(s):
+        if len(calls) == 3:
+            raise Interrupted
+        return fn(s)
+
+    store = RunStore(tmp_path)
+    with pytest.raises(Interrupted):
+        store.sweep(items, interrupt_after_3)
+    assert calls == [10, 20, 30]
+    assert len(list((tmp_path / "runs").glob("*.json"))) == 3
+
+    resumed = RunStore(tmp_path)
+    records = resumed.sweep(items, fn)
+    # Only the three missing runs were computed; the first three came from disk.
+    assert calls == [10, 20, 30, 40, 50, 60]
+    assert resumed.calls == 3 and resumed.hits == 3
+    assert [r["result"]["value"] for r in records] == [s["T"] ** 0.5 for s in items]
+    again = RunStore(tmp_path)
+    again.sweep(items, fn)
+    assert again.calls == 0 and again.hits == 6
+
+
+def test_batched_sweep_resumes_per_batch(tmp_path):
+    items = _settings(7)
+    batches = []
+    state = {"interrupt_at": 2}
+
+    def batch_fn(chunk):
+        batches.append([s["T"] for s in chunk])
+        if len(batches) == state["interrupt_at"]:
+            raise Interrupted
+        return [{"value": s["T"]} for s in chunk]
+
+    with pytest.raises(Interrupted):
+        RunStore(tmp_path).sweep_batched(items, batch_fn, batch_size=3)
+    assert batches == [[10, 20, 30], [40, 50, 60]]
+    batches.clear()
+    state["interrupt_at"] = None
+    store = RunStore(tmp_path)
+    records = store.sweep_batched(items, batch_fn, batch_size=3)
+    assert batches == [[40, 50, 60], [70]]     # the finished batch was not recomputed
+    assert store.calls == 4 and store.hits == 3
+    assert [r["result"]["value"] for r in records] == [s["T"] for s in items]
+
+
+def test_key_depends_on_every_setting_and_not_on_order():
+    a = {"T": 100, "eta": 0.1, "game": {"name": "sis", "lam": 0.1}}
+    b = {"game": {"lam": 0.1, "name": "sis"}, "eta": 0.1, "T": 100}
+    assert run_key(a) == run_key(b)
+    assert run_key(a) != run_key({**a, "eta": 0.1 + 1e-12})
+    assert run_key(a) != run_key({**a, "game": {"name": "sis", "lam": 0.2}})
+
+
+def test_a_stored_record_with_other_settings_is_not_reused(tmp_path):
+    store = RunStore(tmp_path)
+    s = {"T": 1}
+    store.save(s, {"value": 1}, 0.0)
+    path = store.path(s)
+    rec = json.loads(path.read_text())
+    rec["settings"] = {"T": 2}          # a corrupted or colliding file
+    path.write_text(json.dumps(rec))
+    assert store.load(s) is None
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    path = tmp_path / "x.json"
+    atomic_write_text(path, "first")
+
+    with pytest.raises(TypeError):
+        atomic_write_text(path, 12345)  # not text: the write fails midway
+    assert path.read_text() == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]   # no temporary left behind
+
+
+def test_canonical_json_is_strict_json():
+    text = canonical_json({"a": float("inf"), "b": float("nan"), "c": (1, 2)})
+    assert json.loads(text) == {"a": "inf", "b": "nan", "c": [1, 2]}

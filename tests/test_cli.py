@@ -1,0 +1,142 @@
+"""The ``mfgcheck`` command line: --help, exit codes, and ``bounds`` against hand values."""
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mfgcheck.cli import main
+
+COMMANDS = ("report", "lemmas", "rate", "bounds", "equilibrium")
+
+
+def test_entry_point_is_installed():
+    exe = Path(sys.executable).parent / "mfgcheck"
+    assert exe.exists() or shutil.which("mfgcheck")
+
+
+@pytest.mark.parametrize("command", (None,) + COMMANDS)
+def test_help(command):
+    argv = [sys.executable, "-m", "mfgcheck.cli"] + ([command] if command else []) + ["--help"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "usage: mfgcheck" in done.stdout
+    if command:
+        assert command in done.stdout.splitlines()[0]
+    else:
+        assert all(c in done.stdout for c in COMMANDS)
+
+
+def test_usage_errors_exit_2(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["rate", "--game", "chess"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["bounds", "--lam", "0.1"])          # --gamma, --A, --R missing
+    assert exc.value.code == 2
+    assert main(["report", "--from", str(tmp_path / "missing.json")]) == 2
+    assert "missing.json" in capsys.readouterr().err
+
+
+def _values(text):
+    out = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return out
+
+
+def test_bounds_constants_match_hand_computation(capsys):
+    assert main(["bounds", "--lam", "0.5", "--gamma", "0.9", "--A", "3", "--R", "2"]) == 0
+    got = _values(capsys.readouterr().out)
+    # appendix A at gamma = 0.9, lam = 0.5, |A| = 3, R = 2, by hand:
+    qmax = (1 + 0.9 * 0.5 * math.log(3)) / 0.1           # 14.94375...
+    assert got["Qmax"] == pytest.approx(qmax, rel=1e-9)
+    assert got["Qmax"] == pytest.approx(14.9437553, rel=1e-7)
+    assert got["p_min_bound"] == pytest.approx(math.exp(-8) / 3, rel=1e-9)
+    assert got["tau"] == pytest.approx(math.exp(-qmax / 0.5) / 3, rel=1e-9)
+    assert got["KLmax"] == pytest.approx(math.log(3) + 8, rel=1e-9)
+    assert got["kappa"] == pytest.approx(20 * math.log(3) + 28, rel=1e-9)   # 49.97224...
+
+
+def test_bounds_theorem1_and_json(capsys):
+    argv = ["bounds", "--lam", "0.5", "--gamma", "0.9", "--A", "3", "--R", "2", "--T", "1000",
+            "--d3", "0.9", "--d2", "1.5", "--d1", "0.1", "--json"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "undefined (d_bar <= 0)" in text           # d1 d2 + d3 = 1.05 >= 1
+    data = json.loads(text[text.index("{"):])
+    b = data["theorem1"]
+    eta, beta = 1000 ** -0.4 / 0.5, 1000 ** -0.8      # c_eta = c_beta = 1
+    p_min = math.exp(-8) / 3
+    kappa = 20 * math.log(3) + 28
+    b15 = (1.0 / (1000 * eta * 0.5) + 0.0 + 2 * eta * 4 / 0.5
+           + 2 * 2 * kappa * 0.5 * beta / (eta * 0.5))       # eps_total = 0, C1 = 1, d0 = .5
+    assert b["avg_sigma_pi_bound"] == pytest.approx(b15, rel=1e-9)
+    assert b["avg_D_policy_bound"] == pytest.approx(math.sqrt(2 * b15), rel=1e-9)
+    assert b["final_bound"] is None
+    assert p_min > 0
+
+
+def test_equilibrium(capsys):
+    assert main(["equilibrium", "--game", "sis", "--json"]) == 0
+    text = capsys.readouterr().out
+    data = json.loads(text[text.index("{"):])
+    assert sum(data["mean_field"]) == pytest.approx(1.0, abs=1e-12)
+    assert abs(data["certificate"]["exploitability"]) <= 1e-9
+    assert "mean field mu*" in text
+
+
+@pytest.fixture(scope="module")
+def report_run(tmp_path_factory):
+    """A report of the tiny test profile, through the CLI."""
+    out = tmp_path_factory.mktemp("cli-report")
+    code = main(["report", "--profile", "test", "--out", str(out), "--quiet"])
+    return out, code
+
+
+def test_report_exit_status_follows_the_summary(report_run):
+    out, code = report_run
+    s = json.loads((out / "results.json").read_text())["summary"]
+    assert code == s["exit_status"]
+    statuses = ([c["status"] for c in s["claims"]] + [o["status"] for o in s["other"]]
+                + [d["status"] for c in s["claims"] for d in c.get("details", [])])
+    failed = "fail" in statuses
+    assert code == (1 if failed else (3 if s["errors"] else 0))
+
+
+def test_report_from_results_regenerates_and_returns_the_exit_status(report_run, tmp_path):
+    out, code = report_run
+    results = json.loads((out / "results.json").read_text())
+    shutil.copy(out / "results.json", tmp_path / "results.json")
+    code = main(["report", "--from", str(tmp_path / "results.json")])
+    assert code == results["summary"]["exit_status"]
+    assert (tmp_path / "index.md").read_bytes() == (out / "index.md").read_bytes()
+
+
+def test_lemmas_command(capsys):
+    code = main(["lemmas", "--claims", "lemma4", "--examples", "3", "--quiet"])
+    text = capsys.readouterr().out
+    assert "lemma4.lipschitz" in text
+    assert code == (1 if " fail" in text else 0)
+
+
+def test_rate_command_resumes(capsys, tmp_path):
+    argv = ["rate", "--game", "sis", "--T", "30", "100", "300", "--out", str(tmp_path),
+            "--quiet", "--plot", str(tmp_path / "rate.png")]
+    code = main(argv)
+    text = capsys.readouterr().out
+    assert code in (0, 1) and "slope" in text and (tmp_path / "rate.png").exists()
+    n = len(list((tmp_path / "runs").glob("*.json")))
+    assert n == 3
+    assert main(argv) == code                          # rerun: resumed, same verdict
+    assert capsys.readouterr().out.splitlines()[:6] == text.splitlines()[:6]
+    assert len(list((tmp_path / "runs").glob("*.json"))) == n
