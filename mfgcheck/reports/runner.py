@@ -20,10 +20,8 @@ source of truth); ``lhs_metrics`` keeps algorithms' own value as a cross-check.
 
 **Paper runs** (``paper_batch``): NAC (``nac_batch``) and DL-NAC for several seeds at once;
 the exploitability of the current policy ``pi_t`` every ``record_every`` iterations.
-``algorithms.dl_nac`` runs one seed at a time; ``dl_nac_batch`` below advances all seeds
-together with the same engine steps (``engine.step_batch`` with ``beta = 0``, the mean field
-jumping by ``Gamma2`` at segment ends), so each run gives the same bits as ``dl_nac`` with its
-seed (the tests check it). It is an adapter that algorithms/ could absorb.
+DL-NAC runs through ``algorithms.dl_nac_batch`` (all seeds advance together, each giving the
+same bits as ``dl_nac`` with its seed); ``dl_nac_batch`` below keeps the recorded iterations.
 """
 
 from __future__ import annotations
@@ -207,38 +205,14 @@ def _nanmax(x) -> float:
 def dl_nac_batch(game, segments: int, segment_length: int, eta: float, seeds, *,
                  features=None, R=None, oracle="exact", record=(), progress: bool = False,
                  **oracle_kwargs):
-    """DL-NAC for several seeds at once (module docstring); returns, per seed, the policies
-    ``pi_t`` at the iterations of ``record`` (and the last), as ``(t_list, policies)``."""
-    from ..algorithms import engine
-    from ..algorithms.oracle import as_oracle
-    from ..algorithms.schedules import check_eta
-
-    oc = as_oracle(oracle, **oracle_kwargs)
-    prob = engine.prepare(game, features, R, oc)
-    check_eta(float(eta), game.lam)
-    B, N, L = len(seeds), segments * segment_length, segment_length
-    rngs = [np.random.default_rng(int(s)) for s in seeds] if oc.uses_samples else None
-    theta = np.zeros((B, prob.dim))
-    mu = np.tile(game.rho, (B, 1))
-    eta_arr, zero = np.full(B, float(eta)), np.zeros(B)
-    grid = set(int(t) for t in record) | {N}
-    ts, pols = [], []
-    steps = range(N + 1)
-    if progress:
-        from tqdm.auto import tqdm
-
-        steps = tqdm(steps, desc=f"DL-NAC {game.name} x{B}", leave=False)
-    for t in steps:
-        pi, logpi = engine.policy_of(prob, theta)
-        if t > 0 and t % L == 0:
-            mu = engine.population_of(prob, pi, mu)
-        if t in grid:
-            ts.append(t)
-            pols.append(pi.copy())
-        if t == N:
-            break
-        theta = engine.step_batch(prob, theta, mu, eta_arr, zero, rngs, (pi, logpi)).theta_next
-    return ts, np.stack(pols, axis=1)      # (B, n_recorded, S, A)
+    """DL-NAC for several seeds at once (``algorithms.dl_nac_batch``); returns, per seed, the
+    policies ``pi_t`` at the iterations of ``record`` (and the last), as ``(t_list, policies)``."""
+    runs = al.dl_nac_batch(game, segments, segment_length, float(eta), [int(s) for s in seeds],
+                           features=features, R=R, oracle=oracle, progress=progress,
+                           **oracle_kwargs)
+    N = segments * segment_length
+    ts = sorted({int(t) for t in record if 0 <= int(t) <= N} | {N})
+    return ts, np.stack([run.policy[ts] for run in runs])      # (B, n_recorded, S, A)
 
 
 def paper_batch(game, settings_list: list[dict], *, progress: bool = False) -> list[dict]:
