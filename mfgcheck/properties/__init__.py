@@ -78,6 +78,17 @@ def known_failures() -> dict[str, str]:
     return out
 
 
+def statement_findings() -> dict[str, str]:
+    """Claims whose statement itself (not only a step) the checks show failing, with the
+    circumstances (claim -> text; a claim module's ``STATEMENT_FINDING``)."""
+    out = {}
+    for name in CLAIMS:
+        text = getattr(importlib.import_module(f".{name}", __name__), "STATEMENT_FINDING", None)
+        if text:
+            out[name] = text
+    return out
+
+
 def __getattr__(name: str):
     if name == "KNOWN_FAILURES":
         return known_failures()
@@ -87,5 +98,5 @@ def __getattr__(name: str):
 
 
 __all__ = ["Evidence", "ratio", "worst", "CLAIMS", "checks", "resolve", "known_failures",
-           "step_id", "KNOWN_FAILURES", *CLAIMS, "strategies", "instances", "tightness",
-           "trajectory"]
+           "statement_findings", "step_id", "KNOWN_FAILURES", *CLAIMS, "strategies",
+           "instances", "tightness", "trajectory"]

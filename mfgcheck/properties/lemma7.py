@@ -40,6 +40,15 @@ KNOWN_FAILURES = {
                   "sqrt(2 sigma^pi_t) is what Cauchy-Schwarz and Pinsker give.",
 }
 
+#: What the checks show about the statement itself (beyond its proof's steps); the report
+#: prints it beside the claim's line. Pinned by tests/properties/test_runs.py.
+STATEMENT_FINDING = (
+    "the statement as written fails on real runs when its constants (d1, d2, d3, C2) are the "
+    "smallest valid on the pairs the run visits - the only pairs the proof uses - e.g. a 2x2 "
+    "game with d_bar = 0.354 > 0, slack -1.9e-5 at t = 0; with sqrt(2 sigma^pi_t) it held on "
+    "every run. With the paper's global constants (suprema over all mean fields, never "
+    "smaller) the statement may still hold: the proof does not establish it")
+
 
 def _norms(tr, numbers):
     # the 1-norm versions of the coordinates u1, u2, u3 of theory's one-coordinate steps

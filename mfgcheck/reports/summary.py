@@ -28,7 +28,17 @@ from .tables import CLAIMS, claim_title
 SMALLER_CONSTANT = 0.5
 
 
-def claim_line(claim: str, steps: list[dict], rows: list[dict]) -> dict:
+def claim_line(claim: str, steps: list[dict], rows: list[dict],
+               statement_finding: str | None = None) -> dict:
+    line = _claim_line(claim, steps, rows)
+    if statement_finding:
+        line["text"] += f"; statement: {statement_finding}"
+        if line["status"] == "pass":
+            line["status"] = "finding"
+    return line
+
+
+def _claim_line(claim: str, steps: list[dict], rows: list[dict]) -> dict:
     refuted = [s for s in steps if s["verdict"] == "refuted"]
     conditional = [s for s in steps if s["verdict"] == "conditional"]
     fails = [r for r in rows if r["status"] == "fail"]
@@ -46,7 +56,8 @@ def claim_line(claim: str, steps: list[dict], rows: list[dict]) -> dict:
         stmt = ""
         if own:
             r = own[0]
-            stmt = (f"; its statement held on {fmt(r['examples'])} examples (max ratio "
+            stmt = (f"; its statement held on the {fmt(r['examples'])} examples drawn here "
+                    f"(max ratio "
                     f"{fmt(r['max_ratio'])})" if not r["violations"] else
                     f"; its statement was violated on {fmt(r['violations'])} of "
                     f"{fmt(r['examples'])} examples")
@@ -81,7 +92,8 @@ def build(parts: dict) -> dict:
     lines = []
     for claim in CLAIMS:
         line = claim_line(claim, [s for s in steps if s["claim"] == claim],
-                          [r for r in rows if r["claim"] == claim])
+                          [r for r in rows if r["claim"] == claim],
+                          lemmas.get("statement_findings", {}).get(claim) if rows else None)
         if claim == "theorem1" and parts.get("rate", {}).get("status") == "ok":
             from .rate import claim_lines
 

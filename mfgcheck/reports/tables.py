@@ -172,7 +172,10 @@ def lemma_part(setting, *, progress: bool = False, theory_steps=None) -> dict:
     records, skipped, timings = lemmas.run_checks(examples=setting.examples,
                                                   claims=setting.claims, progress=progress)
     rows = summarise_evidence(records, theory_steps)
+    from ..properties import statement_findings
+
     return {"examples_per_group": setting.examples, "rows": rows, "skipped": skipped,
+            "statement_findings": statement_findings(),
             "group_seconds": timings, "campaign": campaign_records(),
             "wall_time": time.perf_counter() - start}
 

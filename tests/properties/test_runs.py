@@ -102,7 +102,11 @@ def test_lemma7_as_stated_fails_with_constants_over_the_run():
     ev = lemma7.check_lemma7(run)
     assert_fails(ev)
     assert ev.measurements["where"]["t"] == 0 and ev.slack < -1e-5
+    assert ev.measurements["at_worst_t"]["d_bar"] > 0      # Lemma 7's hypothesis holds
     assert_holds(lemma7.check_lemma7_corrected(run))
+    # The report states this finding beside Lemma 7 (properties.statement_findings).
+    from mfgcheck.properties import statement_findings
+    assert "d_bar = 0.354" in statement_findings()["lemma7"]
 
 
 def test_lemma7_display8_failure_is_found_by_search():

@@ -64,3 +64,14 @@ def test_bad_input_is_refused():
         fit_loglog([10, 100], [1.0, 0.0])
     with pytest.raises(ValueError, match="shape"):
         fit_loglog_seeds(T, np.ones(T.size))
+
+
+def test_a_statement_finding_is_shown_and_never_passes_silently():
+    from mfgcheck.reports.summary import claim_line
+
+    rows = [{"claim": "lemma7", "step": "lemma7", "status": "pass", "examples": 40,
+             "violations": 0, "max_ratio": 0.9}]
+    plain = claim_line("lemma7", [], rows)
+    flagged = claim_line("lemma7", [], rows, "fails on a pinned run")
+    assert plain["status"] == "pass"
+    assert flagged["status"] == "finding" and "fails on a pinned run" in flagged["text"]
