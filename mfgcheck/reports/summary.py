@@ -170,7 +170,10 @@ def key_findings(parts: dict) -> list[str]:
             out.append(f"{where}: with the {e['oracle']} oracle the measured eps_total is "
                        f"{fmt(last['eps_total'])} and the left side stays near "
                        f"{fmt(last['lhs_mean'])} (slope {fmt(f['slope'])}): the "
-                       f"sqrt(eps_total) term of the bound dominates at this sample size.")
+                       f"sqrt(eps_total) term of the bound dominates at this sample size. "
+                       f"The critic's error sits at rarely taken actions, which Proposition 1 "
+                       f"does not control but Lemma 8 assumes bounded; more samples do not cure "
+                       f"it (docs/algorithms.md, 'sampled oracles lock in').")
     exp = parts.get("experiments", {})
     for p in exp.get("panels", []) if exp.get("status") == "ok" else []:
         nac, dl = p["algorithms"]
