@@ -23,6 +23,7 @@ report: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/numerics.py
+	$(PY) benchmarks/algorithms.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mfgcheck tests benchmarks
