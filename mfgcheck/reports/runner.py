@@ -94,8 +94,10 @@ def summarise_end(game, eq_rec: dict, *, avg_policy, avg_mean_field, last_policy
 
 def safe_exploitability(game, policy) -> float | None:
     """``numerics.exploitability``; if the induced mean field does not reach numerics'
-    default tolerance (1e-13: the population flow of a policy near SIS's epidemic threshold
-    converges too slowly), the same computation at tolerance 1e-10; None if that fails too."""
+    default tolerance, the same computation at tolerance 1e-10; None (reported as not
+    computed) if that fails too. The failures that motivated it - averaged policies whose rows
+    summed to 1 + 1e-12, so the population flow gained mass - are fixed at the root
+    (``_validate.check_simplex`` renormalises); this stays as a guard for a report run."""
     try:
         return float(numerics.exploitability(game, policy))
     except numerics.NonConvergenceError:
