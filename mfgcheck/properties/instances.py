@@ -145,6 +145,18 @@ class RateCase:
     seeds: tuple[int, ...]
     R: float = 10.0
 
+    def exact_model(self):
+        """``(phi, pi, mu, P, r, Q)``: validated features, policy and mean field, the model at
+        ``mu`` and the exact ``Q^{pi}_mu`` (numerics.mdp), shared by Propositions 1 and 2."""
+        from ..numerics import mdp, validate_policy
+
+        game = self.game
+        pi = validate_policy(game, self.policy)
+        mu = game.check_mean_field(self.mu)
+        P, r = game.transition(mu), game.reward(mu)
+        _, Q = mdp.evaluate_policy(P, r, pi, game.gamma, game.lam)
+        return np.asarray(self.features, np.float64), pi, mu, P, r, Q
+
     def describe(self) -> dict:
         return {"kind": "rate", "game": self.game.describe(), "features": _arr(self.features),
                 "policy": _arr(self.policy), "mu": _arr(self.mu), "Ks": list(self.Ks),

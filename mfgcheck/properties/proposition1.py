@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..numerics import mdp, validate_policy
+from ..numerics import mdp
 from . import _theory
 from ._theory import Bound
 from .evidence import Evidence
@@ -81,11 +81,8 @@ def _Ks(case: RateCase, omega: float, gamma: float) -> np.ndarray:
 def measure_critic(case: RateCase) -> dict:
     """Errors of Algorithm 2 over the K grid (module docstring), with omega, tau_mix, rates."""
     from ..algorithms import Environment, default_critic_radius, td0_critic, td_theory_steps
-    game, phi = case.game, np.asarray(case.features, np.float64)
-    pi = validate_policy(game, case.policy)
-    mu = game.check_mean_field(case.mu)
-    P, r = game.transition(mu), game.reward(mu)
-    V, Q = mdp.evaluate_policy(P, r, pi, game.gamma, game.lam)
+    game = case.game
+    phi, pi, mu, P, r, Q = case.exact_model()
     q = Q - game.lam * np.log(pi)
     P_pi = mdp.policy_transition(P, pi)
     d = stationary(P_pi)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..numerics import mdp, validate_policy
+from ..numerics import mdp
 from ..numerics.actor_regression import actor_loss, actor_quadratic, solve_actor_exact
 from . import _theory
 from ._theory import Bound
@@ -37,11 +37,8 @@ DEFAULT_KS = (100, 300, 1000, 3000)
 def measure_actor(case: RateCase) -> dict:
     """Optimality gaps of Algorithm 3 over the K grid, with rho and the bound per K."""
     from ..algorithms import Environment, sgd_actor, sgd_step_size
-    game, phi = case.game, np.asarray(case.features, np.float64)
-    pi = validate_policy(game, case.policy)
-    mu = game.check_mean_field(case.mu)
-    P, r = game.transition(mu), game.reward(mu)
-    _, Q = mdp.evaluate_policy(P, r, pi, game.gamma, game.lam)
+    game = case.game
+    phi, pi, mu, P, r, Q = case.exact_model()
     adv = Q - (pi * Q).sum(-1, keepdims=True)
     d = mdp.discounted_visitation(P, pi, game.rho, game.gamma)
     F, b, c = actor_quadratic(pi, d, phi, adv)
