@@ -18,22 +18,13 @@ Run: ``.venv/bin/python benchmarks/algorithms.py`` (``--quick`` for a shorter ru
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import timed  # benchmarks/, the script's folder
 
 import mfgcheck as mc
 from mfgcheck.algorithms import default_radius, nac, nac_batch
 from mfgcheck.numerics import actor_regression as ar
-
-
-def timed(fn, repeat=1):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def naive_loop(game, T, eta, beta):

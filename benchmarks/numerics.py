@@ -13,21 +13,12 @@ Run: ``.venv/bin/python benchmarks/numerics.py`` (add ``--sizes 10 100`` for a s
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import timed  # benchmarks/, the script's folder
 
 import mfgcheck as mc
 from mfgcheck.numerics import mdp
-
-
-def timed(fn, repeat=3):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def damped_plain_iteration(game, tol, cap=400):
