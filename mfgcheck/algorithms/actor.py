@@ -3,7 +3,7 @@
 The actor fits ``w`` in eq. (3): ``min_{||w|| <= R} L_hat(w)`` with
 ``L_hat(w) = E_{s ~ d^pi_mu, a ~ pi}[(w^T grad log pi(a|s) - A_hat(s, a))^2]`` and
 ``A_hat(s, a) = Q_hat(s, a) - E_{a'~pi} Q_hat(s, a')``, ``Q_hat = q_hat + lam log pi``
-(NOTES.md; ``q_hat`` is the critic's shifted Q).
+(docs/conventions.md; ``q_hat`` is the critic's shifted Q).
 
 Sampled (Algorithm 3, appendix C): ``K`` pairs ``(s_k, a_k) ~ d^pi_mu x pi``
 (``Environment.sample_visitation``), ``w_0 = 0``,

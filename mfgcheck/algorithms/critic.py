@@ -1,7 +1,8 @@
 """Algorithm 2: projected TD(0) with linear features for the shifted Q-function.
 
-The critic estimates ``q^{pi,lam}_mu(s, a) = Q(s, a) - lam log pi(a|s)`` (NOTES.md), which
-solves ``q(s, a) = r(s, a, mu) - lam log pi(a|s) + gamma E[q(s', a')]``, as
+The critic estimates ``q^{pi,lam}_mu(s, a) = Q(s, a) - lam log pi(a|s)``
+(docs/conventions.md), which solves
+``q(s, a) = r(s, a, mu) - lam log pi(a|s) + gamma E[q(s', a')]``, as
 ``q_hat(s, a) = psi^T phi_{s,a}``. From one trajectory ``(s_k, a_k, r_k)`` under ``pi``
 (``Environment.rollout``: ``s_0 ~ rho``), for ``k = 0 .. K-1``:
 

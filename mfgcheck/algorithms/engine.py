@@ -1,6 +1,6 @@
 """The batched engine behind ``nac``, ``nac_batch``, ``nac_step`` and ``dl_nac``.
 
-One step of Algorithm 1 (NOTES.md, "Algorithm 1") for a batch of B runs, arrays
+One step of Algorithm 1 (docs/conventions.md, "Algorithm 1") for a batch of B runs, arrays
 ``theta`` (B, d) and ``mu`` (B, S):
 
 1. ``pi_t = softmax(theta_t^T phi)`` (and ``log pi_t``, stable);

@@ -17,7 +17,7 @@ mean-field states are not directly observed by the learning agent").
 Visitation sampling is exact: start at ``s_0 ~ rho`` and, before each transition, stop with
 probability ``1 - gamma``; the number of transitions ``H`` is geometric,
 ``Pr(H = h) = (1 - gamma) gamma^h``, so the state where the episode stops has law
-``sum_h (1 - gamma) gamma^h Pr(s_h = .) = d^pi_mu`` (NOTES.md's definition), and its action is
+``sum_h (1 - gamma) gamma^h Pr(s_h = .) = d^pi_mu`` (docs/conventions.md), and its action is
 drawn from ``pi``. Each sample costs ``1/(1 - gamma)`` transitions on average.
 
 Randomness: every draw of run ``b`` comes from ``rngs[b]`` alone, in an order that does not

@@ -1,6 +1,6 @@
 """Exact metrics of the recorded iterates of a run (``nac(..., metrics=True)``).
 
-Everything comes from numerics/ (NOTES.md conventions): ``(pi*, mu*)`` from
+Everything comes from numerics/ (docs/conventions.md): ``(pi*, mu*)`` from
 ``solve_equilibrium``, ``d* = d^{pi*}_{mu*}``, ``pi*_t = Gamma1(mu_t)``,
 ``d*_t = d^{pi*_t}_{mu_t}``.
 Per recorded ``t``:

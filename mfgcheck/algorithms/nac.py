@@ -1,4 +1,4 @@
-"""Algorithm 1: the single-loop mean-field natural actor-critic (NOTES.md, "Algorithm 1").
+"""Algorithm 1: the single-loop mean-field natural actor-critic (docs/conventions.md, s. 7).
 
 ``theta_0 = 0``, ``mu_0 = rho`` (or ``mu0``); for ``t = 0 .. T-1``: critic ``q_hat_t`` for
 ``(pi_t, mu_t)``, actor ``w_hat_t``, ``theta_{t+1} = (1 - eta_t lam) theta_t + eta_t w_hat_t``,
@@ -55,7 +55,7 @@ class NACState:
 
 @dataclass(frozen=True)
 class StepInfo:
-    """What iteration ``t`` computed (NOTES.md names)."""
+    """What iteration ``t`` computed (docs/conventions.md names)."""
 
     t: int
     pi: np.ndarray            # pi_t (S, A)

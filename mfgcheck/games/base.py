@@ -1,13 +1,13 @@
 """The game type: a stationary, discounted, entropy-regularised mean-field game.
 
-A game is ``(S, A, gamma, lam, rho, P(.|s, a, mu), r(s, a, mu))`` (paper/NOTES.md, "Model").
+A game is ``(S, A, gamma, lam, rho, P(.|s, a, mu), r(s, a, mu))`` (docs/conventions.md, "The game").
 ``transition`` and ``reward`` are functions of the mean field ``mu``; they accept a batch of
 mean fields of shape ``(..., S)`` and return ``(..., S, A, S)`` and ``(..., S, A)``, so that
 algorithms can advance many runs at once.
 
 The theory assumes ``r`` in [0, 1]. ``Game.normalised()`` returns the equivalent game with
 ``r' = (r - r_min)/(r_max - r_min)`` and ``lam' = lam/(r_max - r_min)``: the same equilibria,
-exploitability divided by ``r_max - r_min`` (NOTES.md).
+exploitability divided by ``r_max - r_min`` (docs/conventions.md).
 """
 
 from __future__ import annotations
@@ -117,9 +117,9 @@ class Game:
         return self.reward_range[1] - self.reward_range[0]
 
     def normalised(self) -> Game:
-        """The equivalent game with rewards in [0, 1] (NOTES.md): ``r' = (r - r_min)/scale``,
-        ``lam' = lam/scale``. Same equilibrium; exploitability divided by ``scale``.
-        Returns ``self`` if the rewards already lie in [0, 1]."""
+        """The equivalent game with rewards in [0, 1] (docs/conventions.md, s. 1):
+        ``r' = (r - r_min)/scale``, ``lam' = lam/scale``. Same equilibrium; exploitability
+        divided by ``scale``. Returns ``self`` if the rewards already lie in [0, 1]."""
         if self.is_normalised:
             return self
         lo, scale, reward_fn = self.reward_range[0], self.reward_scale, self.reward_fn

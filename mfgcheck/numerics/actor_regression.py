@@ -1,7 +1,7 @@
 """The actor regression of eq. (3) and its exact optimum over the ball ``||w||_2 <= R``.
 
 For a policy ``pi`` (S, A), state weights ``d`` (S,) (the visitation ``d^pi_mu``), features
-``phi`` (S, A, n) and a target advantage ``A_hat`` (S, A) (NOTES.md, "Actor regression"):
+``phi`` (S, A, n) and a target advantage ``A_hat`` (S, A) (docs/conventions.md, section 6):
 
     L(w) = sum_s d(s) sum_a pi(a|s) (w^T g_{s,a} - A_hat(s, a))^2,   g = grad log pi,
          = w^T F w - 2 b^T w + c,

@@ -1,6 +1,6 @@
 """Estimates of the constants of Assumptions 1-3 (d0, d1, d2, d3, C1, C2, C3) for any game.
 
-The assumptions (paper/NOTES.md, reconstructed from where the appendix invokes them), with
+The assumptions (docs/conventions.md, reconstructed from where the appendix invokes them), with
 ``d*`` the visitation of the equilibrium ``(pi*, mu*)``, ``D(pi, pi') = E_{s~d*}||pi(.|s) -
 pi'(.|s)||_1``, ``Gamma1`` the soft best response, ``d*_mu = d^{Gamma1(mu)}_mu``:
 
@@ -25,7 +25,7 @@ on it. The estimate is the largest ratio found by a search whose budget is retur
 - d3: for a pair ``(mu, mu')`` the numerator is convex in ``pi``, so its maximum is at a
   deterministic policy: enumerated when ``|A|^|S| <= 4096``, otherwise coordinate ascent from
   the greedy actions of both best responses (a lower bound).
-- C1, C2, C3 are defined along Algorithm 1's trajectory (NOTES.md A2): with ``visited``
+- C1, C2, C3 are defined along Algorithm 1's trajectory (docs/conventions.md A2): with ``visited``
   (a list of ``(pi_t, mu_t)``) they are the maxima over it, and d0 is taken over the
   consecutive pairs ``(mu_t, mu_{t+1})`` as in Lemma 5 (d1, d2, d3 still over the simplex).
   Without it, over ``n_pairs`` points drawn around the equilibrium

@@ -2,7 +2,7 @@
 
 ``V, Q`` by one linear solve (mdp.evaluate_policy); the shifted ``q = Q - lam log pi``
 (Algorithm 2's target); the regularised advantage ``A = Q - E_{a~pi} Q`` (eq. (10));
-``d^pi_mu(s) = (1 - gamma) sum_t gamma^t Pr(s_t = s | s_0 ~ rho, pi, mu)`` (NOTES.md, R).
+``d^pi_mu(s) = (1 - gamma) sum_t gamma^t Pr(s_t = s | s_0 ~ rho, pi, mu)`` (docs/conventions.md, R).
 """
 
 from __future__ import annotations

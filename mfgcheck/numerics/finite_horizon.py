@@ -1,6 +1,6 @@
 """Finite-horizon mean-field games: flows, backward induction, exploitability.
 
-The theory (paper/NOTES.md) is stationary and discounted; the peers (MFGLib, OpenSpiel) and
+The theory (docs/conventions.md) is stationary and discounted; the peers (MFGLib, OpenSpiel) and
 the paper's episodic simulations are finite-horizon. This module is the finite-horizon
 counterpart of ``evaluation``, ``best_response``, ``population`` and ``exploitability``, on the
 same ``Game`` (``transition_fn``/``reward_fn`` of mu) plus a ``FiniteHorizonSpec``:

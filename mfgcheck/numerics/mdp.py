@@ -4,7 +4,7 @@ Every function broadcasts over leading batch axes: ``P`` is (..., S, A, S), ``r`
 (..., S, A), values (..., S). No validation here (the game-level functions in this package
 validate); these are the hot loops that algorithms/ call directly.
 
-Conventions (paper/NOTES.md):
+Conventions (docs/conventions.md):
 ``V^pi(s) = E[sum_t gamma^t (r(s_t, a_t) - lam log pi(a_t|s_t))]``,
 ``Q^pi(s, a) = r(s, a) + gamma E_{s'} V^pi(s')``, ``V(s) = E_{a~pi}[Q(s, a) - lam log pi(a|s)]``.
 The soft-optimal policy is ``pi*(a|s) ∝ exp(Q*(s, a)/lam)`` (Lemma 3) and

@@ -1,4 +1,4 @@
-"""Policies and the log-linear softmax policy class (paper/NOTES.md, "Policy class").
+"""Policies and the log-linear softmax policy class (docs/conventions.md, "Policy class").
 
 ``pi_theta(a|s) ∝ exp(theta^T phi_{s,a})`` with features ``phi`` of shape (S, A, d) and
 ``||phi_{s,a}||_2 <= 1``; ``grad_theta log pi_theta(a|s) = phi_{s,a} - sum_a' pi(a'|s) phi_{s,a'}``.

@@ -3,7 +3,7 @@
 Claim: ``E_{d*_t} KL(pi*_t || pi_{t+1}) <= (1 - eta lam) sigma^pi_t
 - eta E_{d*_t, pi*_t}[g_t^T grad log pi_t(a|s) - q^{pi_t}_{mu_t}(s, a)]
 - eta E_{d*_t} V^{pi_t}_{mu_t}(s) + eta^2/2 ||g_t||^2``
-with ``pi*_t = Gamma1(mu_t)``, ``d*_t = d^{pi*_t}_{mu_t}`` (NOTES.md).
+with ``pi*_t = Gamma1(mu_t)``, ``d*_t = d^{pi*_t}_{mu_t}`` (docs/conventions.md).
 
 Checks along a run of Algorithm 1 (``instances.NACRun``), worst step reported, every term
 exact (``trajectory.terms``):

@@ -3,7 +3,7 @@
 Claim: for every mean field mu, ``pi*_mu(a|s) >= 1/(|A| exp(Qmax/lam))`` with
 ``Qmax = (1 + gamma lam log|A|)/(1 - gamma)``; the theory assumes ``r`` in [0, 1], so every
 check here runs on ``game.normalised()`` (rewards rescaled to [0, 1], ``lam`` divided by the
-reward range: NOTES.md).
+reward range: docs/conventions.md).
 
 Checks (each returns :class:`~mfgcheck.properties.evidence.Evidence`; the bound comes from
 ``mfgcheck.theory.lemma3``):

@@ -4,7 +4,7 @@ Claim: under Assumption 3, ``||Lambda(mu) - Lambda(mu')||_1 <= (d1 d2 + d3) ||mu
 
 On a pair ``(mu, mu')`` the constants are the Lipschitz ratios measured on that same pair,
 with ``pi = Gamma1(mu)``, ``pi' = Gamma1(mu')``, ``D`` weighted by the equilibrium
-visitation ``d*`` (NOTES.md):
+visitation ``d*`` (docs/conventions.md):
 
 - ``d1 = D(pi, pi')/||mu - mu'||_1``;
 - ``d2 = ||Gamma2(pi, mu) - Gamma2(pi', mu)||_1 / D(pi, pi')`` (0 if ``D = 0``);

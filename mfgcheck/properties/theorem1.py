@@ -10,7 +10,7 @@ the run, ``trajectory``):
   (1/T) sum_t D(pi_t, pi*_t) + d1 (1/T) sum_t ||mu_t - mu*||_1`` (Assumption 3 on the pairs
   ``(mu_t, mu*)``).
 
-``D`` is weighted by the equilibrium visitation ``d*`` (NOTES.md). Theorem 1's statement
+``D`` is weighted by the equilibrium visitation ``d*`` (docs/conventions.md). Theorem 1's statement
 itself is an O~ rate, checked by the report's sweeps, not here.
 """
 

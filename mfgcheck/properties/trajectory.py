@@ -2,7 +2,7 @@
 
 :func:`terms` drives ``mfgcheck.algorithms.nac_step`` for ``run.T`` iterations and computes,
 with numerics/ (exact linear algebra, no sampling), for each iterate ``k = 0..T`` and each
-step ``t = 0..T-1`` the quantities the appendix names (NOTES.md conventions):
+step ``t = 0..T-1`` the quantities the appendix names (docs/conventions.md):
 
 - ``pi*_k = Gamma1(mu_k)``, ``d*_k = d^{pi*_k}_{mu_k}``, ``d^{pi_k}_{mu_k}``, the equilibrium
   ``(pi*, mu*)`` and ``d* = d^{pi*}_{mu*}``;
@@ -67,7 +67,7 @@ def equilibrium(game):
 
 @lru_cache(maxsize=64)
 def equilibrium_visitation(game) -> np.ndarray:
-    """``d* = d^{pi*}_{mu*}``, the weights of ``D`` (NOTES.md)."""
+    """``d* = d^{pi*}_{mu*}``, the weights of ``D`` (docs/conventions.md)."""
     eq = equilibrium(game)
     return mdp.discounted_visitation(game.transition(eq.mean_field), eq.policy, game.rho,
                                      game.gamma)

@@ -13,7 +13,7 @@ Three profiles:
 
 Theorem 1's step sizes (appendix B.3): ``eta = c_eta T^(-2/5) / lam``, ``beta = c_beta
 T^(-4/5)``, constant over a run of length T. ``lam`` is the lam of the game the theory is
-applied to: the normalised game (rewards in [0, 1], NOTES.md) when ``normalise`` is set.
+applied to: the normalised game (rewards in [0, 1], docs/conventions.md) when ``normalise`` is set.
 NAC with these step sizes is invariant under the normalisation (``eta lam`` is unchanged and
 the advantage scales with the reward), so normalising changes the constants of the bound,
 not the runs.

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from .doc import Heading, Para, Table, fmt
 from .settings import AssumptionSetting
@@ -195,6 +196,16 @@ def campaign_records() -> dict:
     return {"directory": str(tightness.directory()), "rows": rows}
 
 
+def _shown_path(directory: str) -> str:
+    """The campaign directory relative to the current directory when it lies under it: a
+    report (and the sample report in docs/) names no path of the machine that wrote it."""
+    path = Path(directory)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def render_lemmas(part: dict) -> list:
     blocks = [Heading(2, "Lemma checks: properties/ on random instances"),
               Para(f"Each check draws instances with Hypothesis (derandomised; "
@@ -214,7 +225,8 @@ def render_lemmas(part: dict) -> list:
     camp = part.get("campaign") or {}
     if camp.get("rows"):
         blocks.append(Para(f"Tightest cases recorded by the test campaigns (`make test`, "
-                           f"`make test-slow`) in `{camp['directory']}` (cumulative counts):"))
+                           f"`make test-slow`) in `{_shown_path(camp['directory'])}` "
+                           "(cumulative counts):"))
         blocks.append(Table(["check (step)", "examples", "violations", "min slack",
                              "max ratio", "updated"],
                             [[r["step"], fmt(r["examples"]), fmt(r["violations"]),

@@ -37,7 +37,7 @@ def test_policy_evaluation_linear_solve_matches_iteration(name):
     vals = mc.numerics.policy_evaluation(g, pi, mu)
     V_it = _iterative_evaluation(g.transition(mu), g.reward(mu), pi, g.gamma, g.lam, 600)
     np.testing.assert_allclose(vals.V, V_it, rtol=1e-11, atol=1e-11)
-    # V = E_pi[Q - lam log pi], q = Q - lam log pi, A = Q - E_pi Q (NOTES.md).
+    # V = E_pi[Q - lam log pi], q = Q - lam log pi, A = Q - E_pi Q (docs/conventions.md).
     np.testing.assert_allclose(vals.V, (pi * vals.q).sum(-1), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose((pi * vals.advantage).sum(-1), 0, atol=1e-11)
     assert vals.value_rho == pytest.approx(vals.V @ g.rho)

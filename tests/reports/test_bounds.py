@@ -12,7 +12,7 @@ POINT = dict(T=1000, eta=0.03, beta=0.004, lam=0.5, gamma=0.9, nA=3, R=2.0, C1=1
 
 
 def hand_constants(gamma, lam, nA, R):
-    """Appendix A, typed from paper/NOTES.md."""
+    """Appendix A, typed from docs/conventions.md."""
     qmax = (1 + gamma * lam * math.log(nA)) / (1 - gamma)
     return {"Qmax": qmax, "p_min_bound": math.exp(-2 * R / lam) / nA,
             "tau": math.exp(-qmax / lam) / nA, "KLmax": math.log(nA) + 2 * R / lam,
