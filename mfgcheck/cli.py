@@ -2,7 +2,8 @@
 
 Exit status (docs/report.md, "Exit status"): 0 every check passed or failed only where a
 documented finding against the paper explains it; 1 a check failed; 2 a usage error (bad
-arguments, bad input); 3 a part of the report could not run.
+arguments, bad input, an output directory that cannot be written); 3 a part of the report
+could not run; 130 interrupted (SIGINT; the finished runs are stored, rerun to resume).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import sys
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 GAMES = ("sis", "lq", "random")
 
 
@@ -26,8 +28,16 @@ def _report(args) -> int:
         print(f"regenerated {paths['markdown']} and {paths['html']} from {args.from_json}")
         return int(results["summary"]["exit_status"])
     command = f"mfgcheck report --profile {args.profile} --out {args.out}"
-    results = reports.run_report(args.profile, args.out, progress=not args.quiet,
-                                 command=command)
+    if args.parts:
+        command += " --parts " + " ".join(args.parts)
+    try:
+        results = reports.run_report(args.profile, args.out, progress=not args.quiet,
+                                     command=command, parts=args.parts)
+    except KeyboardInterrupt:
+        # Every finished run is already on disk (atomic writes): say so, and how to resume.
+        n = reports.RunStore(args.out).stored()
+        print(f"\ninterrupted; {n} runs stored; rerun to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
     _print_summary(results)
     print(f"wrote {args.out}/index.md, {args.out}/index.html, {args.out}/results.json "
           f"({results['wall_time']['total']:.0f} s)")
@@ -216,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                "directory of --from)")
     r.add_argument("--from", dest="from_json", metavar="RESULTS_JSON",
                    help="regenerate the pages from a results.json alone (no computation)")
+    r.add_argument("--parts", nargs="+", default=None, metavar="PART",
+                   help="only these parts of the report: theory lemmas assumptions rate "
+                        "experiments (default: all)")
     r.add_argument("--quiet", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
 

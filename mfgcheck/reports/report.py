@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import settings as settings_mod
 from . import summary as summary_mod
-from .store import RunStore, atomic_write_text, to_jsonable
+from .store import RunStore, atomic_write_text, check_writable, to_jsonable
 
 SCHEMA = "mfgcheck-report-v1"
 RESULTS = "results.json"
@@ -115,8 +115,14 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
     """Run (or resume) every part of the profile, write ``<out>/results.json`` and the pages;
     return the results dict. ``parts`` restricts to some part names (for tests)."""
     profile = settings_mod.profile(profile_name)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if parts is not None:
+        unknown = sorted(set(parts) - {p.name for p in PARTS})
+        if unknown:
+            from .._validate import InvalidInputError
+
+            raise InvalidInputError(f"parts: unknown {', '.join(unknown)}; choose from "
+                                    f"{', '.join(p.name for p in PARTS)}")
+    out = check_writable(out)           # before any work: a read-only --out fails at once
     store = RunStore(out)
     started = time.perf_counter()
     results_parts: dict[str, dict] = {}

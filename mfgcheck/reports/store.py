@@ -10,6 +10,12 @@ is lost and nothing is computed twice.
 
 Changing any setting (or ``SCHEMA``, when the meaning of a stored result changes) changes
 the key, so a stale result is never reused for different settings.
+
+The store heals: a run file that cannot be read, is empty or truncated, is not JSON, or does
+not have the record's schema (``check_record``: schema tag, key = hash of its settings,
+settings equal to the ones asked for, a result dict, a wall time) is moved into
+``<root>/quarantine/`` with a ``StoreWarning`` naming it, and the run is computed again. A
+damaged file costs one run, never the report.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import math
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,15 @@ from typing import Any
 import numpy as np
 
 SCHEMA = "mfgcheck-run-v1"
+RECORD_FIELDS = ("key", "schema", "settings", "result", "wall_time")
+
+
+class StoreWarning(UserWarning):
+    """A run file was damaged and has been quarantined (its run is recomputed)."""
+
+
+class InvalidRecordError(ValueError):
+    """A run file's content is not a record of the run it is stored for."""
 
 
 def to_jsonable(x: Any) -> Any:
@@ -76,6 +92,71 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def check_record(record: Any, settings: dict | None = None) -> dict:
+    """``record`` if it is a complete run record (of ``settings``, if given), else raise
+    ``InvalidRecordError`` naming the field and the problem."""
+    if not isinstance(record, dict):
+        raise InvalidRecordError(f"not a JSON object but {type(record).__name__}")
+    missing = [k for k in RECORD_FIELDS if k not in record]
+    if missing:
+        raise InvalidRecordError(f"missing field(s) {', '.join(missing)}")
+    if record["schema"] != SCHEMA:
+        raise InvalidRecordError(f"schema {record['schema']!r}, expected {SCHEMA!r}")
+    if not isinstance(record["settings"], dict):
+        raise InvalidRecordError("settings: not a JSON object")
+    if record["key"] != run_key(record["settings"]):
+        raise InvalidRecordError(f"key {record['key']!r} is not the hash of its settings "
+                                 f"({run_key(record['settings'])})")
+    if settings is not None and canonical_json(record["settings"]) != canonical_json(settings):
+        raise InvalidRecordError("settings differ from the run asked for (edited file or hash "
+                                 "collision)")
+    if not isinstance(record["result"], dict):
+        raise InvalidRecordError("result: not a JSON object")
+    w = record["wall_time"]
+    if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+        raise InvalidRecordError(f"wall_time: {w!r} is not a finite number >= 0")
+    return record
+
+
+def read_record(path: Path, settings: dict | None = None) -> dict:
+    """The validated record in ``path``; ``InvalidRecordError`` if unreadable or invalid
+    (``FileNotFoundError`` passes through)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidRecordError(f"unreadable ({type(exc).__name__}: {exc})") from None
+    if not text.strip():
+        raise InvalidRecordError("empty file")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRecordError(f"not JSON (truncated?): {exc}") from None
+    return check_record(record, settings)
+
+
+def check_writable(directory) -> Path:
+    """Create ``directory`` (and ``runs/`` in it) if needed and prove that files can be
+    written there, before any work: ``InvalidInputError`` naming the directory and the
+    reason otherwise (a read-only or full file system, a path through a regular file, no
+    permission)."""
+    from .._validate import InvalidInputError
+
+    directory = Path(directory)
+    try:
+        for d in (directory, directory / "runs"):
+            d.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".mfgcheck-write-probe.", dir=d)
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        raise InvalidInputError(
+            f"output directory {directory}: not writable ({exc.strerror or exc}); choose "
+            "another --out") from None
+    return directory
+
+
 class RunStore:
     """Finished runs under ``<root>/runs/``, keyed by ``run_key(settings)``.
 
@@ -87,8 +168,10 @@ class RunStore:
     def __init__(self, root):
         self.root = Path(root)
         self.runs = self.root / "runs"
+        self.quarantine_dir = self.root / "quarantine"
         self.calls = 0
         self.hits = 0
+        self.quarantined: list[Path] = []
 
     def path(self, settings: dict) -> Path:
         return self.runs / f"{run_key(settings)}.json"
@@ -96,13 +179,34 @@ class RunStore:
     def load(self, settings: dict) -> dict | None:
         """The stored record ``{"key", "settings", "result", "wall_time"}`` or None."""
         p = self.path(settings)
-        if not p.exists():
+        try:
+            # A hash collision or a hand-edited file must not pass for this run: the record's
+            # settings must be the ones asked for.
+            return read_record(p, settings)
+        except FileNotFoundError:
             return None
-        record = json.loads(p.read_text(encoding="utf-8"))
-        # A hash collision or a hand-edited file must not pass for this run.
-        if canonical_json(record.get("settings")) != canonical_json(settings):
+        except InvalidRecordError as exc:
+            self.quarantine(p, str(exc))
             return None
-        return record
+
+    def quarantine(self, path: Path, reason: str) -> Path:
+        """Move a damaged run file into ``<root>/quarantine/`` (never overwriting an earlier
+        one) and warn, naming it; returns the new path."""
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        dest = self.quarantine_dir / path.name
+        n = 1
+        while dest.exists():
+            dest = self.quarantine_dir / f"{path.stem}.{n}{path.suffix}"
+            n += 1
+        os.replace(path, dest)
+        self.quarantined.append(dest)
+        warnings.warn(f"run store: {path} is damaged ({reason}); moved to {dest}, the run is "
+                      "computed again", StoreWarning, stacklevel=3)
+        return dest
+
+    def stored(self) -> int:
+        """The number of run files in the store."""
+        return sum(1 for _ in self.runs.glob("*.json")) if self.runs.is_dir() else 0
 
     def save(self, settings: dict, result: dict, wall_time: float) -> dict:
         record = {"key": run_key(settings), "schema": SCHEMA, "settings": to_jsonable(settings),

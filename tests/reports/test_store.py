@@ -4,7 +4,18 @@ import json
 
 import pytest
 
-from mfgcheck.reports.store import RunStore, atomic_write_text, canonical_json, run_key
+from mfgcheck._validate import InvalidInputError
+from mfgcheck.reports.store import (
+    InvalidRecordError,
+    RunStore,
+    StoreWarning,
+    atomic_write_text,
+    canonical_json,
+    check_record,
+    check_writable,
+    read_record,
+    run_key,
+)
 
 
 class Interrupted(Exception):
@@ -88,7 +99,8 @@ def test_a_stored_record_with_other_settings_is_not_reused(tmp_path):
     rec = json.loads(path.read_text())
     rec["settings"] = {"T": 2}          # a corrupted or colliding file
     path.write_text(json.dumps(rec))
-    assert store.load(s) is None
+    with pytest.warns(StoreWarning, match="key"):
+        assert store.load(s) is None
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path):
@@ -104,3 +116,85 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
 def test_canonical_json_is_strict_json():
     text = canonical_json({"a": float("inf"), "b": float("nan"), "c": (1, 2)})
     assert json.loads(text) == {"a": "inf", "b": "nan", "c": [1, 2]}
+
+
+# -- a store that heals --------------------------------------------------------------------
+def _stored_sweep(tmp_path, n=3):
+    items = _settings(n)
+    RunStore(tmp_path).sweep(items, _work([]))
+    return items
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda p: p.write_text(p.read_text()[: len(p.read_text()) // 2]), "not JSON"),  # truncated
+    (lambda p: p.write_text(""), "empty file"),
+    (lambda p: p.write_bytes(b"\xff\xfe\x00garbage"), "unreadable"),
+    (lambda p: p.write_text(json.dumps({"key": "x", "result": {}})), "missing field"),
+    (lambda p: p.write_text(json.dumps({**json.loads(p.read_text()),
+                                        "schema": "mfgcheck-run-v0"})), "schema"),
+    (lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "result": [1, 2]})),
+     "result: not a JSON object"),
+    (lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "wall_time": "1s"})),
+     "wall_time"),
+    (lambda p: p.write_text(json.dumps([1, 2, 3])), "not a JSON object"),
+])
+def test_a_damaged_run_file_is_quarantined_and_recomputed(tmp_path, damage, reason):
+    items = _stored_sweep(tmp_path)
+    store = RunStore(tmp_path)
+    victim = store.path(items[1])
+    damage(victim)
+    damaged_bytes = victim.read_bytes()
+    calls = []
+    with pytest.warns(StoreWarning, match=reason) as rec:
+        records = store.sweep(items, _work(calls))
+    assert str(victim) in str(rec[0].message)             # the warning names the file
+    assert calls == [items[1]["T"]]                         # only the damaged run recomputed
+    assert store.calls == 1 and store.hits == 2
+    assert [r["result"]["value"] for r in records] == [s["T"] ** 0.5 for s in items]
+    moved = tmp_path / "quarantine" / victim.name
+    assert moved.read_bytes() == damaged_bytes              # kept aside for inspection
+    assert store.load(items[1])["result"]["value"] == items[1]["T"] ** 0.5   # healed on disk
+
+
+def test_quarantine_never_overwrites_an_earlier_damaged_file(tmp_path):
+    items = _stored_sweep(tmp_path, 1)
+    store = RunStore(tmp_path)
+    for text in ("", "{"):
+        store.path(items[0]).write_text(text)
+        with pytest.warns(StoreWarning):
+            assert store.load(items[0]) is None
+        store.sweep(items, _work([]))
+    kept = sorted(p.read_text() for p in (tmp_path / "quarantine").iterdir())
+    assert kept == ["", "{"]
+
+
+def test_batched_sweep_heals_too(tmp_path):
+    items = _settings(4)
+    store = RunStore(tmp_path)
+    store.sweep_batched(items, lambda chunk: [{"value": s["T"]} for s in chunk], batch_size=2)
+    store.path(items[3]).write_text('{"key": ')
+    again = RunStore(tmp_path)
+    with pytest.warns(StoreWarning):
+        recs = again.sweep_batched(items, lambda chunk: [{"value": -s["T"]} for s in chunk],
+                                   batch_size=2)
+    assert [r["result"]["value"] for r in recs] == [10, 20, 30, -40]
+    assert again.calls == 1
+
+
+def test_check_record_accepts_what_save_writes(tmp_path):
+    store = RunStore(tmp_path)
+    s = {"T": 3, "x": [1.5, float("nan")]}
+    store.save(s, {"v": float("inf")}, 0.25)
+    rec = read_record(store.path(s), s)
+    assert rec["result"] == {"v": "inf"} and rec["wall_time"] == 0.25
+    with pytest.raises(InvalidRecordError, match="settings differ"):
+        check_record(rec, {"T": 4})
+
+
+def test_check_writable_names_the_directory(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(InvalidInputError, match=r"output directory .*a-file/out: not writable"):
+        check_writable(blocker / "out")
+    ok = check_writable(tmp_path / "new" / "out")
+    assert (ok / "runs").is_dir() and list(ok.rglob("*probe*")) == []

@@ -1,0 +1,90 @@
+"""`mfgcheck report` stops cleanly: an unwritable --out fails before any work (exit 2), and
+SIGINT leaves a resumable store, says how many runs it holds and exits 130."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mfgcheck import cli
+from mfgcheck.reports import report, run_report
+
+
+@pytest.fixture
+def no_parts_may_run(monkeypatch):
+    """Replace every part by one that records that it ran."""
+    ran = []
+    parts = tuple(report.Part(p.name, p.title, lambda *a, _n=p.name: ran.append(_n) or {})
+                  for p in report.PARTS)
+    monkeypatch.setattr(report, "PARTS", parts)
+    return ran
+
+
+def test_unwritable_out_fails_before_any_work(tmp_path, capsys, no_parts_may_run):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    out = blocker / "report"
+    assert cli.main(["report", "--profile", "test", "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"output directory {out}: not writable" in err
+    assert no_parts_may_run == []
+
+
+def test_read_only_out_fails_before_any_work(tmp_path, capsys, no_parts_may_run):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        try:                                  # root writes through mode bits: nothing to test
+            (out / "probe").write_text("")
+            pytest.skip("this user can write into a read-only directory (root)")
+        except PermissionError:
+            pass
+        assert cli.main(["report", "--profile", "test", "--out", str(out), "--quiet"]) == 2
+    finally:
+        out.chmod(0o755)
+    assert "not writable" in capsys.readouterr().err
+    assert no_parts_may_run == []
+
+
+def test_unknown_part_is_a_usage_error(tmp_path, capsys):
+    assert cli.main(["report", "--profile", "test", "--out", str(tmp_path), "--parts",
+                     "rate", "tea"]) == 2
+    assert "parts: unknown tea" in capsys.readouterr().err
+
+
+def _count_runs(out):
+    runs = out / "runs"
+    return len(list(runs.glob("*.json"))) if runs.is_dir() else 0
+
+
+def test_sigint_stores_finished_runs_and_exits_130(tmp_path):
+    out = tmp_path / "report"
+    argv = [sys.executable, "-m", "mfgcheck.cli", "report", "--profile", "test", "--out",
+            str(out), "--quiet", "--parts", "rate", "experiments"]
+    # A new session: SIGINT goes to the whole process group, as Ctrl-C in a terminal does
+    # (worker processes included).
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    while _count_runs(out) == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "finished before the first run was stored: nothing to stop"
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    m = re.search(r"interrupted; (\d+) runs stored; rerun to resume", stderr)
+    assert m, stderr
+    stored = int(m.group(1))
+    assert stored == _count_runs(out) >= 1
+    assert not (out / "results.json").exists()
+    # Resume (the rate part, whose runs were stored first): the stored runs are reused.
+    again = run_report("test", out, parts=["rate"])
+    assert again["parts"]["rate"]["status"] == "ok"
+    assert again["runs"]["reused"] == stored
+    assert again["runs"]["computed"] + stored == _count_runs(out)
