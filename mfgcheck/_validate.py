@@ -1,20 +1,113 @@
 """Input validation shared by every module: bad input raises, it is never computed on.
 
 Each check names the field and the problem, e.g. ``transition(mu)[s=1, a=0] sums to 0.97,
-not 1``. Tolerances are absolute and tight (``ATOL``): the data are float64 probabilities.
+not 1`` or ``gamma: 1.5 must lie in (0, 1)``; the error is ``InvalidInputError`` (a
+``ValueError``), which the command line turns into exit status 2 and a one-line message.
+
+Tolerances come from what is compared. A row of ``n`` probabilities stored with machine
+epsilon ``eps`` sums to 1 only within about ``n eps`` (``sum_tol``): float32 data are accepted
+at float32 precision and then carried in float64. For float64 the floor is ``ATOL = 1e-9``
+(about ``2^22`` roundings of ``eps = 2.2e-16``): running averages over T up to 1e6 steps and
+population flows drift by that much, and must still count as distributions.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
 ATOL = 1e-9
+_EPS64 = float(np.finfo(np.float64).eps)
 
 
 class InvalidInputError(ValueError):
     """Raised when an input to mfgcheck is not what the mathematics requires."""
+
+
+# -- scalars -----------------------------------------------------------------------------------
+
+def check_int(name: str, x, *, minimum: int | None = None) -> int:
+    """``x`` as an ``int``; integral floats (``3.0``) pass, ``2.5``, ``True``, ``"3"`` do not."""
+    if isinstance(x, (bool, np.bool_)):
+        raise InvalidInputError(f"{name}: {x!r} is a bool, not an integer")
+    try:
+        v = operator.index(x)
+    except TypeError:
+        try:
+            f = float(x)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"{name}: {x!r} is not an integer") from None
+        if isinstance(x, (str, bytes)) or not math.isfinite(f) or not f.is_integer():
+            raise InvalidInputError(f"{name}: {x!r} is not an integer") from None
+        v = int(f)
+    if minimum is not None and v < minimum:
+        raise InvalidInputError(f"{name}: {v} must be an integer >= {minimum}")
+    return v
+
+
+def _interval(gt, ge, lt, le) -> str:
+    """``"in (0, 1)"``, ``"> 0"``, ``">= 1"`` ... (empty without bounds)."""
+    lo = f"({gt:g}" if gt is not None else (f"[{ge:g}" if ge is not None else None)
+    hi = f"{lt:g})" if lt is not None else (f"{le:g}]" if le is not None else None)
+    if lo and hi:
+        return f"in {lo}, {hi}"
+    if lo:
+        return f"> {gt:g}" if gt is not None else f">= {ge:g}"
+    if hi:
+        return f"< {lt:g}" if lt is not None else f"<= {le:g}"
+    return ""
+
+
+def check_number(name: str, x, *, gt=None, ge=None, lt=None, le=None,
+                 finite: bool = True) -> float:
+    """``x`` as a float, finite (unless ``finite=False``) and inside the given bounds."""
+    if isinstance(x, (bool, np.bool_)):
+        raise InvalidInputError(f"{name}: {x!r} is a bool, not a number")
+    if isinstance(x, (str, bytes)):
+        raise InvalidInputError(f"{name}: {x!r} is a string, not a number")
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{name}: {x!r} is not a number") from None
+    where = _interval(gt, ge, lt, le)
+    if math.isnan(v) or (finite and math.isinf(v)):
+        raise InvalidInputError(f"{name}: {x!r} must be a finite number {where}".rstrip())
+    ok = ((gt is None or v > gt) and (ge is None or v >= ge)
+          and (lt is None or v < lt) and (le is None or v <= le))
+    if not ok:
+        raise InvalidInputError(f"{name}: {x!r} must be {where}")
+    return v
+
+
+def check_positive(name: str, x) -> float:
+    """A finite number > 0 (radii, step sizes, entropy weights)."""
+    return check_number(name, x, gt=0.0)
+
+
+def check_discount(gamma, name: str = "gamma") -> float:
+    """The discount factor, in the open interval (0, 1)."""
+    return check_number(name, gamma, gt=0.0, lt=1.0)
+
+
+def check_temperature(lam, name: str = "lam") -> float:
+    """The entropy weight, a finite number > 0."""
+    return check_number(name, lam, gt=0.0)
+
+
+# -- arrays ------------------------------------------------------------------------------------
+
+def sum_tol(dtype, n: int) -> float:
+    """Tolerance on ``|sum - 1|`` of ``n`` probabilities stored as ``dtype`` (module doc)."""
+    dtype = np.dtype(dtype)
+    eps = float(np.finfo(dtype).eps) if np.issubdtype(dtype, np.floating) else _EPS64
+    return max(ATOL, 4.0 * max(n, 1) * eps)
+
+
+def _dtype(x):
+    dt = getattr(x, "dtype", None)
+    return dt if dt is not None and np.issubdtype(dt, np.floating) else np.float64
 
 
 def as_float_array(name: str, x, shape: tuple[int, ...] | None = None) -> np.ndarray:
@@ -32,65 +125,129 @@ def as_float_array(name: str, x, shape: tuple[int, ...] | None = None) -> np.nda
     return arr
 
 
-def check_discount(gamma) -> float:
-    g = float(gamma)
-    if not (0.0 < g < 1.0) or math.isnan(g):
-        raise InvalidInputError(f"gamma: {gamma} is not in the open interval (0, 1)")
-    return g
+def check_nonnegative(name: str, x, shape: tuple[int, ...] | None = None,
+                      *, atol: float | None = None) -> np.ndarray:
+    """A finite float64 array with no entry below ``-atol`` (default ``sum_tol`` of its dtype);
+    entries within the tolerance are clipped to 0."""
+    tol = sum_tol(_dtype(x), 1) if atol is None else atol
+    arr = as_float_array(name, x, shape)
+    if (arr < -tol).any():
+        where = tuple(int(i) for i in np.argwhere(arr < -tol)[0])
+        raise InvalidInputError(f"{name}: entry {where} is negative ({arr[where]:.3g})")
+    return np.clip(arr, 0.0, None)
 
 
-def check_temperature(lam) -> float:
-    v = float(lam)
-    if not (v > 0.0) or not math.isfinite(v):
-        raise InvalidInputError(f"lam: {lam} must be a finite number > 0 (entropy weight)")
-    return v
-
-
-def check_simplex(name: str, x, n: int, *, atol: float = ATOL) -> np.ndarray:
+def check_simplex(name: str, x, n: int, *, atol: float | None = None) -> np.ndarray:
     """Rows over the last axis are probability vectors of length ``n``.
 
-    Rows accepted within ``atol`` are returned clipped at 0 and renormalised to sum to 1
-    exactly: a running average of policies drifts by ~1e-12, and a population flow driven by
-    rows summing to ``1 + 1e-12`` gains mass at every step and never settles.
+    The tolerance is ``sum_tol(dtype, n)`` unless ``atol`` is given. Rows accepted are
+    returned as float64, clipped at 0 and renormalised to sum to 1 exactly: a running average
+    of policies drifts by ~1e-12, and a population flow driven by rows summing to
+    ``1 + 1e-12`` gains mass at every step and never settles.
     """
-    arr = as_float_array(name, x, (n,))
-    if (arr < -atol).any():
-        where = tuple(int(i) for i in np.argwhere(arr < -atol)[0])
-        raise InvalidInputError(f"{name}: entry {where} is negative ({arr[where]:.3g})")
+    tol = sum_tol(_dtype(x), n) if atol is None else atol
+    arr = check_nonnegative(name, x, (n,), atol=tol)
     sums = arr.sum(axis=-1)
-    off = np.abs(sums - 1.0) > atol * max(1, n)
+    off = np.abs(sums - 1.0) > tol
     if off.any():
         where = tuple(int(i) for i in np.argwhere(off)[0]) if sums.ndim else ()
         label = f"{name}{list(where) if where else ''}"
         total = sums[where] if where else float(sums)
-        if abs(total) <= atol:
+        if abs(total) <= tol:
             raise InvalidInputError(f"{label}: sums to 0 (a zero row cannot be a distribution)")
-        raise InvalidInputError(f"{label}: sums to {total:.12g}, not 1")
-    arr = np.clip(arr, 0.0, None)
+        raise InvalidInputError(f"{label}: sums to {total:.12g}, not 1 (tolerance {tol:.2g})")
     return arr / arr.sum(axis=-1, keepdims=True)
 
 
 def check_policy(name: str, policy, n_states: int, n_actions: int) -> np.ndarray:
     """A (..., S, A) array whose rows are distributions over actions."""
-    arr = as_float_array(name, policy, (n_states, n_actions))
-    return check_simplex(name, arr, n_actions)
+    if np.shape(policy)[-2:] != (n_states, n_actions):
+        raise InvalidInputError(f"{name}: shape {np.shape(policy)}, expected "
+                                f"({n_states}, {n_actions}) (optionally batched)")
+    return check_simplex(name, policy, n_actions)
 
 
 def check_transition(name: str, P, n_states: int, n_actions: int) -> np.ndarray:
     """A (..., S, A, S) array of next-state distributions."""
-    arr = as_float_array(name, P, (n_states, n_actions, n_states))
-    return check_simplex(name, arr, n_states)
+    if np.shape(P)[-3:] != (n_states, n_actions, n_states):
+        raise InvalidInputError(f"{name}: shape {np.shape(P)}, expected "
+                                f"({n_states}, {n_actions}, {n_states}) (optionally batched)")
+    return check_simplex(name, P, n_states)
+
+
+def _reward_tol(r, reward_range) -> float:
+    lo, hi = reward_range
+    return sum_tol(_dtype(r), 1) * max(1.0, abs(lo), abs(hi))
 
 
 def check_reward(name: str, r, n_states: int, n_actions: int,
                  reward_range: tuple[float, float] | None = None) -> np.ndarray:
+    tol = None if reward_range is None else _reward_tol(r, reward_range)
     arr = as_float_array(name, r, (n_states, n_actions))
     if reward_range is not None:
         lo, hi = reward_range
-        tol = ATOL * max(1.0, abs(lo), abs(hi))
         if (arr < lo - tol).any() or (arr > hi + tol).any():
             raise InvalidInputError(
                 f"{name}: values in [{arr.min():.6g}, {arr.max():.6g}] leave the declared "
                 f"reward_range [{lo:.6g}, {hi:.6g}]"
             )
     return arr
+
+
+# -- the fast path: a game evaluated at a solver's own mean field --------------------------------
+
+def check_transition_fast(name: str, P, n_states: int, n_actions: int):
+    """``P`` unchanged if it is a (..., S, A, S) stochastic array; otherwise the detailed
+    ``check_transition`` error. Three reductions (min, row sums, their largest error): cheap
+    enough for the inner loops of algorithms and solvers. NaN fails every comparison and an
+    infinite entry makes its row sum infinite, so non-finite data cannot pass."""
+    shape = getattr(P, "shape", ())
+    if shape[-3:] == (n_states, n_actions, n_states):
+        tol = sum_tol(_dtype(P), n_states)
+        if P.min() >= -tol and np.abs(P.sum(axis=-1) - 1.0).max() <= tol:
+            return P
+    return check_transition(name, P, n_states, n_actions)
+
+
+def check_reward_fast(name: str, r, n_states: int, n_actions: int,
+                      reward_range: tuple[float, float]):
+    """``r`` unchanged if it is a finite (..., S, A) array inside ``reward_range``; otherwise
+    the detailed ``check_reward`` error (two reductions on the fast path)."""
+    shape = getattr(r, "shape", ())
+    if shape[-2:] == (n_states, n_actions):
+        tol = _reward_tol(r, reward_range)
+        if r.min() >= reward_range[0] - tol and r.max() <= reward_range[1] + tol:
+            return r
+    return check_reward(name, r, n_states, n_actions, reward_range)
+
+
+def _float64_or_none(x):
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_finite_fast(name: str, x, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """``as_float_array`` without copying valid float64 data: one reduction on the fast path
+    (the sum of finite numbers is finite unless it overflows, which falls back to the
+    detailed check)."""
+    arr = _float64_or_none(x)
+    if arr is not None and arr.size and np.isfinite(arr.sum()) and (
+            shape is None or (arr.ndim >= len(shape)
+                              and arr.shape[arr.ndim - len(shape):] == shape)):
+        return arr
+    return as_float_array(name, x, shape)
+
+
+def check_simplex_fast(name: str, x, n: int) -> np.ndarray:
+    """The rows of ``x`` are distributions (as ``check_simplex``), returned as float64 but not
+    renormalised: for functions whose callers pass distributions they computed themselves,
+    where bits must not change. Two reductions on the fast path."""
+    arr = _float64_or_none(x)
+    if arr is not None and arr.size and arr.shape[-1:] == (n,):
+        tol = sum_tol(_dtype(x), n)
+        if arr.min() >= -tol and np.abs(arr.sum(axis=-1) - 1.0).max() <= tol:
+            return arr
+    check_simplex(name, x, n)
+    return as_float_array(name, x, (n,))

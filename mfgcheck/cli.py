@@ -2,8 +2,10 @@
 
 Exit status (docs/report.md, "Exit status"): 0 every check passed or failed only where a
 documented finding against the paper explains it; 1 a check failed; 2 a usage error (bad
-arguments, bad input, an output directory that cannot be written); 3 a part of the report
-could not run; 130 interrupted (SIGINT; the finished runs are stored, rerun to resume).
+arguments, bad input, an output directory that cannot be written: one line on stderr naming
+the option and the problem, no traceback); 3 a part could not run (a solver did not converge
+or certify its result, a file could not be written); 130 interrupted (SIGINT; the finished
+runs are stored, rerun to resume). With --json, stdout carries the JSON document only.
 """
 
 from __future__ import annotations
@@ -11,10 +13,50 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
+
+from ._validate import InvalidInputError, check_int, check_number
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 GAMES = ("sis", "lq", "random")
+
+
+# -- argument types: the checks of _validate, with argparse's "argument --X: problem" ------------
+def _typed(kind: str, **domain):
+    """An argparse ``type`` parsing an ``int`` (``kind="int"``, ``domain = {minimum: m}``) or
+    a ``float`` (``domain`` as ``_validate.check_number``), e.g. ``_typed("float", gt=0)``."""
+
+    def parse(text: str):
+        try:
+            value = float(text) if kind == "float" else _int(text)
+            if kind == "int":
+                return check_int("value", value, **domain)
+            return check_number("value", value, **domain)
+        except (ValueError, InvalidInputError) as exc:
+            problem = str(exc).split(": ", 1)[-1] if isinstance(exc, InvalidInputError) else (
+                f"{text!r} is not {'an integer' if kind == 'int' else 'a number'}")
+            raise argparse.ArgumentTypeError(problem) from None
+
+    parse.__name__ = kind            # argparse names the type in some messages
+    return parse
+
+
+def _int(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)           # "1e3" is an integer; "2.5" is refused by check_int
+
+
+POSITIVE_INT = _typed("int", minimum=1)
+POSITIVE = _typed("float", gt=0.0)
+DISCOUNT = _typed("float", gt=0.0, lt=1.0)
+
+
+def _stdout(args):
+    """Where human-readable tables go: stderr under --json (stdout is the JSON only)."""
+    return sys.stderr if getattr(args, "json", False) else sys.stdout
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -68,6 +110,10 @@ def _lemmas(args) -> int:
     from .reports import tables
     from .reports.settings import LemmaSetting
 
+    unknown = sorted(set(args.claims) - set(_claim_modules()))
+    if unknown:
+        raise InvalidInputError(f"--claims: unknown {', '.join(unknown)}; choose from "
+                                f"{', '.join(_claim_modules())}")
     try:
         steps = tables.theory_part()["steps"]
     except Exception as exc:  # noqa: BLE001 - the table still works without theory
@@ -80,20 +126,33 @@ def _lemmas(args) -> int:
     header = ("check", "examples", "violations", "min slack", "max ratio", "status")
     table = [(r["step"], str(r["examples"]), str(r["violations"]), f"{r['min_slack']:.3g}",
               f"{r['max_ratio']:.3g}", r["status"]) for r in rows]
-    _print_table(header, table)
+    out = _stdout(args)
+    _print_table(header, table, out)
     for k, v in sorted(part["skipped"].items()):
-        print(f"not run: {k}: {v}")
+        print(f"not run: {k}: {v}", file=out)
     if args.json:
         print(json.dumps(part, indent=1, default=str))
     return EXIT_FAIL if any(r["status"] == "fail" for r in rows) else EXIT_OK
 
 
-def _print_table(header, rows) -> None:
+def _claim_modules() -> list[str]:
+    """The claims ``lemmas`` can check: properties' claim modules (reports.lemmas' rule)."""
+    import pkgutil
+
+    from . import properties
+    from .reports.lemmas import CLAIM_MODULE
+
+    return sorted(m.name for m in pkgutil.iter_modules(properties.__path__)
+                  if CLAIM_MODULE.match(m.name))
+
+
+def _print_table(header, rows, out=None) -> None:
+    out = out or sys.stdout
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("  ".join("-" * w for w in widths))
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
     for row in rows:
-        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)), file=out)
 
 
 # -- rate -----------------------------------------------------------------------------------
@@ -114,6 +173,7 @@ def _rate(args) -> int:
     from .reports.store import RunStore
 
     spec = _game_spec(args.game, args.lam, args.gamma)
+    _check_steps(spec.build().lam, args.T, args.c_eta, args.c_beta)
     seeds = (0,) if args.oracle == "exact" else tuple(range(args.seeds))
     oracle_kwargs = {k: v for k, v in (("K_critic", args.K), ("K_actor", args.K),
                                        ("critic_step", args.critic_step)) if v is not None}
@@ -149,37 +209,101 @@ def _rate(args) -> int:
     return EXIT_FAIL if entry["status"] == "fail" else EXIT_OK
 
 
+def _check_steps(lam: float, Ts, c_eta: float, c_beta: float, *, given_eta=False,
+                 given_beta=False):
+    """Theorem 1's steps ``(eta, beta)`` at the last T, checked at every T (0 < eta lam < 1,
+    0 < beta <= 1) before any work is done; a step given explicitly is not checked here."""
+    from .algorithms.schedules import theorem1_steps
+
+    steps = None
+    for T in Ts:
+        try:         # a given step replaces the schedule's: check the schedule with c = 1/2
+            steps = theorem1_steps(T, lam, 0.5 if given_eta else c_eta,
+                                   0.5 if given_beta else c_beta)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"--T {T}: {exc}; take a larger T or smaller --c-eta, "
+                                    f"--c-beta") from None
+    return steps
+
+
 # -- bounds ---------------------------------------------------------------------------------
+# CLI option -> name in reports.bounds (the others are the same with "-" for "_")
+_BOUNDS_NAMES = {"A": "nA", "sigma_pi0": "sigma_pi_0", "sigma_mu0": "sigma_mu_0"}
+
+
 def _bounds(args) -> int:
     from .reports import bounds
 
+    out = _stdout(args)
     consts = bounds.constants(gamma=args.gamma, lam=args.lam, nA=args.A, R=args.R)
-    print(f"gamma={args.gamma:g} lam={args.lam:g} |A|={args.A} R={args.R:g}")
+    doc = {"inputs": {"gamma": args.gamma, "lam": args.lam, "nA": args.A, "R": args.R},
+           "constants": consts}
+    if args.T is not None:                  # computed (and checked) before anything is printed
+        doc.update(_theorem1(args, consts))
+    print(f"gamma={args.gamma:g} lam={args.lam:g} |A|={args.A} R={args.R:g}", file=out)
     for name in ("Qmax", "p_min_bound", "tau", "KLmax", "kappa"):
-        print(f"  {name:<12} {consts[name]:.10g}")
-    out = {"constants": consts}
+        print(f"  {name:<12} {consts[name]:.10g}", file=out)
     if args.T is not None:
-        numbers = {"T": args.T, "gamma": args.gamma, "lam": args.lam, "nA": args.A,
-                   "R": args.R, "C1": args.C1, "C2": args.C2, "C3": args.C3, "d0": args.d0,
-                   "d1": args.d1, "d2": args.d2, "d3": args.d3,
-                   "eps_total": args.eps_total, "sigma_pi_0": args.sigma_pi0,
-                   "sigma_mu_0": args.sigma_mu0,
-                   "p_min": args.p_min if args.p_min is not None else consts["p_min_bound"],
-                   "eta": args.eta if args.eta is not None
-                   else args.c_eta * args.T ** (-2 / 5) / args.lam,
-                   "beta": args.beta if args.beta is not None
-                   else args.c_beta * args.T ** (-4 / 5)}
-        b = bounds.theorem1_bounds(numbers, corrected=args.corrected)
-        print(f"Theorem 1 at T={args.T} (eta={numbers['eta']:.6g}, beta={numbers['beta']:.6g}, "
-              f"p_min={numbers['p_min']:.6g}, d_bar={b['d_bar']:.6g}; {b['source']}"
-              f"{', Lemma 7 corrected' if args.corrected else ''}):")
-        for name in bounds.BOUND_NAMES:
-            v = b[name]
-            print(f"  {name:<20} {'undefined (d_bar <= 0)' if v is None else f'{v:.10g}'}")
-        out["theorem1"] = b
+        _print_theorem1(args, doc, out)
     if args.json:
-        print(json.dumps(out, indent=1))
+        print(json.dumps(doc, indent=1))
     return EXIT_OK
+
+
+def _print_theorem1(args, doc: dict, out) -> None:
+    from .reports import bounds
+
+    b, n, steps, assumed = doc["theorem1"], doc["numbers"], doc["steps"], doc["assumed"]
+    print(f"Theorem 1 at T={args.T} (eta={n['eta']:.6g}, beta={n['beta']:.6g}, "
+          f"p_min={n['p_min']:.6g}, d_bar={b['d_bar']:.6g}; {b['source']}"
+          f"{', Lemma 7 corrected' if args.corrected else ''}):", file=out)
+    print(f"  steps: eta = {steps['eta']}, beta = {steps['beta']} (c_eta={args.c_eta:g}, "
+          f"c_beta={args.c_beta:g})", file=out)
+    if assumed:
+        print("  assumed (placeholders, not measured): "
+              + ", ".join(f"{k}={v:g}" for k, v in assumed.items()), file=out)
+    for name in bounds.BOUND_NAMES:
+        v = b[name]
+        print(f"  {name:<20} {'undefined (d_bar <= 0)' if v is None else f'{v:.10g}'}",
+              file=out)
+
+
+def _theorem1(args, consts: dict) -> dict:
+    """Theorem 1's bounds for ``bounds --T``: instance constants given, or (``--assume``)
+    placeholders reported as assumed; steps from --eta/--beta or Theorem 1's schedule."""
+    from .algorithms.schedules import check_beta, check_eta
+    from .reports import bounds
+
+    given = {name: getattr(args, name) for name in ("C1", "C2", "C3", "d0", "d1", "d2", "d3",
+                                                      "eps_total", "sigma_pi0", "sigma_mu0")}
+    given = {_BOUNDS_NAMES.get(k, k): v for k, v in given.items()}
+    missing = [k for k in bounds.INSTANCE if given[k] is None]
+    if missing and not args.assume:
+        options = " ".join(_option(k) for k in missing)
+        raise InvalidInputError(
+            f"--T: Theorem 1's bounds need the instance constants {options} (measure them "
+            f"with numerics.assumption_constants, as `mfgcheck rate` does), or pass --assume to "
+            f"use placeholders")
+    assumed = {k: bounds.PLACEHOLDERS[k] for k in missing}
+    eta, beta = _check_steps(args.lam, [args.T], args.c_eta, args.c_beta,
+                             given_eta=args.eta is not None, given_beta=args.beta is not None)
+    steps = {"c_eta": args.c_eta, "c_beta": args.c_beta,
+             "eta": "c_eta T^(-2/5)/lam", "beta": "c_beta T^(-4/5)"}
+    if args.eta is not None:
+        eta, steps["eta"] = check_eta(args.eta, args.lam, "--eta"), "given"
+    if args.beta is not None:
+        beta, steps["beta"] = check_beta(args.beta, "--beta"), "given"
+    p_min = consts["p_min_bound"] if args.p_min is None else args.p_min
+    numbers = {"T": args.T, "gamma": args.gamma, "lam": args.lam, "nA": args.A, "R": args.R,
+               "eta": eta, "beta": beta, "p_min": p_min,
+               **{k: v for k, v in given.items() if v is not None}, **assumed}
+    b = bounds.theorem1_bounds(numbers, corrected=args.corrected)
+    return {"theorem1": b, "numbers": numbers, "assumed": assumed, "steps": steps}
+
+
+def _option(name: str) -> str:
+    cli = {v: k for k, v in _BOUNDS_NAMES.items()}.get(name, name)
+    return "--" + cli.replace("_", "-")
 
 
 # -- equilibrium ----------------------------------------------------------------------------
@@ -191,17 +315,18 @@ def _equilibrium(args) -> int:
     eq = numerics.solve_equilibrium(game)
     S = game.state_labels or tuple(str(s) for s in range(game.n_states))
     A = game.action_labels or tuple(str(a) for a in range(game.n_actions))
+    out = _stdout(args)
     print(f"{game.name}: |S|={game.n_states} |A|={game.n_actions} gamma={game.gamma:g} "
-          f"lam={game.lam:g} reward range {game.reward_range}")
-    print("mean field mu*:")
+          f"lam={game.lam:g} reward range {game.reward_range}", file=out)
+    print("mean field mu*:", file=out)
     for s, m in zip(S, eq.mean_field):
-        print(f"  {s:>4}  {m:.10f}")
-    print("policy pi*(a|s):  " + " ".join(f"{a:>10}" for a in A))
+        print(f"  {s:>4}  {m:.10f}", file=out)
+    print("policy pi*(a|s):  " + " ".join(f"{a:>10}" for a in A), file=out)
     for s, row in zip(S, eq.policy):
-        print(f"  {s:>4}           " + " ".join(f"{p:10.6f}" for p in row))
-    print("certificate:")
+        print(f"  {s:>4}           " + " ".join(f"{p:10.6f}" for p in row), file=out)
+    print("certificate:", file=out)
     for k, v in eq.certificate().items():
-        print(f"  {k:<20} {v}")
+        print(f"  {k:<20} {v}", file=out)
     if args.json:
         print(json.dumps({"mean_field": eq.mean_field.tolist(), "policy": eq.policy.tolist(),
                           "certificate": eq.certificate()}, indent=1))
@@ -209,113 +334,189 @@ def _equilibrium(args) -> int:
 
 
 # -- parser ---------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="mfgcheck", description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = p.add_subparsers(dest="command", required=True, metavar="command")
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """--help shows every option's default; descriptions keep their line breaks."""
 
-    r = sub.add_parser("report", help="write the rate-verification report",
-                       description="Run every part of a profile (resumable: finished runs "
-                                   "are reused) and write index.md, index.html, results.json "
-                                   "and figures/ into --out. Exit status 1 if a check fails, "
-                                   "3 if a part could not run.")
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line (and exit 2) rather than the usage block."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .reports.settings import C_BETA, C_ETA
+
+    p = _Parser(prog="mfgcheck", description=__doc__, formatter_class=_Formatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="command",
+                           parser_class=_Parser)
+
+    def command(name, **kw):
+        return sub.add_parser(name, formatter_class=_Formatter, **kw)
+
+    r = command("report", help="write the rate-verification report",
+                description="Run every part of a profile (resumable: finished runs are reused) "
+                            "and write index.md, index.html, results.json and figures/ into "
+                            "--out. Exit status 1 if a check fails, 3 if a part could not run.")
     r.add_argument("--profile", default="quick", choices=["quick", "full", "test"],
                    help="quick (make report, < 10 min), full (T up to 1e6), test (seconds)")
-    r.add_argument("--out", default=None, help="output directory (default: report, or the "
-                                               "directory of --from)")
+    r.add_argument("--out", default=None, help="output directory (if not given: report, or "
+                                               "the directory of --from)")
     r.add_argument("--from", dest="from_json", metavar="RESULTS_JSON",
-                   help="regenerate the pages from a results.json alone (no computation)")
+                   help="regenerate the pages from a report's results.json alone "
+                        "(no computation)")
     r.add_argument("--parts", nargs="+", default=None, metavar="PART",
                    help="only these parts of the report: theory lemmas assumptions rate "
-                        "experiments (default: all)")
+                        "experiments (empty: all)")
     r.add_argument("--quiet", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
 
-    lm = sub.add_parser("lemmas", help="run properties' checks and print the lemma table",
-                        description="Draw instances with Hypothesis (derandomised) for every "
-                                    "check of mfgcheck.properties and print, per check, "
-                                    "examples, violations, minimum slack and the tightest "
-                                    "ratio. Exit status 1 if a violation is not explained by "
-                                    "a finding of theory/.")
-    lm.add_argument("--examples", type=int, default=25, help="examples per group (default 25)")
+    lm = command("lemmas", help="run properties' checks and print the lemma table",
+                 description="Draw instances with Hypothesis (derandomised) for every check of "
+                             "mfgcheck.properties and print, per check, examples, violations, "
+                             "minimum slack and the tightest ratio. Exit status 1 if a violation "
+                             "is not explained by a finding of theory/.")
+    lm.add_argument("--examples", type=POSITIVE_INT, default=25,
+                    help="Hypothesis examples per group of checks")
     lm.add_argument("--claims", nargs="*", default=[], metavar="CLAIM",
-                    help="only these claims, e.g. lemma4 lemma6 (default: all)")
-    lm.add_argument("--json", action="store_true", help="also print the table as JSON")
+                    help="only these claims, e.g. lemma4 lemma6 (empty: all)")
+    lm.add_argument("--json", action="store_true",
+                    help="print the table as JSON on stdout (the text table goes to stderr)")
     lm.add_argument("--quiet", action="store_true", help="no progress bars")
     lm.set_defaults(func=_lemmas)
 
-    rt = sub.add_parser("rate", help="measure Theorem 1's rate on one game",
-                        description="Algorithm 1 with eta = c_eta T^-2/5/lam, beta = c_beta "
-                                    "T^-4/5 for each T; Theorem 1's left side at the end, its "
-                                    "log-log slope with a bootstrap CI, the explicit bound "
-                                    "(15)-(17). Runs are stored in --out/runs: an interrupted "
-                                    "rate resumes. Exit status 1 if the rate check fails.")
-    rt.add_argument("--game", choices=GAMES, default="sis")
-    rt.add_argument("--T", type=int, nargs="+", default=[100, 300, 1000, 3000, 10000])
-    rt.add_argument("--seeds", type=int, default=5, help="seeds (sampled oracles; exact uses 1)")
+    rt = command("rate", help="measure Theorem 1's rate on one game",
+                 description="Algorithm 1 with eta = c_eta T^-2/5/lam, beta = c_beta T^-4/5 for "
+                             "each T; Theorem 1's left side at the end, its log-log slope with a "
+                             "bootstrap CI, the explicit bound (15)-(17). Runs are stored in "
+                             "--out/runs: an interrupted rate resumes. Exit status 1 if the rate "
+                             "check fails.")
+    rt.add_argument("--game", choices=GAMES, default="sis", help="the game")
+    rt.add_argument("--T", type=POSITIVE_INT, nargs="+", default=[100, 300, 1000, 3000, 10000],
+                    help="iteration counts (each needs eta lam < 1 and beta <= 1)")
+    rt.add_argument("--seeds", type=POSITIVE_INT, default=5,
+                    help="number of seeds (sampled oracles; exact uses 1)")
     rt.add_argument("--oracle", default="exact",
-                    choices=["exact", "sampled", "exact_critic", "exact_actor"])
-    rt.add_argument("--K", type=int, default=None, help="samples per oracle call (sampled)")
-    rt.add_argument("--critic-step", type=float, default=None, help="TD step (sampled)")
-    rt.add_argument("--c-eta", type=float, default=3.0)
-    rt.add_argument("--c-beta", type=float, default=10.0)
-    rt.add_argument("--R", type=float, default=None, help="actor radius (default: algorithms')")
-    rt.add_argument("--lam", type=float, default=None, help="entropy weight of the game")
-    rt.add_argument("--gamma", type=float, default=None, help="discount of the game")
+                    choices=["exact", "sampled", "exact_critic", "exact_actor"],
+                    help="where the critic and actor come from (algorithms.oracle)")
+    rt.add_argument("--K", type=POSITIVE_INT, default=None,
+                    help="samples per oracle call (sampled; None: algorithms' default)")
+    rt.add_argument("--critic-step", type=POSITIVE, default=None,
+                    help="TD step (sampled; None: algorithms' default)")
+    rt.add_argument("--c-eta", type=POSITIVE, default=C_ETA, help="eta = c_eta T^-2/5/lam")
+    rt.add_argument("--c-beta", type=POSITIVE, default=C_BETA, help="beta = c_beta T^-4/5")
+    rt.add_argument("--R", type=POSITIVE, default=None,
+                    help="actor radius (None: algorithms' default)")
+    rt.add_argument("--lam", type=POSITIVE, default=None,
+                    help="entropy weight of the game (None: the game's)")
+    rt.add_argument("--gamma", type=DISCOUNT, default=None,
+                    help="discount of the game (None: the game's)")
     rt.add_argument("--out", default="rate-runs", help="where runs are stored")
     rt.add_argument("--plot", default=None, metavar="PNG", help="write the log-log figure")
     rt.add_argument("--quiet", action="store_true", help="no progress bars")
     rt.set_defaults(func=_rate)
 
-    b = sub.add_parser("bounds", help="evaluate the constants and Theorem 1's bounds",
-                       description="Qmax, the p_min bound, tau, KLmax, kappa (appendix A) at "
-                                   "the given numbers; with --T also Theorem 1's explicit "
-                                   "bounds (15)-(17) (theory.theorem1).")
-    b.add_argument("--lam", type=float, required=True)
-    b.add_argument("--gamma", type=float, required=True)
-    b.add_argument("--A", type=int, required=True, help="number of actions |A|")
-    b.add_argument("--R", type=float, required=True, help="actor radius")
-    b.add_argument("--T", type=int, default=None, help="also evaluate Theorem 1 at this T")
-    for name, default in (("c-eta", 1.0), ("c-beta", 1.0)):
-        b.add_argument(f"--{name}", type=float, default=default)
-    for name in ("eta", "beta", "p-min"):
-        b.add_argument(f"--{name}", type=float, default=None)
-    for name, default in (("C1", 1.0), ("C2", 1.0), ("C3", 1.0), ("d0", 0.5), ("d1", 0.1),
-                          ("d2", 1.0), ("d3", 0.5), ("eps-total", 0.0), ("sigma-pi0", 1.0),
-                          ("sigma-mu0", 1.0)):
-        b.add_argument(f"--{name}", type=float, default=default)
-    b.add_argument("--corrected", action="store_true",
-                   help="Lemma 7 with Pinsker's factor 2 (sqrt(2 (15)) in (16))")
-    b.add_argument("--json", action="store_true")
+    b = command("bounds", help="evaluate the constants and Theorem 1's bounds",
+                description="Qmax, the p_min bound, tau, KLmax, kappa (appendix A) at the given "
+                            "numbers; with --T also Theorem 1's explicit bounds (15)-(17) "
+                            "(theory.theorem1), which need the instance constants C1-C3, d0-d3, "
+                            "eps_total, sigma_pi0, sigma_mu0 (or --assume for placeholders, "
+                            "printed as assumed).")
+    _bounds_args(b)
     b.set_defaults(func=_bounds)
 
-    e = sub.add_parser("equilibrium", help="solve a game's regularised equilibrium",
-                       description="The regularised Nash equilibrium (pi*, mu*) of a game and "
-                                   "its certificate (exploitability, residuals).")
-    e.add_argument("--game", choices=GAMES, default="sis")
-    e.add_argument("--lam", type=float, default=None)
-    e.add_argument("--gamma", type=float, default=None)
+    e = command("equilibrium", help="solve a game's regularised equilibrium",
+                description="The regularised Nash equilibrium (pi*, mu*) of a game and its "
+                            "certificate (exploitability, residuals). Exit status 3 if the "
+                            "solver does not converge.")
+    e.add_argument("--game", choices=GAMES, default="sis", help="the game")
+    e.add_argument("--lam", type=POSITIVE, default=None,
+                   help="entropy weight (None: the game's)")
+    e.add_argument("--gamma", type=DISCOUNT, default=None, help="discount (None: the game's)")
     e.add_argument("--normalised", action="store_true", help="rewards rescaled to [0, 1]")
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--json", action="store_true",
+                   help="print the result as JSON on stdout (the text goes to stderr)")
     e.set_defaults(func=_equilibrium)
     return p
 
 
+def _bounds_args(b) -> None:
+    """``bounds``' options; their domains are reports.bounds.DOMAINS (one place)."""
+    from .reports import bounds
+    from .reports.settings import C_BETA, C_ETA
+
+    def domain(name):
+        return POSITIVE_INT if name in bounds.INTEGERS else _typed("float", **bounds.DOMAINS[name])
+
+    b.add_argument("--lam", type=domain("lam"), required=True, help="entropy weight lam")
+    b.add_argument("--gamma", type=domain("gamma"), required=True, help="discount gamma")
+    b.add_argument("--A", type=domain("nA"), required=True, help="number of actions |A|")
+    b.add_argument("--R", type=domain("R"), required=True, help="actor radius R")
+    b.add_argument("--T", type=domain("T"), default=None,
+                   help="also evaluate Theorem 1's bounds at this T")
+    b.add_argument("--c-eta", type=POSITIVE, default=C_ETA,
+                   help="eta = c_eta T^-2/5/lam (as `mfgcheck rate`)")
+    b.add_argument("--c-beta", type=POSITIVE, default=C_BETA,
+                   help="beta = c_beta T^-4/5 (as `mfgcheck rate`)")
+    b.add_argument("--eta", type=domain("eta"), default=None,
+                   help="policy step (None: c_eta T^-2/5/lam)")
+    b.add_argument("--beta", type=domain("beta"), default=None,
+                   help="mean-field step (None: c_beta T^-4/5)")
+    b.add_argument("--p-min", type=domain("p_min"), default=None,
+                   help="min_{t,s,a} pi_t(a|s) (None: Lemma 2's bound exp(-2R/lam)/|A|)")
+    helps = {"C1": "Assumption 3 constant C1", "C2": "Assumption 3 constant C2",
+             "C3": "Assumption 3 constant C3", "d0": "Lipschitz constant d0",
+             "d1": "Lipschitz constant d1", "d2": "Lipschitz constant d2",
+             "d3": "Lipschitz constant d3", "eps-total": "critic + actor error eps_total",
+             "sigma-pi0": "sigma^pi_0 = E KL(pi*_0 || pi_0)",
+             "sigma-mu0": "sigma^mu_0 = ||mu_0 - mu*||_1"}
+    for opt, text in helps.items():
+        name = _BOUNDS_NAMES.get(opt.replace("-", "_"), opt.replace("-", "_"))
+        b.add_argument(f"--{opt}", type=domain(name), default=None,
+                       help=f"{text} (needed with --T unless --assume)")
+    b.add_argument("--assume", action="store_true",
+                   help="with --T, use placeholders for the instance constants not given "
+                        f"({', '.join(f'{k}={v:g}' for k, v in bounds.PLACEHOLDERS.items())}) "
+                        "and print them as assumed")
+    b.add_argument("--corrected", action="store_true",
+                   help="Lemma 7 with Pinsker's factor 2 (sqrt(2 (15)) in (16))")
+    b.add_argument("--json", action="store_true",
+                   help="print the results as JSON on stdout (the text goes to stderr)")
+
+
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:          # --help (0) or a usage error (2, one line printed)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.command == "report":
         args.out_given = args.out is not None
         if args.out is None:
             args.out = "report"
-    from ._validate import InvalidInputError
+    from .numerics.actor_regression import UncertifiedSolutionError
+    from .numerics.fixed_point import NonConvergenceError
+
+    def say(kind: str, exc: BaseException) -> None:
+        text = " ".join(str(exc).split())
+        print(f"mfgcheck {args.command}: {kind}{text}", file=sys.stderr)
 
     try:
         return args.func(args)
-    except (InvalidInputError, FileNotFoundError, json.JSONDecodeError) as exc:
-        print(f"mfgcheck {args.command}: {exc}", file=sys.stderr)
+    except InvalidInputError as exc:
+        say("", exc)
         return EXIT_USAGE
+    except (NonConvergenceError, UncertifiedSolutionError) as exc:
+        say("could not run: ", exc)
+        return EXIT_ERROR
+    except OSError as exc:
+        say("could not run: ", exc)
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - a bug: keep the traceback, but not exit 1
+        traceback.print_exc()
+        say(f"internal error ({type(exc).__name__}), please report it: ", exc)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

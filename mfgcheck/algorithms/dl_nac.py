@@ -22,7 +22,7 @@ import numpy as np
 from .. import numerics as nm
 from .._validate import InvalidInputError
 from . import engine
-from .nac import _check_T
+from .nac import _check_seeds, _check_T
 from .oracle import as_oracle
 from .schedules import as_schedule, check_eta
 
@@ -54,7 +54,8 @@ def dl_nac(game, segments: int, segment_length: int, eta, *, features=None, R=No
            actor_step=None, seed=0, mu0=None, exploitability: bool = False,
            progress: bool = False) -> DLNACRun:
     """Run DL-NAC (module docstring). Arguments as in ``nac``."""
-    return dl_nac_batch(game, segments, segment_length, eta, [seed], features=features, R=R,
+    return dl_nac_batch(game, segments, segment_length, eta, _check_seeds(seed),
+                        features=features, R=R,
                         oracle=oracle, K_critic=K_critic, K_actor=K_actor,
                         critic_step=critic_step, critic_radius=critic_radius,
                         actor_step=actor_step, mu0=mu0, exploitability=exploitability,
@@ -69,7 +70,7 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
     the same bits alone and in a batch. Exact oracles draw no random numbers."""
     segments = _check_T(segments, "segments")
     L = _check_T(segment_length, "segment_length")
-    seeds = [int(seeds)] if isinstance(seeds, (int, np.integer)) else [int(s) for s in seeds]
+    seeds = _check_seeds(seeds)
     B = len(seeds)
     oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
                        critic_radius=critic_radius, actor_step=actor_step)

@@ -151,11 +151,11 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None) ->
     lam, gamma = game.lam, game.gamma
     B = theta.shape[0]
     pi, logpi = policy_of(prob, theta) if pi_logpi is None else pi_logpi
-    P = game_at(game.transition_fn, mu)                         # (B, S, A, S)
+    P = game_at(game.transition_at, mu)                         # (B, S, A, S)
     Ppi = (pi[..., None] * P).sum(axis=-2)                      # (B, S, S)
     d = None
     if oracle.critic_exact:
-        r = game_at(game.reward_fn, mu)
+        r = game_at(game.reward_at, mu)
         rhs = (pi * (r - lam * logpi)).sum(axis=-1)
         V = np.linalg.solve(prob.eye - gamma * Ppi, rhs[..., None])[..., 0]
         Q = r + gamma * (P * V[:, None, None, :]).sum(axis=-1)
@@ -197,6 +197,6 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None) ->
 
 def population_of(prob: Problem, pi, mu):
     """``Gamma2(pi, mu)`` for a batch, with the same arithmetic as ``step_batch``."""
-    P = game_at(prob.game.transition_fn, mu)
+    P = game_at(prob.game.transition_at, mu)
     Ppi = (pi[..., None] * P).sum(axis=-2)
     return (mu[:, :, None] * Ppi).sum(axis=-2)

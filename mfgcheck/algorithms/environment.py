@@ -67,9 +67,9 @@ class Environment:
             raise ValueError(f"rngs: {len(rngs)} generators for {self.n_runs} runs")
         self.rngs = list(rngs)
         # (B, 1, S) layout: row-by-row evaluation, batch-invariant bits (engine.game_at).
-        self._P = game.transition_fn(mu[:, None, :])[:, 0]                # (B, S, A, S)
+        self._P = game.transition_at(mu[:, None, :])[:, 0]                # (B, S, A, S)
         self._cdf_P = _cdf(self._P)
-        self._r = game.reward_fn(mu[:, None, :])[:, 0]                    # (B, S, A)
+        self._r = game.reward_at(mu[:, None, :])[:, 0]                    # (B, S, A)
         self._rho = np.asarray(game.rho, dtype=np.float64)
         self._cdf_rho = _cdf(self._rho)
         self._ar = np.arange(self.n_runs)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import InvalidInputError
+from .._validate import InvalidInputError, check_int
 from . import engine
 from . import metrics as metrics_mod
 from .oracle import as_oracle
@@ -123,13 +123,16 @@ def _batch_size(*values) -> int:
 
 
 def _check_T(T, name="T") -> int:
-    try:
-        ok = int(T) == T and T >= 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise InvalidInputError(f"{name}: {T!r} must be an integer >= 1")
-    return int(T)
+    return check_int(name, T, minimum=1)
+
+
+def _check_seeds(seeds) -> list[int]:
+    """One seed or a non-empty sequence of seeds, each an integer >= 0."""
+    if isinstance(seeds, (list, tuple, np.ndarray)):
+        if not len(seeds):
+            raise InvalidInputError("seeds: empty")
+        return [check_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(seeds)]
+    return [check_int("seeds", seeds, minimum=0)]
 
 
 def nac(game, T: int, eta, beta, *, features=None, R=None, oracle="exact", K_critic=None,
@@ -144,6 +147,7 @@ def nac(game, T: int, eta, beta, *, features=None, R=None, oracle="exact", K_cri
     ``"log" | "all" | "last" | [t, ...]`` (``records.py``); ``metrics=True`` adds the exact
     metrics of ``metrics.py`` (costs exact solves at every recorded t).
     """
+    seed = check_int("seed", seed, minimum=0)
     return nac_batch(game, T, eta, beta, [seed], features=features, R=R, oracle=oracle,
                      K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
                      critic_radius=critic_radius, actor_step=actor_step, mu0=mu0,
@@ -161,9 +165,7 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact
     Theorem 1's steps from ``schedules.theorem1_steps``). Runs that reach their T leave the
     batch.
     """
-    seeds = [int(seeds)] if isinstance(seeds, (int, np.integer)) else [int(s) for s in seeds]
-    if not seeds:
-        raise InvalidInputError("seeds: empty")
+    seeds = _check_seeds(seeds)
     B = _batch_size(T, eta, beta, *([seeds] if len(seeds) > 1 else []))
     Ts = [_check_T(v, "T" if B == 1 else f"T[{i}]") for i, v in enumerate(_per_run(T, B, "T"))]
     seeds = _per_run(list(seeds) if len(seeds) != 1 else seeds[0], B, "seeds")

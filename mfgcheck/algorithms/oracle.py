@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .._validate import InvalidInputError
+from .._validate import InvalidInputError, check_int, check_positive
 from .schedules import Schedule, as_schedule
 
 ORACLE_MODES = ("exact", "sampled", "exact_critic", "exact_actor")
@@ -43,15 +43,15 @@ class OracleConfig:
         if self.mode not in ORACLE_MODES:
             raise InvalidInputError(f"oracle: {self.mode!r}; use one of {ORACLE_MODES}")
         for name in ("K_critic", "K_actor"):
-            v = getattr(self, name)
-            if int(v) != v or v < 1:
-                raise InvalidInputError(f"{name}: {v!r} must be an integer >= 1")
-            object.__setattr__(self, name, int(v))
-        object.__setattr__(self, "critic_step", as_schedule(self.critic_step, "critic_step"))
+            object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=1))
+        step = as_schedule(self.critic_step, "critic_step")
+        if step.is_constant:
+            check_positive("critic_step", step.value)
+        object.__setattr__(self, "critic_step", step)
         for name in ("critic_radius", "actor_step"):
             v = getattr(self, name)
-            if v is not None and not float(v) > 0:
-                raise InvalidInputError(f"{name}: {v!r} must be > 0")
+            if v is not None:
+                object.__setattr__(self, name, check_positive(name, v))
 
     @property
     def critic_exact(self) -> bool:

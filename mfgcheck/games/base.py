@@ -21,10 +21,13 @@ import numpy as np
 from .._validate import (
     InvalidInputError,
     check_discount,
+    check_int,
     check_reward,
+    check_reward_fast,
     check_simplex,
     check_temperature,
     check_transition,
+    check_transition_fast,
 )
 
 MeanFieldFn = Callable[[np.ndarray], np.ndarray]
@@ -61,9 +64,8 @@ class Game:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        S, A = int(self.n_states), int(self.n_actions)
-        if S < 1 or A < 1:
-            raise InvalidInputError(f"n_states={S}, n_actions={A}: both must be >= 1")
+        S = check_int("n_states", self.n_states, minimum=1)
+        A = check_int("n_actions", self.n_actions, minimum=1)
         set_ = object.__setattr__
         set_(self, "n_states", S)
         set_(self, "n_actions", A)
@@ -84,7 +86,8 @@ class Game:
             if labels is not None and len(labels) != n:
                 raise InvalidInputError(f"{label}: {len(labels)} labels for {n} entries")
         # The functions are validated once on two mean fields (rho and uniform) so that a
-        # malformed game fails at construction; `transition`/`reward` validate every call.
+        # malformed game fails at construction; `transition`/`reward` validate every call,
+        # and solvers evaluating at their own iterates call `transition_at`/`reward_at`.
         for mu in (rho, np.full(S, 1.0 / S)):
             self.transition(mu)
             self.reward(mu)
@@ -106,6 +109,20 @@ class Game:
         return check_reward(f"{self.name}.reward(mu)", self.reward_fn(mu),
                             self.n_states, self.n_actions, self.reward_range)
 
+    def transition_at(self, mu) -> np.ndarray:
+        """``transition_fn(mu)`` checked cheaply (finite, non-negative, rows summing to 1
+        within ``_validate.sum_tol`` of its dtype), returned as computed: for the inner loops
+        of algorithms and solvers, which evaluate the game at mean fields of their own making
+        (``mu`` itself is not checked; it may be laid out as (B, 1, S))."""
+        return check_transition_fast(f"{self.name}.transition(mu)", self.transition_fn(mu),
+                                     self.n_states, self.n_actions)
+
+    def reward_at(self, mu) -> np.ndarray:
+        """``reward_fn(mu)`` checked cheaply (finite, inside ``reward_range``); see
+        ``transition_at``."""
+        return check_reward_fast(f"{self.name}.reward(mu)", self.reward_fn(mu), self.n_states,
+                                 self.n_actions, self.reward_range)
+
     # -- derived games -----------------------------------------------------------------
     @property
     def is_normalised(self) -> bool:
@@ -115,6 +132,14 @@ class Game:
     @property
     def reward_scale(self) -> float:
         return self.reward_range[1] - self.reward_range[0]
+
+    @property
+    def value_scale(self) -> float:
+        """``(r_max - r_min + lam log|A|) / (1 - gamma)``: a bound on the spread of the
+        regularised values (the entropy bonus lies in [0, lam log|A|] per step), the scale of
+        values, advantages and exploitabilities, hence of their tolerances."""
+        return float((self.reward_scale + self.lam * np.log(self.n_actions))
+                / (1.0 - self.gamma))
 
     def normalised(self) -> Game:
         """The equivalent game with rewards in [0, 1] (docs/conventions.md, s. 1):

@@ -39,10 +39,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import InvalidInputError, as_float_array
+from .._validate import (
+    InvalidInputError,
+    as_float_array,
+    check_finite_fast,
+    check_nonnegative,
+    check_positive,
+    check_simplex_fast,
+)
 
 NULL_RTOL = 1e-12       # eigenvalues below this fraction of the largest count as 0
 NULL_BTOL = 1e-10       # null components of b below this fraction of ||b|| are roundoff
+# F's roundoff: a symmetric PSD matrix computed in float64 has eigenvalues (and asymmetry) off
+# by about n eps ||F||; more negative than PSD_RTOL n eps ||F|| means F is not PSD.
+PSD_RTOL = 64.0
 _NEWTON_MAX_ITER = 100
 
 
@@ -76,14 +86,29 @@ class CvxpySolution:
 
 # -- the quadratic -------------------------------------------------------------------------
 
+def _check_weights(d, S: int) -> np.ndarray:
+    """State weights ``d`` (..., S): finite, non-negative, not all zero."""
+    d = check_finite_fast("d", d, (S,))
+    if not d.min() >= 0.0:
+        d = check_nonnegative("d", d, (S,), atol=0.0)
+    if not (d.sum(axis=-1) > 0).all():
+        raise InvalidInputError("d: the state weights are all 0 (a visitation is a distribution)")
+    return d
+
+
 def _check_inputs(pi, d, phi, A_hat):
+    from .policies import validate_features
+
     phi = as_float_array("features", phi)
     if phi.ndim != 3:
         raise InvalidInputError(f"features: shape {phi.shape}, expected (S, A, n)")
     S, A, _ = phi.shape
-    pi = as_float_array("policy", pi, (S, A))
-    d = as_float_array("d", d, (S,))
-    A_hat = as_float_array("advantage", A_hat, (S, A))
+    phi = validate_features(phi, S, A)          # ||phi_{s,a}|| <= 1 (the paper's assumption)
+    pi = check_simplex_fast("policy", pi, A)
+    if pi.shape[-2:] != (S, A):
+        raise InvalidInputError(f"policy: shape {pi.shape}, expected ({S}, {A})")
+    d = _check_weights(d, S)
+    A_hat = check_finite_fast("advantage", A_hat, (S, A))
     return pi, d, phi, A_hat
 
 
@@ -180,6 +205,14 @@ def trust_region_eig(l, beta, R):
     return y * scale[..., None], nu, active
 
 
+def _check_radius(R) -> np.ndarray:
+    R = as_float_array("R", R)
+    if not (R > 0).all():
+        raise InvalidInputError(f"R: {R.min() if R.ndim else R} must be > 0 (the actor's "
+                                f"ball ||w|| <= R)")
+    return R
+
+
 def _check_quadratic(F, b, c, R=None):
     F = as_float_array("F", F)
     if F.ndim < 2 or F.shape[-1] != F.shape[-2]:
@@ -188,18 +221,40 @@ def _check_quadratic(F, b, c, R=None):
     b = as_float_array("b", b, (n,))
     c = as_float_array("c", c)
     if R is not None:
-        R = as_float_array("R", R)
-        if (R <= 0).any():
-            raise InvalidInputError(f"R: {R} must be > 0")
+        R = _check_radius(R)
     return F, b, c, R
+
+
+def _psd_eigh(F):
+    """``eigh`` of a symmetric positive semi-definite ``F`` (..., n, n), refusing an ``F``
+    that is not symmetric or has an eigenvalue below ``-PSD_RTOL n eps max|l|`` (roundoff
+    of a Fisher matrix ``G^T D G`` is far smaller; a genuinely indefinite ``F`` makes the
+    quadratic unbounded or the problem non-convex, and clipping it would solve another
+    problem silently)."""
+    n = F.shape[-1]
+    scale = np.abs(F).max(axis=(-2, -1), initial=0.0)
+    tol = PSD_RTOL * n * np.finfo(np.float64).eps * scale
+    asym = np.abs(F - np.swapaxes(F, -1, -2)).max(axis=(-2, -1), initial=0.0)
+    if (asym > tol).any():
+        raise InvalidInputError(f"F: not symmetric (max |F - F^T| = {asym.max():.3g}, "
+                                f"tolerance {tol.max():.2g})")
+    F = 0.5 * (F + np.swapaxes(F, -1, -2))
+    l, U = np.linalg.eigh(F)
+    lmin = l[..., 0]
+    bad = lmin < -np.maximum(tol, PSD_RTOL * n * np.finfo(np.float64).eps
+                             * np.abs(l).max(axis=-1))
+    if bad.any():
+        raise InvalidInputError(
+            f"F: not positive semi-definite (smallest eigenvalue {lmin[bad].min():.6g}, "
+            f"largest {l[..., -1].max():.6g}); the actor's F = E[g g^T] is PSD")
+    return l, U
 
 
 def solve_actor_exact(F, b, c, R) -> ActorSolution:
     """``argmin_{||w||_2 <= R} w^T F w - 2 b^T w + c`` by eigendecomposition and a secular
     equation (module docstring). Batched over leading axes of ``F`` (..., n, n), ``b``, ``c``."""
     F, b, c, R = _check_quadratic(F, b, c, R)
-    F = 0.5 * (F + np.swapaxes(F, -1, -2))
-    l, U = np.linalg.eigh(F)
+    l, U = _psd_eigh(F)
     beta = np.einsum("...ji,...j->...i", U, b)
     l, beta = _null_clean(l, beta)
     y, nu, active = trust_region_eig(l, beta, R)
@@ -215,8 +270,7 @@ def unconstrained_minimum(F, b, c) -> ActorSolution:
     ``b`` has a genuine component in the null space of ``F`` (then L is unbounded below;
     never the case for eq. (3))."""
     F, b, c, _ = _check_quadratic(F, b, c)
-    F = 0.5 * (F + np.swapaxes(F, -1, -2))
-    l, U = np.linalg.eigh(F)
+    l, U = _psd_eigh(F)
     beta = np.einsum("...ji,...j->...i", U, b)
     l, beta = _null_clean(l, beta)
     if ((l == 0.0) & (beta != 0.0)).any():
@@ -243,14 +297,23 @@ def solve_actor_tabular(pi, d, A_hat, R) -> ActorSolution:
     shared multiplier. Batched over leading axes; output ``w`` has shape (..., S*A) in the
     order of ``tabular_features`` (index ``s*A + a``).
     """
-    pi = np.asarray(pi, dtype=np.float64)
+    if np.ndim(pi) < 2:
+        raise InvalidInputError(f"policy: shape {np.shape(pi)}, expected (..., S, A)")
+    S, A = np.shape(pi)[-2:]
+    pi = check_simplex_fast("policy", pi, A)
     batch = pi.shape[:-2]
-    S, A = pi.shape[-2:]
     n = int(np.prod(batch))
     pi = pi.reshape(n, S, A)
-    d = np.broadcast_to(np.asarray(d, dtype=np.float64), batch + (S,)).reshape(n, S)
-    A_hat = np.broadcast_to(np.asarray(A_hat, dtype=np.float64), batch + (S, A)).reshape(n, S, A)
-    R = np.broadcast_to(np.asarray(R, dtype=np.float64), batch).reshape(n)
+    d = _check_weights(d, S)
+    A_hat = check_finite_fast("advantage", A_hat, (S, A))
+    R = _check_radius(R)
+    try:
+        d = np.broadcast_to(d, batch + (S,)).reshape(n, S)
+        A_hat = np.broadcast_to(A_hat, batch + (S, A)).reshape(n, S, A)
+        R = np.broadcast_to(R, batch).reshape(n)
+    except ValueError:
+        raise InvalidInputError(f"d, advantage, R: shapes {d.shape}, {A_hat.shape}, {R.shape} "
+                                f"do not broadcast to the policies' batch {batch}") from None
     seen = d > NULL_RTOL * d.max(axis=-1, keepdims=True)
     w = np.where(seen[..., None], A_hat - A_hat.mean(axis=-1, keepdims=True), 0.0)
     w = w.reshape(n, S * A)
@@ -376,8 +439,9 @@ def solve_actor_cvxpy(F, b, c, R, *, tol: float = 1e-8, **solver_options) -> Cvx
     if F.ndim != 2:
         raise InvalidInputError(f"F: shape {F.shape}; solve_actor_cvxpy takes one problem")
     R, c = float(R), float(c)
+    tol = check_positive("tol", tol)
+    l, U = _psd_eigh(F)
     F = 0.5 * (F + F.T)
-    l, U = np.linalg.eigh(F)
     Lf = np.sqrt(np.clip(l, 0.0, None))[:, None] * U.T
     w = cp.Variable(F.shape[0])
     norm_con = cp.norm(w, 2) <= R
@@ -412,5 +476,13 @@ def solve_actor_cvxpy(F, b, c, R, *, tol: float = 1e-8, **solver_options) -> Cvx
         dual = -np.inf
     else:
         dual = c - float((_safe_div(beta**2, den)).sum()) - nu * R**2
+    gap = value - dual
+    # Weak duality: gap >= 0 for a PSD F and any nu >= 0, up to the roundoff of value and
+    # dual (terms of size |c|, 2 ||b|| R, ||F|| R^2). Below that it is not a certificate.
+    scale = abs(c) + 2.0 * float(np.linalg.norm(b)) * R + float(np.abs(l).max()) * R * R
+    if gap < -PSD_RTOL * F.shape[0] * np.finfo(np.float64).eps * scale:
+        raise UncertifiedSolutionError(
+            f"duality gap {gap:.6g} < 0 (value {value:.6g}, dual bound {dual:.6g}): weak "
+            f"duality fails, so the result is not certified")
     return CvxpySolution(w=wv, value=value, status=prob.status,
-                         duality_gap=value - dual, multiplier=nu)
+                         duality_gap=gap, multiplier=nu)

@@ -104,7 +104,7 @@ class _Model:
     def best(self, mus: np.ndarray):
         """(pi* = Gamma1(mu), d*_mu, P) for a batch of mean fields (N, S)."""
         g = self.game
-        P, r = g.transition_fn(mus), g.reward_fn(mus)
+        P, r = g.transition_at(mus), g.reward_at(mus)
         pi = mdp.soft_policy_iteration(P, r, g.gamma, g.lam, tol=1e-12)[0]
         d = mdp.discounted_visitation(P, pi, g.rho, g.gamma)
         self.evaluations += len(mus)
@@ -245,7 +245,7 @@ def assumption_constants(game, *, visited=None, equilibrium: Equilibrium | None 
 
     # d2 over single mean fields (exact in the policies).
     def d2_score(b):
-        return model.d2(b, game.transition_fn(b))
+        return model.d2(b, game.transition_at(b))
 
     singles = np.concatenate([mus, _dirichlet(rng, n_pairs, S, 0.2)])
     scores = d2_score(singles)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import InvalidInputError, check_positive
 from . import mdp
 
 
@@ -34,6 +35,7 @@ def soft_optimum(game, mu, *, tol: float = 1e-12, method: str = "policy_iteratio
     independent route used to cross-check). ``warm_start`` is an initial policy.
     """
     mu = game.check_mean_field(mu)
+    tol = check_positive("tol", tol)
     P, r = game.transition(mu), game.reward(mu)
     if method == "policy_iteration":
         pi, Q, V, residual, iters = mdp.soft_policy_iteration(
@@ -43,7 +45,7 @@ def soft_optimum(game, mu, *, tol: float = 1e-12, method: str = "policy_iteratio
         TV = mdp.soft_bellman_backup(P, r, V, game.gamma, game.lam)[0]
         residual = float(np.max(np.abs(TV - V)))
     else:
-        raise ValueError(f"method: {method!r}; use 'policy_iteration' or 'value_iteration'")
+        raise InvalidInputError(f"method: {method!r}; use 'policy_iteration' or 'value_iteration'")
     return SoftOptimum(policy=pi, Q=Q, V=V, residual=residual, iterations=iters)
 
 

@@ -55,17 +55,27 @@ def Lambda(game, mu) -> np.ndarray:
     return mdp.population_step(P, pi, mu)
 
 
+def certificate_limit(game, tol: float) -> float:
+    """The largest ``|exploitability|`` the certificate accepts: ``100 tol`` relative to the
+    value scale ``(r_max - r_min + lam log|A|)/(1 - gamma)`` (``Game.value_scale``), since
+    exploitability is a difference of values and its roundoff grows with them (at gamma =
+    0.9999 values are ~1e4 and an absolute 1e-9 would be decided by rounding). A negative
+    exploitability beyond it is as wrong as a positive one."""
+    return 100.0 * tol * game.value_scale
+
+
 def solve_equilibrium(game, *, tol: float = 1e-11, mu0=None, max_iter: int = 2000,
                       memory: int = 6, alpha: float = 0.5) -> Equilibrium:
     """The regularised equilibrium of ``game`` with a certificate (see module docstring).
 
     ``tol`` bounds the fixed-point residual ``||Lambda(mu) - mu||_1``; the returned
-    exploitability is certified below ``100 tol`` or the solve raises.
+    exploitability is certified within ``certificate_limit(game, tol)`` (``100 tol`` times the
+    value scale) or the solve raises.
     """
     state = {"pi": None}
 
     def lam_map(mu):
-        P, r = game.transition_fn(mu), game.reward_fn(mu)
+        P, r = game.transition_at(mu), game.reward_at(mu)
         pi = mdp.soft_policy_iteration(P, r, game.gamma, game.lam, tol=1e-13, pi0=state["pi"])[0]
         state["pi"] = pi
         return mdp.population_step(P, pi, mu)
@@ -80,12 +90,13 @@ def solve_equilibrium(game, *, tol: float = 1e-11, mu0=None, max_iter: int = 200
     mf_res = float(np.abs(mdp.population_step(P, pi, mu) - mu).sum())
     expl = exploitability_details(game, pi)
     pol_res = float(np.abs(expl.best_response - pi).sum(axis=-1).max())
-    if not expl.value <= 100 * tol:
+    limit = certificate_limit(game, tol)
+    if not abs(expl.value) <= limit:
         raise NonConvergenceError(
             f"equilibrium of {game.name}: fixed point found (residual {fp.residual:.2g}) but its "
-            f"policy has exploitability {expl.value:.3g}: the population under pi* from rho "
-            f"settles at another mean field (||mu_pi - mu*||_1 = "
-            f"{np.abs(expl.mean_field - mu).sum():.3g})")
+            f"policy has exploitability {expl.value:.3g} (certified only within {limit:.2g}): "
+            f"the population under pi* from rho settles at another mean field "
+            f"(||mu_pi - mu*||_1 = {np.abs(expl.mean_field - mu).sum():.3g})")
     return Equilibrium(policy=pi, mean_field=mu, exploitability=expl.value,
                        mean_field_residual=mf_res, policy_residual=pol_res,
                        bellman_residual=bellman, iterations=fp.iterations,

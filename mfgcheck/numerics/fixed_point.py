@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import check_int, check_number, check_positive
+
 
 class NonConvergenceError(RuntimeError):
     """A fixed-point or equilibrium solve did not reach its tolerance."""
@@ -44,6 +46,10 @@ def anderson_simplex(G: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
     attracting fixed point (the one the dynamics from ``x0`` reach) before acceleration.
     Raises ``NonConvergenceError`` (naming ``what`` and the residual) if it fails.
     """
+    tol = check_positive("tol", tol)
+    max_iter = check_int("max_iter", max_iter, minimum=1)
+    memory = check_int("memory", memory, minimum=1)
+    alpha = check_number("alpha", alpha, gt=0.0, le=1.0)
     x = _to_simplex(np.asarray(x0, dtype=np.float64))
     g = G(x)
     f = g - x

@@ -31,7 +31,7 @@ def induced_mean_field(game, policy, *, tol: float = 1e-13, mu0=None,
     """``mu_pi``: the limit of the population flow under ``policy`` from ``mu0`` (default rho)."""
     pi = validate_policy(game, policy)
     start = game.rho if mu0 is None else game.check_mean_field(mu0, "mu0")
-    transition_fn = game.transition_fn
+    transition_fn = game.transition_at
 
     def lazy_step(mu):
         return 0.5 * (mu + mdp.population_step(transition_fn(mu), pi, mu))

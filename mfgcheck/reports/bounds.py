@@ -24,16 +24,45 @@ from __future__ import annotations
 
 import math
 
+from .._validate import check_int, check_number
+
 BOUND_NAMES = ("avg_sigma_pi_bound", "avg_D_policy_bound", "avg_sigma_mu_bound", "final_bound")
 NEEDS = ("T", "eta", "beta", "lam", "gamma", "nA", "R", "C1", "C2", "C3", "d0", "d1", "d2",
          "d3", "p_min", "eps_total", "sigma_pi_0", "sigma_mu_0")
+
+# The domain of every number of NEEDS (keyword arguments of _validate.check_number; T and nA
+# are integers >= 1): Theorem 1 assumes them (eta, beta steps; Assumption 3's constants are
+# non-negative; p_min is a probability; sigma^mu_0 an l1 distance of two distributions).
+INTEGERS = ("T", "nA")
+DOMAINS = {
+    "eta": {"gt": 0.0}, "beta": {"gt": 0.0, "le": 1.0}, "lam": {"gt": 0.0},
+    "gamma": {"gt": 0.0, "lt": 1.0}, "R": {"gt": 0.0}, "p_min": {"gt": 0.0, "le": 1.0},
+    "eps_total": {"ge": 0.0}, "sigma_pi_0": {"ge": 0.0}, "sigma_mu_0": {"ge": 0.0, "le": 2.0},
+    **{k: {"ge": 0.0} for k in ("C1", "C2", "C3", "d0", "d1", "d2", "d3")},
+}
+# The instance constants of (15)-(17) that no formula gives: they are measured on a game
+# (numerics.assumption_constants, as `mfgcheck rate` does). `mfgcheck bounds --T --assume`
+# fills the ones not given with these placeholders and prints them as assumed; they are not
+# properties of any game.
+INSTANCE = ("C1", "C2", "C3", "d0", "d1", "d2", "d3", "eps_total", "sigma_pi_0", "sigma_mu_0")
+PLACEHOLDERS = {"C1": 1.0, "C2": 1.0, "C3": 1.0, "d0": 0.5, "d1": 0.1, "d2": 1.0, "d3": 0.5,
+                "eps_total": 0.0, "sigma_pi_0": 1.0, "sigma_mu_0": 1.0}
+
+
+def check(name: str, value, label: str | None = None):
+    """``value`` checked against the domain of the number ``name`` (``InvalidInputError``
+    naming ``label``, default ``name``)."""
+    label = label or name
+    if name in INTEGERS:
+        return check_int(label, value, minimum=1)
+    return check_number(label, value, **DOMAINS[name])
 
 
 def constants(*, gamma: float, lam: float, nA: int, R: float) -> dict:
     """Qmax, the p_min bound, tau, KLmax, kappa of appendix A (theory.constants)."""
     from ..theory import constants as tc
 
-    args = {"gamma": gamma, "lam": lam, "nA": nA, "R": R}
+    args = {k: check(k, v) for k, v in (("gamma", gamma), ("lam", lam), ("nA", nA), ("R", R))}
     out = {}
     for name in ("Qmax", "p_min_bound", "tau", "KLmax", "kappa"):
         fn = tc.numeric(name)
@@ -83,7 +112,7 @@ def theorem1_bounds(numbers: dict, *, corrected: bool = False, fallback: bool = 
     missing = [k for k in NEEDS if k not in numbers]
     if missing:
         raise ValueError(f"theorem1_bounds: missing numbers {missing}")
-    n = {k: float(numbers[k]) for k in NEEDS}
+    n = {k: float(check(k, numbers[k])) for k in NEEDS}
     n["kappa"] = constants(gamma=n["gamma"], lam=n["lam"], nA=int(n["nA"]), R=n["R"])["kappa"]
     n["d_bar"] = 1.0 - n["d1"] * n["d2"] - n["d3"]
     out = {"kappa": n["kappa"], "d_bar": n["d_bar"], "corrected": corrected}

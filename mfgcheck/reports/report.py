@@ -176,8 +176,19 @@ def write_results(results: dict, out) -> Path:
 
 
 def load_results(path) -> dict:
+    """A report's results.json; ``InvalidInputError`` if ``path`` is not one."""
+    from .._validate import InvalidInputError
+
     path = Path(path)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("schema") != SCHEMA:
-        raise ValueError(f"{path}: schema {data.get('schema')!r}, expected {SCHEMA!r}")
+    if not path.is_file():
+        what = "is a directory" if path.is_dir() else "does not exist"
+        raise InvalidInputError(f"{path}: {what}; expected a report's results.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"{path}: not JSON ({exc})") from None
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != SCHEMA:
+        raise InvalidInputError(f"{path}: not an mfgcheck report (schema {schema!r}, expected "
+                                f"{SCHEMA!r})")
     return data

@@ -23,6 +23,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+# Theorem 1's step constants, eta = C_ETA T^(-2/5)/lam and beta = C_BETA T^(-4/5) (RateSetting
+# says why these values): the one place `mfgcheck rate`, `mfgcheck bounds --T` and the report
+# read them from.
+C_ETA = 3.0
+C_BETA = 10.0
+
 GRID_QUICK_SIS = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
 GRID_FULL = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
 
@@ -70,8 +76,8 @@ class RateSetting:
     oracle: str
     T: tuple[int, ...]
     seeds: tuple[int, ...] = (0,)
-    c_eta: float = 3.0
-    c_beta: float = 10.0
+    c_eta: float = C_ETA
+    c_beta: float = C_BETA
     R: float | None = None
     features: str = "tabular"
     oracle_kwargs: dict = field(default_factory=dict)
