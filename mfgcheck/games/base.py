@@ -23,11 +23,11 @@ from .._validate import (
     check_discount,
     check_int,
     check_reward,
-    check_reward_fast,
     check_simplex,
     check_temperature,
     check_transition,
-    check_transition_fast,
+    in_range,
+    is_stochastic,
 )
 
 MeanFieldFn = Callable[[np.ndarray], np.ndarray]
@@ -111,17 +111,23 @@ class Game:
 
     def transition_at(self, mu) -> np.ndarray:
         """``transition_fn(mu)`` checked cheaply (finite, non-negative, rows summing to 1
-        within ``_validate.sum_tol`` of its dtype), returned as computed: for the inner loops
-        of algorithms and solvers, which evaluate the game at mean fields of their own making
-        (``mu`` itself is not checked; it may be laid out as (B, 1, S))."""
-        return check_transition_fast(f"{self.name}.transition(mu)", self.transition_fn(mu),
-                                     self.n_states, self.n_actions)
+        within ``_validate.sum_tol`` of its dtype: ``_validate.is_stochastic``), returned as
+        computed: for the inner loops of algorithms and solvers, which evaluate the game at
+        mean fields of their own making (``mu`` itself is not checked; it may be laid out as
+        (B, 1, S)). A failure raises the detailed error of ``transition``."""
+        P = self.transition_fn(mu)
+        if not is_stochastic(P, self.n_states, self.n_actions):
+            check_transition(f"{self.name}.transition(mu)", P, self.n_states, self.n_actions)
+        return P
 
     def reward_at(self, mu) -> np.ndarray:
         """``reward_fn(mu)`` checked cheaply (finite, inside ``reward_range``); see
         ``transition_at``."""
-        return check_reward_fast(f"{self.name}.reward(mu)", self.reward_fn(mu), self.n_states,
-                                 self.n_actions, self.reward_range)
+        r = self.reward_fn(mu)
+        if not in_range(r, self.n_states, self.n_actions, self.reward_range):
+            check_reward(f"{self.name}.reward(mu)", r, self.n_states, self.n_actions,
+                         self.reward_range)
+        return r
 
     # -- derived games -----------------------------------------------------------------
     @property

@@ -1,0 +1,100 @@
+"""What input validation costs Algorithm 1 (issue 15: under 5% of benchmarks/algorithms.py).
+
+The algorithms check the game wherever they evaluate it at a mean field of their own making
+(``Game.transition_at``, ``Game.reward_at``: finite, non-negative, rows summing to 1, rewards
+in range) and the actor solvers check their arguments (``solve_actor_tabular`` in the binding
+case). This script times the workloads of ``benchmarks/algorithms.py`` (same games, steps,
+batch sizes) twice in one process, interleaved, best of ``--repeat``: as shipped, and with
+those checks replaced by the unchecked calls, and prints the ratio checked/unchecked. Times
+are the process's CPU time (``time.process_time``): on a machine shared with other jobs the
+wall clock mostly measures the others; run with ``OPENBLAS_NUM_THREADS=1`` so that BLAS
+threads do not add their spinning to it.
+
+Run: ``.venv/bin/python benchmarks/validation.py`` (``--quick`` for a shorter run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import time
+
+import numpy as np
+
+import mfgcheck as mc
+from mfgcheck.algorithms import nac_batch
+from mfgcheck.games.base import Game
+from mfgcheck.numerics import actor_regression as ar
+
+
+@contextlib.contextmanager
+def unchecked():
+    """The game and actor-solver checks of the hot loops replaced by plain conversions."""
+    saved = (Game.transition_at, Game.reward_at, ar.check_simplex_fast, ar.check_finite_fast,
+             ar._check_weights, ar._check_radius)
+    Game.transition_at = lambda self, mu: self.transition_fn(mu)
+    Game.reward_at = lambda self, mu: self.reward_fn(mu)
+    ar.check_simplex_fast = lambda name, x, n: np.asarray(x, dtype=np.float64)
+    ar.check_finite_fast = lambda name, x, shape=None: np.asarray(x, dtype=np.float64)
+    ar._check_weights = lambda d, S: np.asarray(d, dtype=np.float64)
+    ar._check_radius = lambda R: np.asarray(R, dtype=np.float64)
+    try:
+        yield
+    finally:
+        (Game.transition_at, Game.reward_at, ar.check_simplex_fast, ar.check_finite_fast,
+         ar._check_weights, ar._check_radius) = saved
+
+
+def cpu_timed(fn):
+    start = time.process_time()
+    out = fn()
+    return time.process_time() - start, out
+
+
+def compare(label, fn, repeat):
+    """Best-of-``repeat`` CPU times with and without the checks, interleaved; same results."""
+    best_on, best_off = np.inf, np.inf
+    for _ in range(repeat):
+        t_on, on = cpu_timed(fn)
+        with unchecked():
+            t_off, off = cpu_timed(fn)
+        best_on, best_off = min(best_on, t_on), min(best_off, t_off)
+    assert all(np.array_equal(a.theta, b.theta) for a, b in zip(on, off))   # same bits
+    ratio = best_on / best_off
+    print(f"{label:<40} checked {best_on * 1e3:9.1f} ms | unchecked {best_off * 1e3:9.1f} ms "
+          f"| ratio {ratio:6.3f}")
+    return ratio
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args(argv)
+    q = args.quick
+    sis, lq = mc.games.sis(), mc.games.linear_quadratic()
+    B = 64
+    seeds = list(range(B))
+    rows = [
+        ("sis exact, batch 64", lambda: nac_batch(sis, 500 if q else 3000, 0.5, 0.05, seeds,
+                                                  record="last")),
+        ("lq exact, batch 64", lambda: nac_batch(lq, 50 if q else 300, 0.1, 0.05, seeds,
+                                                 record="last")),
+        ("sis exact, batch 1", lambda: nac_batch(sis, 500 if q else 3000, 0.5, 0.05, [0],
+                                                 record="last")),
+        ("sis exact, R = 0.05 binding, batch 64",
+         lambda: nac_batch(sis, 500 if q else 3000, 0.5, 0.05, seeds, R=0.05, record="last")),
+        ("lq exact, R = 5 binding, batch 64",
+         lambda: nac_batch(lq, 50 if q else 300, 0.1, 0.05, seeds, R=5.0, record="last")),
+        ("sis sampled K=1000, batch 8",
+         lambda: nac_batch(sis, 5 if q else 20, 0.5, 0.05, list(range(8)), oracle="sampled",
+                           K_critic=1000, K_actor=1000, record="last")),
+    ]
+    ratios = [compare(label, fn, args.repeat) for label, fn in rows]
+    worst = max(ratios)
+    print(f"validation overhead: worst ratio {worst:.3f} (target < 1.05): "
+          f"{'met' if worst < 1.05 else 'NOT met'} (machine shared: ratios are noisy)")
+
+
+if __name__ == "__main__":
+    main()
