@@ -7,12 +7,16 @@ Subpackages are imported lazily (``mc.theory`` pulls in SymPy, ``mc.algorithms``
     game = mc.games.sis()
     eq = mc.numerics.solve_equilibrium(game)
     mc.theory.verdicts()
+
+Bad input raises ``mc.InvalidInputError`` (a ``ValueError``) naming the field and the problem.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING
+
+from ._validate import InvalidInputError  # noqa: F401 - public: mc.InvalidInputError
 
 __version__ = "0.1.0"
 

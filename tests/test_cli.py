@@ -124,10 +124,12 @@ def test_report_from_results_regenerates_and_returns_the_exit_status(report_run,
 
 
 def test_lemmas_command(capsys):
-    code = main(["lemmas", "--claims", "lemma4", "--examples", "3", "--quiet"])
-    text = capsys.readouterr().out
-    assert "lemma4.lipschitz" in text
-    assert code == (1 if " fail" in text else 0)
+    code = main(["lemmas", "--claims", "lemma4", "--examples", "3", "--quiet", "--json"])
+    captured = capsys.readouterr()
+    assert "lemma4.lipschitz" in captured.err              # the text table: stderr
+    rows = json.loads(captured.out)["rows"]                # stdout: the JSON only
+    assert "lemma4.lipschitz" in {r["step"] for r in rows}
+    assert code == (1 if any(r["status"] == "fail" for r in rows) else 0)
 
 
 def test_rate_command_resumes(capsys, tmp_path):

@@ -114,20 +114,24 @@ class Game:
         within ``_validate.sum_tol`` of its dtype: ``_validate.is_stochastic``), returned as
         computed: for the inner loops of algorithms and solvers, which evaluate the game at
         mean fields of their own making (``mu`` itself is not checked; it may be laid out as
-        (B, 1, S)). A failure raises the detailed error of ``transition``."""
+        (B, 1, S)). A failure raises the detailed error of ``transition``; data in another
+        dtype (float32) take that route too and come back as float64 rows summing to 1."""
         P = self.transition_fn(mu)
-        if not is_stochastic(P, self.n_states, self.n_actions):
-            check_transition(f"{self.name}.transition(mu)", P, self.n_states, self.n_actions)
-        return P
+        if getattr(P, "dtype", None) == np.float64 and is_stochastic(P, self.n_states,
+                                                                     self.n_actions):
+            return P
+        return check_transition(f"{self.name}.transition(mu)", P, self.n_states,
+                                self.n_actions)
 
     def reward_at(self, mu) -> np.ndarray:
         """``reward_fn(mu)`` checked cheaply (finite, inside ``reward_range``); see
         ``transition_at``."""
         r = self.reward_fn(mu)
-        if not in_range(r, self.n_states, self.n_actions, self.reward_range):
-            check_reward(f"{self.name}.reward(mu)", r, self.n_states, self.n_actions,
-                         self.reward_range)
-        return r
+        if getattr(r, "dtype", None) == np.float64 and in_range(
+                r, self.n_states, self.n_actions, self.reward_range):
+            return r
+        return check_reward(f"{self.name}.reward(mu)", r, self.n_states, self.n_actions,
+                            self.reward_range)
 
     # -- derived games -----------------------------------------------------------------
     @property

@@ -476,13 +476,20 @@ def solve_actor_cvxpy(F, b, c, R, *, tol: float = 1e-8, **solver_options) -> Cvx
         dual = -np.inf
     else:
         dual = c - float((_safe_div(beta**2, den)).sum()) - nu * R**2
-    gap = value - dual
-    # Weak duality: gap >= 0 for a PSD F and any nu >= 0, up to the roundoff of value and
-    # dual (terms of size |c|, 2 ||b|| R, ||F|| R^2). Below that it is not a certificate.
     scale = abs(c) + 2.0 * float(np.linalg.norm(b)) * R + float(np.abs(l).max()) * R * R
-    if gap < -PSD_RTOL * F.shape[0] * np.finfo(np.float64).eps * scale:
+    gap = certified_gap(value, dual, scale, F.shape[0])
+    return CvxpySolution(w=wv, value=value, status=prob.status,
+                         duality_gap=gap, multiplier=nu)
+
+
+def certified_gap(value: float, dual: float, scale: float, n: int) -> float:
+    """``value - dual``, refused (``UncertifiedSolutionError``) if it is negative beyond
+    roundoff: weak duality makes it >= 0 for a PSD ``F`` and any multiplier, up to the
+    rounding of both sides, ``PSD_RTOL n eps`` times ``scale = |c| + 2 ||b|| R + ||F|| R^2``
+    (the size of the terms of L). A gap below that certifies nothing."""
+    gap = value - dual
+    if not gap >= -PSD_RTOL * n * np.finfo(np.float64).eps * scale:
         raise UncertifiedSolutionError(
             f"duality gap {gap:.6g} < 0 (value {value:.6g}, dual bound {dual:.6g}): weak "
             f"duality fails, so the result is not certified")
-    return CvxpySolution(w=wv, value=value, status=prob.status,
-                         duality_gap=gap, multiplier=nu)
+    return gap

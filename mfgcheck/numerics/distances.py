@@ -40,9 +40,10 @@ def _kl_rows(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """``KL`` of validated float64 rows (no checks; the formula of ``kl``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         x = (p - q) / q
-    small = x * x * (0.5 + x * (-1.0 / 6 + x * (1.0 / 12 + x * (-1.0 / 20 + x / 30))))
     near = (q > 0) & (np.abs(x) < SERIES_RADIUS)
-    terms = np.where(near, q * np.where(near, small, 0.0), kl_div(p, q))
+    x = np.where(near, x, 0.0)                  # the series only where it is used
+    small = x * x * (0.5 + x * (-1.0 / 6 + x * (1.0 / 12 + x * (-1.0 / 20 + x / 30))))
+    terms = np.where(near, q * small, kl_div(p, q))
     return terms.sum(-1)
 
 
