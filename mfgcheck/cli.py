@@ -72,9 +72,13 @@ def _report(args) -> int:
     command = f"mfgcheck report --profile {args.profile} --out {args.out}"
     if args.parts:
         command += " --parts " + " ".join(args.parts)
+    if args.merge:
+        command += " --merge " + " ".join(args.merge)
     try:
         results = reports.run_report(args.profile, args.out, progress=not args.quiet,
-                                     command=command, parts=args.parts)
+                                     command=command, parts=args.parts,
+                                     scheduler=args.scheduler, workers=args.workers,
+                                     merge=args.merge or ())
     except KeyboardInterrupt:
         # Every finished run is already on disk (atomic writes): say so, and how to resume.
         n = reports.RunStore(args.out).stored()
@@ -369,6 +373,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--parts", nargs="+", default=None, metavar="PART",
                    help="only these parts of the report: theory lemmas assumptions rate "
                         "experiments (empty: all)")
+    r.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask cluster, e.g. tcp://host:8786 (None: the environment "
+                        "variable MFGCHECK_SCHEDULER; unset: local processes)")
+    r.add_argument("--workers", type=POSITIVE_INT, default=None, metavar="N",
+                   help="local worker processes (None: MFGCHECK_WORKERS, else every CPU; "
+                        "1 = in this process)")
+    r.add_argument("--merge", nargs="+", default=None, metavar="DIR",
+                   help="first copy the runs stored in these report directories (computed "
+                        "elsewhere) into --out: they are reused, not recomputed")
     r.add_argument("--quiet", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
 

@@ -15,3 +15,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Reports in tests run in the test process (mfgcheck.executor: one worker = no pool) unless a
+# test names its executor: spawning worker processes for seconds of work would only slow the
+# suite. tests/test_executor.py runs the same report on local processes and on a Dask
+# LocalCluster and asserts the results are bit-equal.
+os.environ.setdefault("MFGCHECK_WORKERS", "1")

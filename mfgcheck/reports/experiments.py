@@ -12,7 +12,6 @@ programming, numerics.exploitability). Mean and the 10%-90% band over the seeds.
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 
 import numpy as np
@@ -38,17 +37,43 @@ def run_settings(ps: PaperSetting) -> list[dict]:
     return nac + dl
 
 
-def run(ps: PaperSetting, store, *, progress: bool = False) -> dict:
-    start = time.perf_counter()
-    game = ps.game.build()
-    # One batch per algorithm (all seeds advance together), stored as each finishes.
-    records = store.sweep_batched(run_settings(ps),
-                                  lambda chunk: runner.paper_batch(game, chunk, progress=progress),
-                                  batch_size=len(ps.seeds), progress=progress,
-                                  desc=f"paper {ps.id}")
-    panel = analyse(ps, game, records)
-    panel["wall_time"] = time.perf_counter() - start
-    return panel
+def run_chunk(chunk: list[dict]) -> list[dict]:
+    """Task: NAC or DL-NAC runs of one panel (one algorithm, several seeds: one batch),
+    computed from their settings alone."""
+    return runner.paper_batch(runner.game_of(chunk[0]["game"]), chunk)
+
+
+def chunks(items: list[dict]) -> list[list[int]]:
+    """One task per algorithm (all seeds advance together as one batch)."""
+    by_alg: dict[str, list[int]] = {}
+    for i, s in enumerate(items):
+        by_alg.setdefault(s["algorithm"], []).append(i)
+    return list(by_alg.values())
+
+
+def run_cost(s: dict) -> float:
+    K = (s.get("oracle_kwargs") or {}).get("K_critic") or 0
+    return float(s["iterations"]) * (1.0 + (K / 10.0 if s["oracle"] != "exact" else 0.0))
+
+
+def analysis_task(arg) -> dict:
+    ps, records, _ = arg
+    return analyse(ps, runner.game_of(records[0]["settings"]["game"]), records)
+
+
+def group(ps: PaperSetting):
+    from .jobs import Group
+
+    items = run_settings(ps)
+    return Group(ps.id, ps, items, chunks(items), run_chunk, analysis_task, run_cost)
+
+
+def run(ps: PaperSetting, store, *, progress: bool = False, executor=None) -> dict:
+    """Run (or resume) one panel and analyse it, on ``executor`` (default: this process)."""
+    from .jobs import SweepJob, drive_one
+
+    return drive_one(SweepJob(store, [group(ps)], entries="panels"), executor,
+                     progress=progress)[0]
 
 
 def analyse(ps: PaperSetting, game, records: list[dict]) -> dict:

@@ -23,7 +23,6 @@ Every run goes through the ``RunStore`` (resumable).
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 
 import numpy as np
@@ -89,20 +88,45 @@ def initial_gaps(game, eq) -> dict:
             "sigma_mu_0": float(numerics.l1(mu0, eq.mean_field))}
 
 
-def run(rs: RateSetting, store, *, progress: bool = False, bootstrap_seed: int = 0) -> dict:
-    """Run (or resume) the sweep ``rs`` and analyse it (see the module docstring).
+def run_chunk(chunk: list[dict]) -> list[dict]:
+    """Task: the results of some runs of one setting (``runner.rate_batch``), computed from
+    their settings alone (the game and its equilibrium are rebuilt, once per process)."""
+    game, _, eq_rec = runner.equilibrium_of(chunk[0]["game"])
+    return runner.rate_batch(game, eq_rec, chunk)
 
-    Exact oracle: every T in one vectorised batch (the largest T dominates the cost).
-    Sampled oracles: one batch of all seeds per T, stored as each T finishes."""
-    start = time.perf_counter()
-    game = rs.game.build()
-    eq = numerics.solve_equilibrium(game)
-    eq_rec = runner.equilibrium_record(game, eq)
-    items = run_settings(rs, game)
-    batch = len(items) if rs.oracle == "exact" else len(rs.seeds)
-    records = store.sweep_batched(
-        items, lambda chunk: runner.rate_batch(game, eq_rec, chunk, progress=progress),
-        batch_size=batch, progress=progress, desc=f"rate {rs.id}")
+
+def chunks(rs: RateSetting, items: list[dict]) -> list[list[int]]:
+    """How the runs of ``rs`` are split into tasks: the exact oracle one run per task (T
+    differ: the largest dominates, the others run beside it); sampled oracles all seeds of
+    one T together (one vectorised batch). Results do not depend on the chunking (every run
+    has its own seed; the batched kernels are batch-independent), only the wall time does."""
+    if rs.oracle == "exact":
+        return [[i] for i in range(len(items))]
+    by_T: dict[int, list[int]] = {}
+    for i, s in enumerate(items):
+        by_T.setdefault(s["T"], []).append(i)
+    return list(by_T.values())
+
+
+def run_cost(s: dict) -> float:
+    """Relative cost of one run (for scheduling the longest first): iterations, times the
+    samples per step of a sampled oracle."""
+    K = (s.get("oracle_kwargs") or {}).get("K_critic") or 0
+    return float(s["T"]) * (1.0 + (K / 10.0 if s["oracle"] != "exact" else 0.0))
+
+
+def theory_task(_=None) -> dict:
+    """Task: ``theory_rates()`` (SymPy; computed once per report, not once per worker)."""
+    return theory_rates()
+
+
+def analysis_task(arg) -> dict:
+    """Task: the analysis of one setting from ``((rs, bootstrap_seed), records, theory)``
+    (records in the order of ``run_settings``, ``theory`` from ``theory_rates``); the
+    assumption constants and the bootstrap use fixed seeds, so the entry is the same
+    wherever it runs."""
+    (rs, bootstrap_seed), records, theory = arg
+    game, eq, eq_rec = runner.equilibrium_of(records[0]["settings"]["game"])
     # Constants along every visited iterate of the setting (one search per setting): the
     # largest ratios over all runs, valid for each run.
     visited = [(np.asarray(p), np.asarray(m)) for rec in records
@@ -110,10 +134,30 @@ def run(rs: RateSetting, store, *, progress: bool = False, bootstrap_seed: int =
     ac = runner.assumption_constants(game, visited=visited or None, equilibrium=eq,
                                        n_pairs=rs.constants_budget, refine_steps=20,
                                        seed=bootstrap_seed)
-    entry = analyse(rs, game, eq_rec, records, ac.as_dict(), initial_gaps(game, eq),
-                    theory=theory_rates(), bootstrap_seed=bootstrap_seed)
-    entry["wall_time"] = time.perf_counter() - start
-    return entry
+    return analyse(rs, game, eq_rec, records, ac.as_dict(), initial_gaps(game, eq),
+                   theory=theory, bootstrap_seed=bootstrap_seed)
+
+
+def group(rs: RateSetting, *, bootstrap_seed: int = 0):
+    """The sweep of ``rs`` as a ``jobs.Group``: runs, chunks, analysis."""
+    from .jobs import Group
+
+    game = rs.game.build()
+    items = run_settings(rs, game)
+    # The analysis evaluates theory/'s bounds (SymPy): in the process that already has them.
+    return Group(rs.id, (rs, bootstrap_seed), items, chunks(rs, items), run_chunk,
+                 analysis_task, run_cost, analyse_local=True)
+
+
+def run(rs: RateSetting, store, *, progress: bool = False, bootstrap_seed: int = 0,
+        executor=None) -> dict:
+    """Run (or resume) the sweep ``rs`` and analyse it (see the module docstring), on
+    ``executor`` (default: this process)."""
+    from .jobs import SweepJob, drive_one
+
+    job = SweepJob(store, [group(rs, bootstrap_seed=bootstrap_seed)], entries="settings",
+                   prelude=("theory", theory_task))
+    return drive_one(job, executor, progress=progress)[0]
 
 
 def analyse(rs: RateSetting, game, eq_rec: dict, records: list[dict], constants: dict,

@@ -6,10 +6,14 @@ summary reads them): ``theory`` (verdict table), ``lemmas`` (property checks), `
 Each part's result is plain data; a part that raises is recorded as ``{"status": "error"}``
 with the error, and the report is still written (exit status 3).
 
-Runs of the rate and paper experiments go through ``store.RunStore`` under ``<out>/runs``:
-an interrupted report resumes where it stopped. ``results.json`` holds every number the pages
-show, plus versions, seeds, parameters and wall times; the pages and figures are rendered
-from it alone (``writer``), so ``mfgcheck report --from results.json`` gives the same pages.
+Every part is a job of tasks (``jobs``) run on one executor (``mfgcheck.executor``: local
+processes by default, a Dask cluster when a scheduler is named): the parts run side by side,
+the rate settings and paper panels in chunks of runs, longest first. Runs of the rate and
+paper experiments go through ``store.RunStore`` under ``<out>/runs``, written by this process
+alone as results come back: an interrupted report resumes where it stopped.
+``results.json`` holds every number the pages show, plus versions, seeds, parameters and
+wall times; the pages and figures are rendered from it alone (``writer``), so
+``mfgcheck report --from results.json`` gives the same pages.
 """
 
 from __future__ import annotations
@@ -18,15 +22,16 @@ import json
 import platform
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from ..executor import make_executor
 from . import settings as settings_mod
 from . import summary as summary_mod
+from .jobs import OneTask, SweepJob, run_jobs
 from .store import RunStore, atomic_write_text, check_writable, to_jsonable
 
 SCHEMA = "mfgcheck-report-v1"
@@ -35,62 +40,71 @@ RESULTS = "results.json"
 
 @dataclass(frozen=True)
 class Part:
+    """A part of the report: ``job(profile, store, finished, selected)`` returns its
+    ``jobs.Job`` once the parts named in ``needs`` are in ``finished`` (name -> result);
+    ``selected`` names the parts this report runs."""
+
     name: str
     title: str
-    run: Callable  # (profile, store, context, progress) -> dict
+    job: Callable
+    needs: tuple[str, ...] = ()
 
 
-def _theory(profile, store, ctx, progress):
+def theory_task(_) -> dict:
+    """The theory part, and Theorem 1's exponents for the rate part: the same SymPy
+    problems, solved once in one process (``functools.cache``)."""
+    from .rate import theory_rates
     from .tables import theory_part
 
-    return theory_part()
+    return {**theory_part(), "rates": theory_rates()}
 
 
-def _lemmas(profile, store, ctx, progress):
+def lemmas_task(arg) -> dict:
     from .tables import lemma_part
 
-    steps = ctx.get("theory", {}).get("steps")
-    return lemma_part(profile.lemmas, progress=progress, theory_steps=steps)
+    setting, steps = arg
+    return lemma_part(setting, theory_steps=steps)
 
 
-def _assumptions(profile, store, ctx, progress):
+def assumptions_task(setting) -> dict:
     from .tables import assumption_part
 
-    return assumption_part(profile.assumptions, progress=progress)
+    return assumption_part(setting)
 
 
-def _each(items, fn):
-    """``fn`` over ``items``; one that raises is recorded (``errors``) and the others kept, so
-    one failing setting does not take the whole part with it (exit status 3)."""
-    done, errors = [], []
-    for item in items:
-        try:
-            done.append(fn(item))
-        except Exception as exc:  # noqa: BLE001 - recorded in the report
-            errors.append({"id": item.id, "error": f"{type(exc).__name__}: {exc}",
-                           "traceback": traceback.format_exc(limit=8)})
-    return done, errors
+def _theory(profile, store, finished, selected):
+    return OneTask(theory_task, None, label="SymPy proof steps", local=True)
 
 
-def _rate(profile, store, ctx, progress):
+def _lemmas(profile, store, finished, selected):
+    steps = finished.get("theory", {}).get("steps")
+    return OneTask(lemmas_task, (profile.lemmas, steps), label="property checks")
+
+
+def _assumptions(profile, store, finished, selected):
+    return OneTask(assumptions_task, profile.assumptions, cost=1e11,
+                   label="assumption constants")
+
+
+def _rate(profile, store, finished, selected):
     from . import rate
 
-    entries, errors = _each(profile.rate, lambda rs: rate.run(
-        rs, store, progress=progress, bootstrap_seed=profile.bootstrap_seed))
-    return {"theory": rate.theory_rates(), "settings": entries, "errors": errors}
+    return SweepJob(store, [rate.group(rs, bootstrap_seed=profile.bootstrap_seed)
+                            for rs in profile.rate],
+                    entries="settings", prelude=("theory", rate.theory_task),
+                    prelude_from=(("theory", lambda res: res.get("rates"))
+                                  if "theory" in selected else None))
 
 
-def _experiments(profile, store, ctx, progress):
+def _experiments(profile, store, finished, selected):
     from . import experiments
 
-    panels, errors = _each(profile.paper, lambda ps: experiments.run(ps, store,
-                                                                     progress=progress))
-    return {"panels": panels, "errors": errors}
+    return SweepJob(store, [experiments.group(ps) for ps in profile.paper], entries="panels")
 
 
 PARTS = (
     Part("theory", "Proof steps (theory/)", _theory),
-    Part("lemmas", "Lemma checks (properties/)", _lemmas),
+    Part("lemmas", "Lemma checks (properties/)", _lemmas, needs=("theory",)),
     Part("assumptions", "Assumptions 1-3", _assumptions),
     Part("rate", "Theorem 1 rate", _rate),
     Part("experiments", "Appendix D figures", _experiments),
@@ -111,9 +125,14 @@ def environment() -> dict:
 
 
 def run_report(profile_name: str = "quick", out="report", *, progress: bool = False,
-               parts=None, command: str = "") -> dict:
+               parts=None, command: str = "", executor=None, scheduler: str | None = None,
+               workers: int | None = None, merge=()) -> dict:
     """Run (or resume) every part of the profile, write ``<out>/results.json`` and the pages;
-    return the results dict. ``parts`` restricts to some part names (for tests)."""
+    return the results dict. ``parts`` restricts to some part names. The work runs on
+    ``executor``, or on the one ``executor.make_executor(scheduler, workers)`` picks (Dask
+    when a scheduler is named, else local processes); the results do not depend on it.
+    ``merge``: run stores computed elsewhere (other ``--out`` directories), copied into this
+    one first (``RunStore.merge``): their runs are reused, not computed again."""
     profile = settings_mod.profile(profile_name)
     if parts is not None:
         unknown = sorted(set(parts) - {p.name for p in PARTS})
@@ -124,22 +143,31 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
                                     f"{', '.join(p.name for p in PARTS)}")
     out = check_writable(out)           # before any work: a read-only --out fails at once
     store = RunStore(out)
+    merged = {str(d): store.merge(d) for d in merge}
+    if progress:
+        for d, c in merged.items():
+            print(f"mfgcheck report: merged {d}: {c['added']} runs added, {c['present']} "
+                  f"already here ({c['differing']} differing), {c['damaged']} damaged",
+                  file=sys.stderr, flush=True)
     started = time.perf_counter()
+    selected = [p for p in PARTS if parts is None or p.name in parts]
+    names = {p.name for p in selected}
+    ex = executor if executor is not None else make_executor(scheduler, workers)
+    try:
+        if progress:
+            print(f"mfgcheck report: {profile.name} profile on {ex.describe()}",
+                  file=sys.stderr, flush=True)
+        done, seconds = run_jobs(selected, lambda p, fin: p.job(profile, store, fin, names), ex,
+                                 progress=progress)
+        executor_desc = ex.describe()
+    finally:
+        if executor is None:
+            ex.close()
     results_parts: dict[str, dict] = {}
     wall: dict[str, float] = {}
-    for part in PARTS:
-        if parts is not None and part.name not in parts:
-            continue
-        t0 = time.perf_counter()
-        if progress:
-            print(f"mfgcheck report: {part.title} ...", file=sys.stderr, flush=True)
-        try:
-            res = part.run(profile, store, results_parts, progress)
-            res = {"status": "ok", **res}
-        except Exception as exc:  # noqa: BLE001 - recorded in the report, exit status 3
-            res = {"status": "error", "error": f"{type(exc).__name__}: {exc}",
-                   "traceback": traceback.format_exc(limit=8)}
-        wall[part.name] = time.perf_counter() - t0
+    for part in selected:           # the registry's order, whatever order they finished in
+        res = done[part.name]
+        wall[part.name] = seconds[part.name]
         res["wall_time"] = wall[part.name]
         results_parts[part.name] = to_jsonable(res)
     wall["total"] = time.perf_counter() - started
@@ -155,7 +183,9 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
                  "appendix",
         "parts": results_parts,
         "wall_time": wall,
-        "runs": {"directory": "runs", "computed": store.calls, "reused": store.hits},
+        "runs": {"directory": "runs", "computed": store.calls, "reused": store.hits,
+                 "quarantined": [str(p.relative_to(out)) for p in store.quarantined],
+                 "executor": executor_desc, "merged": merged},
     }
     results["summary"] = summary_mod.build(results_parts)
     path = write_results(to_jsonable(results), out)

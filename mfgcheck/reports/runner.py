@@ -26,6 +26,9 @@ same bits as ``dl_nac`` with its seed); ``dl_nac_batch`` below keeps the recorde
 
 from __future__ import annotations
 
+import functools
+import json
+
 import numpy as np
 
 from .. import algorithms as al
@@ -37,6 +40,35 @@ RUNNER_ID = "algorithms-v1"
 def runner_id() -> str:
     """Part of every stored run's key: changing the implementation invalidates old runs."""
     return RUNNER_ID
+
+
+def game_of(spec: dict):
+    """The game of a run's ``settings["game"]`` (a ``GameSpec`` as plain data), built once per
+    process: tasks on a worker rebuild their game from the settings alone."""
+    from .store import canonical_json
+
+    return _prepared(canonical_json(spec))[0]
+
+
+def equilibrium_of(spec: dict):
+    """``(game, eq, eq_rec)`` for a game spec: the equilibrium solved once per process."""
+    from .store import canonical_json
+
+    game, cache = _prepared(canonical_json(spec))
+    if "eq" not in cache:
+        eq = numerics.solve_equilibrium(game)
+        cache["eq"] = (eq, equilibrium_record(game, eq))
+    return (game, *cache["eq"])
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared(spec_json: str):
+    from .settings import GameSpec
+
+    d = json.loads(spec_json)
+    spec = GameSpec(d["name"], d.get("kwargs") or {}, normalise=bool(d.get("normalise", True)),
+                    label=d.get("label", ""))
+    return spec.build(), {}
 
 
 def assumption_constants(game, **kwargs):

@@ -204,6 +204,44 @@ class RunStore:
                       "computed again", StoreWarning, stacklevel=3)
         return dest
 
+    def merge(self, other) -> dict:
+        """Copy into this store the runs of another (a report's ``--out`` or its ``runs/``),
+        computed on another machine: each file is validated (``read_record``) and written
+        here atomically. A run stored on both sides keeps ours; if the two results differ
+        (they should be bit-equal) a ``StoreWarning`` names both files. Damaged files are
+        skipped with a warning. Returns counts: added, present, differing, damaged."""
+        other = Path(other)
+        src = other / "runs" if (other / "runs").is_dir() else other
+        if not src.is_dir():
+            from .._validate import InvalidInputError
+
+            raise InvalidInputError(f"--merge {other}: no run store there (no runs/ folder)")
+        counts = {"added": 0, "present": 0, "differing": 0, "damaged": 0}
+        for path in sorted(src.glob("*.json")):
+            try:
+                record = read_record(path)
+            except InvalidRecordError as exc:
+                counts["damaged"] += 1
+                warnings.warn(f"run store: {path} is damaged ({exc}); not merged", StoreWarning,
+                              stacklevel=2)
+                continue
+            mine = self.runs / f"{record['key']}.json"
+            if mine.exists():
+                counts["present"] += 1
+                try:
+                    same = canonical_json(read_record(mine)["result"]) == \
+                        canonical_json(record["result"])
+                except InvalidRecordError:
+                    same = True            # ours is damaged: load() quarantines it later
+                if not same:
+                    counts["differing"] += 1
+                    warnings.warn(f"run store: {path} and {mine} hold different results for "
+                                  f"the same settings; kept {mine}", StoreWarning, stacklevel=2)
+                continue
+            atomic_write_text(mine, json.dumps(record, sort_keys=True, indent=1))
+            counts["added"] += 1
+        return counts
+
     def stored(self) -> int:
         """The number of run files in the store."""
         return sum(1 for _ in self.runs.glob("*.json")) if self.runs.is_dir() else 0
@@ -213,6 +251,19 @@ class RunStore:
                   "result": to_jsonable(result), "wall_time": float(wall_time)}
         atomic_write_text(self.path(settings), json.dumps(record, sort_keys=True, indent=1))
         return record
+
+    def put(self, settings: dict, result: dict, wall_time: float) -> dict:
+        """Save the result of a run computed elsewhere (an executor's worker): counted as
+        computed. Only the process that owns the store writes it."""
+        self.calls += 1
+        return self.save(settings, result, wall_time)
+
+    def lookup(self, settings_list: Iterable[dict]) -> list[dict | None]:
+        """The stored record of each settings (None where missing or quarantined); counts
+        the found ones as reused."""
+        records = [self.load(s) for s in settings_list]
+        self.hits += sum(r is not None for r in records)
+        return records
 
     def run(self, settings: dict, fn: Callable[[dict], dict]) -> dict:
         """The record of ``settings``: loaded if finished before, else computed and saved."""
@@ -247,8 +298,7 @@ class RunStore:
         a batch is saved as soon as the batch returns; an interruption loses at most the batch
         in progress. The wall time recorded for each run is its share of the batch's."""
         items = list(settings_list)
-        records: list[dict | None] = [self.load(s) for s in items]
-        self.hits += sum(r is not None for r in records)
+        records = self.lookup(items)
         todo = [i for i, r in enumerate(records) if r is None]
         bar = _bar(len(items), desc, progress)
         bar.update(len(items) - len(todo))

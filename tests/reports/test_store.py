@@ -198,3 +198,36 @@ def test_check_writable_names_the_directory(tmp_path):
         check_writable(blocker / "out")
     ok = check_writable(tmp_path / "new" / "out")
     assert (ok / "runs").is_dir() and list(ok.rglob("*probe*")) == []
+
+
+# -- merging stores computed elsewhere ------------------------------------------------------
+def test_merge_copies_valid_runs_and_reports_conflicts(tmp_path):
+    items = _settings(4)
+    a, b = tmp_path / "a", tmp_path / "b"
+    RunStore(a).sweep(items[:2], _work([]))                 # machine A: runs 0, 1
+    other = RunStore(b)
+    other.sweep(items[1:], _work([]))                       # machine B: runs 1, 2, 3
+    other.path(items[3]).write_text("{")                    # damaged on B
+    other.save(items[2], {"value": -1.0, "seed": 0}, 0.0)   # B disagrees on run 2 ...
+    RunStore(a).save(items[2], {"value": 7.0, "seed": 0}, 0.0)   # ... with A
+    with pytest.warns(StoreWarning) as rec:
+        counts = RunStore(a).merge(b)
+    assert counts == {"added": 0, "present": 2, "differing": 1, "damaged": 1}
+    messages = " ".join(str(w.message) for w in rec)
+    assert "hold different results" in messages and "not merged" in messages
+    assert RunStore(a).load(items[2])["result"]["value"] == 7.0        # ours kept
+
+    c = tmp_path / "c"
+    RunStore(c).sweep(items[3:], _work([]))
+    assert RunStore(a).merge(c / "runs") == {"added": 1, "present": 0, "differing": 0,
+                                             "damaged": 0}
+    calls = []
+    store = RunStore(a)
+    records = store.sweep(items, _work(calls))
+    assert calls == [] and store.hits == 4                  # nothing recomputed after merging
+    assert records[3]["result"]["value"] == items[3]["T"] ** 0.5
+
+
+def test_merge_of_a_directory_without_runs_is_a_usage_error(tmp_path):
+    with pytest.raises(InvalidInputError, match="no run store"):
+        RunStore(tmp_path / "a").merge(tmp_path / "nothing")

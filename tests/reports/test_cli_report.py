@@ -1,6 +1,8 @@
 """`mfgcheck report` stops cleanly: an unwritable --out fails before any work (exit 2), and
-SIGINT leaves a resumable store, says how many runs it holds and exits 130."""
+SIGINT leaves a resumable store, says how many runs it holds and exits 130; --merge reuses
+runs computed elsewhere."""
 
+import json
 import os
 import re
 import signal
@@ -57,6 +59,17 @@ def test_unknown_part_is_a_usage_error(tmp_path, capsys):
     assert "parts: unknown tea" in capsys.readouterr().err
 
 
+def _group_gone(pgid, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _count_runs(out):
     runs = out / "runs"
     return len(list(runs.glob("*.json"))) if runs.is_dir() else 0
@@ -68,8 +81,10 @@ def test_sigint_stores_finished_runs_and_exits_130(tmp_path):
             str(out), "--quiet", "--parts", "rate", "experiments"]
     # A new session: SIGINT goes to the whole process group, as Ctrl-C in a terminal does
     # (worker processes included).
+    # Two local worker processes: the interrupt must stop them too.
+    env = {**os.environ, "MFGCHECK_WORKERS": "2"}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=tmp_path)
+                            start_new_session=True, cwd=tmp_path, env=env)
     deadline = time.monotonic() + 120
     while _count_runs(out) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -83,8 +98,23 @@ def test_sigint_stores_finished_runs_and_exits_130(tmp_path):
     stored = int(m.group(1))
     assert stored == _count_runs(out) >= 1
     assert not (out / "results.json").exists()
-    # Resume (the rate part, whose runs were stored first): the stored runs are reused.
-    again = run_report("test", out, parts=["rate"])
-    assert again["parts"]["rate"]["status"] == "ok"
+    assert _group_gone(proc.pid, 10), "a worker process outlived the interrupted report"
+    # Resume: the stored runs are reused, the others computed.
+    again = run_report("test", out, parts=["rate", "experiments"])
+    assert again["parts"]["rate"]["status"] == again["parts"]["experiments"]["status"] == "ok"
     assert again["runs"]["reused"] == stored
     assert again["runs"]["computed"] + stored == _count_runs(out)
+
+
+def test_merge_reuses_runs_computed_elsewhere(tmp_path, capsys):
+    elsewhere, here = tmp_path / "machine-a", tmp_path / "here"
+    assert cli.main(["report", "--profile", "test", "--out", str(elsewhere), "--quiet",
+                     "--parts", "rate", "--workers", "1"]) in (0, 1)
+    a = json.loads((elsewhere / "results.json").read_text())
+    assert cli.main(["report", "--profile", "test", "--out", str(here), "--quiet",
+                     "--parts", "rate", "--merge", str(elsewhere)]) in (0, 1)
+    b = json.loads((here / "results.json").read_text())
+    assert b["runs"]["computed"] == 0 and b["runs"]["reused"] == a["runs"]["computed"] > 0
+    assert b["runs"]["merged"][str(elsewhere)]["added"] == a["runs"]["computed"]
+    assert b["parts"]["rate"]["settings"][0]["per_T"] == a["parts"]["rate"]["settings"][0][
+        "per_T"]
