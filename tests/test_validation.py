@@ -75,6 +75,20 @@ def test_kl_infinite_where_q_vanishes_and_rows_batch():
                                   [mc.numerics.kl(p, q) for p, q in zip(P, Q)])
 
 
+def test_sigma_pi_0_on_lq_is_the_mpmath_value():
+    """The issue's "sigma^pi_0 = nan" on LQ: pi*_0 has probabilities ~1e-17."""
+    from mfgcheck.reports import rate
+
+    game = mc.games.linear_quadratic().normalised()
+    got = rate.initial_gaps(game, mc.numerics.solve_equilibrium(game))["sigma_pi_0"]
+    pi_star0 = mc.numerics.best_response(game, game.rho)
+    assert pi_star0.min() < 1e-12                       # the regime that gave NaN
+    d0 = mc.numerics.visitation(game, pi_star0, game.rho)
+    pi0 = np.full(pi_star0.shape[-1], 1 / pi_star0.shape[-1])
+    want = sum(w * kl_mpmath(row, pi0) for w, row in zip(d0, pi_star0))
+    assert got == pytest.approx(want, rel=1e-12)
+
+
 # -- float32 accepted at float32 precision --------------------------------------------------------
 
 def _game(P, rho, dtype):
