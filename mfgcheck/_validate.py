@@ -175,14 +175,15 @@ def check_transition(name: str, P, n_states: int, n_actions: int) -> np.ndarray:
     return check_simplex(name, P, n_states)
 
 
-def _reward_tol(r, reward_range) -> float:
+def _reward_tol(dtype, reward_range) -> float:
+    """Rounding allowed at the ends of ``reward_range``: ``sum_tol`` scaled by its ends."""
     lo, hi = reward_range
-    return sum_tol(_dtype(r), 1) * max(1.0, abs(lo), abs(hi))
+    return _fast_tol(dtype, 1) * max(1.0, abs(lo), abs(hi))
 
 
 def check_reward(name: str, r, n_states: int, n_actions: int,
                  reward_range: tuple[float, float] | None = None) -> np.ndarray:
-    tol = None if reward_range is None else _reward_tol(r, reward_range)
+    tol = None if reward_range is None else _reward_tol(_dtype(r), reward_range)
     arr = as_float_array(name, r, (n_states, n_actions))
     if reward_range is not None:
         lo, hi = reward_range
@@ -201,7 +202,7 @@ def check_reward(name: str, r, n_states: int, n_actions: int,
 _TOLS: dict = {}
 _MIN, _MAX = np.minimum.reduce, np.maximum.reduce     # without ndarray.min's Python wrapper
 _FEW_STATES = 8              # row sums by column additions up to here (_row_sums)
-_ONE_THREAD_BLOCK = 2304 * 3     # entries of a matrix-vector product BLAS keeps on one thread
+_ONE_THREAD_BLOCK = 2304 * 3     # below OpenBLAS's 2304 * 4: a product on one thread
 
 
 def _fast_tol(dtype, n: int) -> float:
@@ -248,7 +249,7 @@ def in_range(r, n_states: int, n_actions: int, reward_range: tuple[float, float]
     if getattr(r, "shape", ())[-2:] != (n_states, n_actions) or not r.size:
         return False
     lo, hi = reward_range
-    tol = _fast_tol(r.dtype, 1) * max(1.0, abs(lo), abs(hi))
+    tol = _reward_tol(r.dtype, reward_range)
     return bool(_MIN(r, axis=None) >= lo - tol and _MAX(r, axis=None) <= hi + tol)
 
 
