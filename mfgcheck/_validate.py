@@ -214,22 +214,27 @@ def _fast_tol(dtype, n: int) -> float:
     return tol
 
 
+def _last_axis_sums(x: np.ndarray, n: int) -> np.ndarray:
+    """Sums over the last axis (length ``n``) of ``x``, flattened: column additions for short
+    rows (numpy's sum over a short last axis costs a loop per row), einsum otherwise."""
+    rows = x.reshape(-1, n)
+    if n > _FEW_STATES:
+        return np.einsum("ij->i", rows)
+    sums = rows[:, 0].copy() if n == 1 else rows[:, 0] + rows[:, 1]
+    for j in range(2, n):
+        sums += rows[:, j]
+    return sums
+
+
 def _row_sums(P, n_states: int, n_actions: int) -> np.ndarray:
-    """Row sums of a (..., S, A, S) array, fast for every size: column additions for a few
-    states (numpy's sum over a short last axis costs a loop per row); otherwise one matrix-
-    vector product per (S A) x S block, small enough that BLAS runs it on one thread
-    (OpenBLAS threads a product above 2304 * 4 entries, and threads woken at every step stall
-    for milliseconds on a loaded machine); einsum (no BLAS) for larger blocks."""
+    """Row sums of a (..., S, A, S) array: ``_last_axis_sums``, except for blocks that fit a
+    matrix-vector product BLAS runs on one thread, which is faster than einsum (OpenBLAS
+    threads a product above 2304 * 4 entries, and threads woken at every step stall for
+    milliseconds on a loaded machine)."""
     S = n_states
-    rows = P.reshape(-1, S)
-    if S <= _FEW_STATES:
-        sums = rows[:, 0].copy() if S == 1 else rows[:, 0] + rows[:, 1]
-        for j in range(2, S):
-            sums += rows[:, j]
-        return sums
-    if n_actions * S * S <= _ONE_THREAD_BLOCK:
-        return (rows.reshape(-1, n_actions * S, S) @ np.ones(S)).reshape(-1)
-    return np.einsum("ij->i", rows)
+    if S > _FEW_STATES and n_actions * S * S <= _ONE_THREAD_BLOCK:
+        return (P.reshape(-1, n_actions * S, S) @ np.ones(S)).reshape(-1)
+    return _last_axis_sums(P, S)
 
 
 def is_stochastic(P, n_states: int, n_actions: int) -> bool:
@@ -275,11 +280,38 @@ def check_finite_fast(name: str, x, shape: tuple[int, ...] | None = None) -> np.
 def check_simplex_fast(name: str, x, n: int) -> np.ndarray:
     """The rows of ``x`` are distributions (as ``check_simplex``), returned as float64 but not
     renormalised: for functions whose callers pass distributions they computed themselves,
-    where bits must not change. Two reductions on the fast path."""
+    where bits must not change. A few numpy calls on the fast path."""
     arr = _float64_or_none(x)
     if arr is not None and arr.size and arr.shape[-1:] == (n,):
-        tol = sum_tol(_dtype(x), n)
-        if arr.min() >= -tol and np.abs(arr.sum(axis=-1) - 1.0).max() <= tol:
+        tol = _fast_tol(getattr(x, "dtype", None) or np.dtype(np.float64), n)
+        sums = _last_axis_sums(arr, n)
+        if (_MIN(arr, axis=None) >= -tol and _MIN(sums) >= 1.0 - tol
+                and _MAX(sums) <= 1.0 + tol):
             return arr
     check_simplex(name, x, n)
     return as_float_array(name, x, (n,))
+
+
+def check_weights(name: str, x, n: int) -> np.ndarray:
+    """Weights over the last axis (length ``n``): finite, non-negative, no row all 0 (a
+    visitation, up to its normalisation); float64, not copied when valid."""
+    arr = _float64_or_none(x)
+    if arr is not None and arr.size and arr.shape[-1:] == (n,):
+        sums = _last_axis_sums(arr, n)
+        if _MIN(arr, axis=None) >= 0.0 and _MIN(sums) > 0.0 and _MAX(sums) < np.inf:
+            return arr
+    arr = check_nonnegative(name, x, (n,), atol=0.0)
+    if not (arr.sum(axis=-1) > 0).all():
+        raise InvalidInputError(f"{name}: the weights of a row are all 0")
+    return arr
+
+
+def check_positive_array(name: str, x) -> np.ndarray:
+    """A float64 array (or scalar) of finite numbers > 0; a Python number is checked without
+    numpy calls."""
+    if isinstance(x, (float, int)) and not isinstance(x, bool) and math.isfinite(x) and x > 0:
+        return np.asarray(x, dtype=np.float64)
+    arr = as_float_array(name, x)
+    if not (arr > 0).all():
+        raise InvalidInputError(f"{name}: {arr.min() if arr.ndim else arr} must be > 0")
+    return arr

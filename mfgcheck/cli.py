@@ -64,8 +64,13 @@ def _report(args) -> int:
     from . import reports
 
     if args.from_json:
+        from pathlib import Path
+
+        from .reports.store import check_writable
+
         results = reports.load_results(args.from_json)
         out = args.out if args.out_given else None
+        check_writable(Path(args.from_json).parent if out is None else out)
         paths = reports.regenerate(args.from_json, out)
         print(f"regenerated {paths['markdown']} and {paths['html']} from {args.from_json}")
         return int(results["summary"]["exit_status"])
@@ -174,7 +179,7 @@ def _game_spec(name: str, lam, gamma, normalise: bool = True):
 
 def _rate(args) -> int:
     from .reports import rate, settings
-    from .reports.store import RunStore
+    from .reports.store import RunStore, check_writable
 
     spec = _game_spec(args.game, args.lam, args.gamma)
     _check_steps(spec.build().lam, args.T, args.c_eta, args.c_beta)
@@ -184,7 +189,7 @@ def _rate(args) -> int:
     rs = settings.RateSetting(f"{args.game}-{args.oracle}", spec, args.oracle,
                               tuple(sorted(set(args.T))), seeds=seeds, c_eta=args.c_eta,
                               c_beta=args.c_beta, R=args.R, oracle_kwargs=oracle_kwargs)
-    store = RunStore(args.out)
+    store = RunStore(check_writable(args.out))       # before any work
     entry = rate.run(rs, store, progress=not args.quiet)
     if args.plot:
         from pathlib import Path

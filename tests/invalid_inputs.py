@@ -184,6 +184,7 @@ CLI = (
     Cli("rate --lam 0", 2, "--lam", "> 0"),
     Cli("rate --gamma 1", 2, "--gamma", "(0, 1)"),
     Cli("rate --game chess", 2, "--game", "invalid choice"),
+    Cli("rate --T 100 --out DIR/notes.txt/runs", 2, "notes.txt", "not writable"),
     Cli("lemmas --examples 0", 2, "--examples", ">= 1"),
     Cli("lemmas --examples 2.5", 2, "--examples", "not an integer"),
     Cli("lemmas --claims lemma99", 2, "--claims", "unknown lemma99"),

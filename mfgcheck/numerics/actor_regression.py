@@ -43,9 +43,10 @@ from .._validate import (
     InvalidInputError,
     as_float_array,
     check_finite_fast,
-    check_nonnegative,
     check_positive,
+    check_positive_array,
     check_simplex_fast,
+    check_weights,
 )
 
 NULL_RTOL = 1e-12       # eigenvalues below this fraction of the largest count as 0
@@ -88,12 +89,7 @@ class CvxpySolution:
 
 def _check_weights(d, S: int) -> np.ndarray:
     """State weights ``d`` (..., S): finite, non-negative, not all zero."""
-    d = check_finite_fast("d", d, (S,))
-    if not d.min() >= 0.0:
-        d = check_nonnegative("d", d, (S,), atol=0.0)
-    if not (d.sum(axis=-1) > 0).all():
-        raise InvalidInputError("d: the state weights are all 0 (a visitation is a distribution)")
-    return d
+    return check_weights("d (state weights)", d, S)
 
 
 def _check_inputs(pi, d, phi, A_hat):
@@ -206,11 +202,8 @@ def trust_region_eig(l, beta, R):
 
 
 def _check_radius(R) -> np.ndarray:
-    R = as_float_array("R", R)
-    if not (R > 0).all():
-        raise InvalidInputError(f"R: {R.min() if R.ndim else R} must be > 0 (the actor's "
-                                f"ball ||w|| <= R)")
-    return R
+    """The actor's radius(es): ``||w|| <= R`` with ``R > 0``."""
+    return check_positive_array("R (the actor's ball ||w|| <= R)", R)
 
 
 def _check_quadratic(F, b, c, R=None):
