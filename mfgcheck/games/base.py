@@ -62,6 +62,9 @@ class Game:
     state_labels: tuple[str, ...] | None = None
     action_labels: tuple[str, ...] | None = None
     params: dict = field(default_factory=dict)
+    # Optional factored population step (``population_step``): ``(mu (S,), pi (S, A)) ->
+    # Gamma2(pi, mu)`` without building the (S, A, S) transition array.
+    population_fn: Callable | None = field(default=None, repr=False)
 
     def __post_init__(self):
         S = check_int("n_states", self.n_states, minimum=1)
@@ -91,6 +94,8 @@ class Game:
         for mu in (rho, np.full(S, 1.0 / S)):
             self.transition(mu)
             self.reward(mu)
+        if self.population_fn is not None:
+            self._check_population_fn(rho)
 
     # -- model -------------------------------------------------------------------------
     def check_mean_field(self, mu, name: str = "mu") -> np.ndarray:
@@ -132,6 +137,33 @@ class Game:
             return r
         return check_reward(f"{self.name}.reward(mu)", r, self.n_states, self.n_actions,
                             self.reward_range)
+
+    def population_step(self, mu, pi) -> np.ndarray:
+        """``Gamma2(pi, mu)(s') = sum_{s,a} mu(s) pi(a|s) P(s'|s, a, mu)`` for one mean field
+        (S,) and policy (S, A), neither checked (solvers' inner loops): the game's factored
+        ``population_fn`` when it has one (no (S, A, S) array), else the contraction of
+        ``transition_at(mu)``."""
+        if self.population_fn is not None:
+            return self.population_fn(mu, pi)
+        P = self.transition_at(mu)
+        return np.einsum("s,sa,sat->t", mu, pi, P)
+
+    def _check_population_fn(self, rho) -> None:
+        """The factored step must be Gamma2: compared with the contraction of ``transition``
+        at rho under the uniform policy and a skewed one, to rounding (a few ulps of the
+        entries, scaled by S A for the summation)."""
+        S, A = self.n_states, self.n_actions
+        P = self.transition(rho)
+        for pi in (np.full((S, A), 1.0 / A), np.eye(A)[np.arange(S) % A]):
+            want = np.einsum("s,sa,sat->t", rho, pi, P)
+            got = np.asarray(self.population_fn(rho, pi), dtype=np.float64)
+            if got.shape != (S,) or not np.all(np.isfinite(got)):
+                raise InvalidInputError(f"population_fn: returned shape {got.shape} or "
+                                        f"non-finite values; expected ({S},)")
+            err = float(np.abs(got - want).max())
+            if err > 64 * S * A * np.finfo(float).eps:
+                raise InvalidInputError(f"population_fn: differs from Gamma2 computed from "
+                                        f"transition by {err:.3g} at rho")
 
     # -- derived games -----------------------------------------------------------------
     @property

