@@ -4,6 +4,7 @@
 properties -> reports).
 """
 
+from .._validate import InvalidInputError
 from .base import Game
 from .linear_quadratic import linear_quadratic
 from .random_game import random_game
@@ -21,7 +22,7 @@ def by_name(name: str, **kwargs) -> Game:
     try:
         return BUILT_IN[name](**kwargs)
     except KeyError:
-        raise ValueError(f"unknown game {name!r}; choose from sis, lq, random") from None
+        raise InvalidInputError(f"game: unknown {name!r}; choose from sis, lq, random") from None
 
 
 __all__ = ["Game", "sis", "linear_quadratic", "random_game", "by_name"]

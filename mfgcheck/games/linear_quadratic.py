@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
+from .._validate import check_int, check_number
 from .base import Game
 
 
@@ -51,9 +52,12 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
                      max_move: int = 3, dt: float = 1.0, sigma: float = 1.0, q: float = 0.01,
                      kappa: float = 0.5, noise_support: int = 3, rho=None) -> Game:
     """The linear-quadratic game with the paper's parameters as defaults (appendix D)."""
-    if n_states < 2 or max_move < 0 or noise_support < 0 or dt <= 0 or sigma < 0 or kappa < 0:
-        raise ValueError("need n_states >= 2, max_move >= 0, noise_support >= 0, dt > 0, "
-                         "sigma >= 0, kappa >= 0")
+    n_states = check_int("n_states", n_states, minimum=2)
+    max_move = check_int("max_move", max_move, minimum=0)
+    noise_support = check_int("noise_support", noise_support, minimum=0)
+    dt = check_number("dt", dt, gt=0.0)
+    sigma, kappa = check_number("sigma", sigma, ge=0.0), check_number("kappa", kappa, ge=0.0)
+    q = check_number("q", q)
     moves = np.arange(-max_move, max_move + 1)
     eps, p_eps = _noise(noise_support)
     states = np.arange(n_states)

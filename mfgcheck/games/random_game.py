@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import check_int, check_number
 from .base import Game
 
 
@@ -19,8 +20,12 @@ def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 
                 lam: float = 0.1, transition_coupling: float = 1.0,
                 reward_coupling: float = 0.5, logit_scale: float = 1.0, rho=None) -> Game:
     """A random game with rewards in [0, 1]; the same seed gives the same game."""
-    if not 0.0 <= reward_coupling <= 1.0:
-        raise ValueError(f"reward_coupling: {reward_coupling} must lie in [0, 1]")
+    n_states = check_int("n_states", n_states, minimum=1)
+    n_actions = check_int("n_actions", n_actions, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    reward_coupling = check_number("reward_coupling", reward_coupling, ge=0.0, le=1.0)
+    transition_coupling = check_number("transition_coupling", transition_coupling)
+    logit_scale = check_number("logit_scale", logit_scale)
     rng = np.random.default_rng(seed)
     L = logit_scale * rng.standard_normal((n_states, n_actions, n_states))
     H = rng.standard_normal((n_states, n_states))

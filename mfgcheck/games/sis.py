@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import InvalidInputError, check_number
 from .base import Game
 
 SUSCEPTIBLE, INFECTED = 0, 1
@@ -30,10 +31,12 @@ def sis(gamma: float = 0.9, lam: float = 0.1, *, infection_rate: float = 0.92,
         rho=(0.5, 0.5)) -> Game:
     """The SIS game with the paper's parameters as defaults (appendix D)."""
     for name, v in (("infection_rate", infection_rate), ("recovery_rate", recovery_rate)):
-        if not 0.0 <= v <= 1.0:
-            raise ValueError(f"{name}: {v} is not a probability in [0, 1]")
-    if infected_cost < 0 or distancing_cost < 0 or infected_cost + distancing_cost == 0:
-        raise ValueError("costs must be >= 0 and not both 0")
+        check_number(name, v, ge=0.0, le=1.0)
+    for name, v in (("infected_cost", infected_cost), ("distancing_cost", distancing_cost)):
+        check_number(name, v, ge=0.0)
+    if infected_cost + distancing_cost == 0:
+        raise InvalidInputError("infected_cost, distancing_cost: both 0 (the game has no "
+                                "reward)")
 
     def transition(mu):
         mu = np.asarray(mu, dtype=np.float64)

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from tqdm import tqdm
 
+from .._validate import check_int, check_number
 from . import mdp
 from .equilibrium import Equilibrium, solve_equilibrium
 
@@ -211,8 +212,11 @@ def assumption_constants(game, *, visited=None, equilibrium: Equilibrium | None 
     are then measured along it). ``equilibrium``: a solved equilibrium (solved here if not
     given). Same arguments and seed => the same numbers.
     """
-    if n_pairs < 3 or refine_steps < 0 or top_k < 1 or not 0 <= radius <= 1:
-        raise ValueError("need n_pairs >= 3, refine_steps >= 0, top_k >= 1, 0 <= radius <= 1")
+    n_pairs = check_int("n_pairs", n_pairs, minimum=3)
+    refine_steps = check_int("refine_steps", refine_steps, minimum=0)
+    top_k = check_int("top_k", top_k, minimum=1)
+    radius = check_number("radius", radius, ge=0.0, le=1.0)
+    seed = check_int("seed", seed, minimum=0)
     eq = equilibrium if equilibrium is not None else solve_equilibrium(game)
     model = _Model(game, eq)
     rng = np.random.default_rng(seed)

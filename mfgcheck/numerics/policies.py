@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import InvalidInputError, as_float_array, check_policy
+from .._validate import InvalidInputError, as_float_array, check_int, check_number, check_policy
 
 FEATURE_NORM_TOL = 1e-12
 
 
 def uniform_policy(n_states: int, n_actions: int) -> np.ndarray:
-    return np.full((n_states, n_actions), 1.0 / n_actions)
+    S, A = check_int("n_states", n_states, minimum=1), check_int("n_actions", n_actions, minimum=1)
+    return np.full((S, A), 1.0 / A)
 
 
 def validate_policy(game, policy, name: str = "policy") -> np.ndarray:
@@ -25,15 +26,20 @@ def validate_policy(game, policy, name: str = "policy") -> np.ndarray:
 
 def tabular_features(n_states: int, n_actions: int) -> np.ndarray:
     """One-hot features ``phi_{s,a} = e_{(s,a)}``, shape (S, A, S*A), norm exactly 1."""
+    n_states = check_int("n_states", n_states, minimum=1)
+    n_actions = check_int("n_actions", n_actions, minimum=1)
     return np.eye(n_states * n_actions).reshape(n_states, n_actions, n_states * n_actions)
 
 
 def random_features(n_states: int, n_actions: int, dim: int, seed: int = 0,
                     *, norm: float = 1.0) -> np.ndarray:
     """Gaussian features scaled to ``||phi_{s,a}||_2 = norm <= 1``, shape (S, A, dim)."""
-    if not 0 < norm <= 1:
-        raise InvalidInputError(f"norm: {norm} must lie in (0, 1]")
-    phi = np.random.default_rng(seed).standard_normal((n_states, n_actions, dim))
+    check_number("norm", norm, gt=0.0, le=1.0)
+    n_states = check_int("n_states", n_states, minimum=1)
+    n_actions = check_int("n_actions", n_actions, minimum=1)
+    dim = check_int("dim", dim, minimum=1)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    phi = rng.standard_normal((n_states, n_actions, dim))
     return norm * phi / np.linalg.norm(phi, axis=-1, keepdims=True)
 
 

@@ -149,5 +149,5 @@ def test_by_name():
     assert mc.games.by_name("sis").name == "sis"
     assert mc.games.by_name("lq").n_states == 25
     assert mc.games.by_name("random", n_states=4, n_actions=2).n_states == 4
-    with pytest.raises(ValueError, match="unknown game"):
+    with pytest.raises(ValueError, match="game: unknown .chess."):
         mc.games.by_name("chess")
