@@ -1,4 +1,4 @@
-"""The ``mfgcheck`` command line: report, lemmas, rate, bounds, equilibrium.
+"""The ``mfgcheck`` command line: report, lemmas, hunt, rate, bounds, equilibrium.
 
 Exit status (docs/report.md, "Exit status"): 0 every check passed or failed only where a
 documented finding against the paper explains it; 1 a check failed; 2 a usage error (bad
@@ -131,17 +131,45 @@ def _lemmas(args) -> int:
         steps = None
     part = tables.lemma_part(LemmaSetting(examples=args.examples, claims=tuple(args.claims)),
                              progress=not args.quiet, theory_steps=steps)
+    from .properties.evidence import ratio_text
+
     rows = part["rows"]
-    header = ("check", "examples", "violations", "min slack", "max ratio", "status")
-    table = [(r["step"], str(r["examples"]), str(r["violations"]), f"{r['min_slack']:.3g}",
-              f"{r['max_ratio']:.3g}", r["status"]) for r in rows]
+    header = ("check", "examples", "violations", "confirmed", "min slack", "max ratio",
+              "status")
+    table = [(r["step"], str(r["examples"]), str(r["violations"]), str(r.get("confirmed", 0)),
+              "-" if r["min_slack"] is None else f"{r['min_slack']:.3g}",
+              ratio_text(r["max_ratio"]) + (f" ({r['ratio_note']})" if r.get("ratio_note")
+                                            else ""), r["status"]) for r in rows]
     out = _stdout(args)
     _print_table(header, table, out)
+    missing = tables.not_checked(part)
+    for k, v in sorted(missing.items()):
+        print(f"not checked: {k}: {v}", file=out)
     for k, v in sorted(part["skipped"].items()):
         print(f"not run: {k}: {v}", file=out)
     if args.json:
         print(json.dumps(part, indent=1, default=str))
-    return EXIT_FAIL if any(r["status"] == "fail" for r in rows) else EXIT_OK
+    if any(r["status"] == "fail" for r in rows):
+        return EXIT_FAIL
+    undecided = missing or any(r["status"] == "candidate" for r in rows) or part["skipped"]
+    return EXIT_ERROR if undecided else EXIT_OK
+
+
+# -- hunt -----------------------------------------------------------------------------------
+def _hunt(args) -> int:
+    from .hunter import hunt
+
+    try:
+        result = hunt(args.target, bound=args.bound, lhs=args.lhs, budget=args.budget,
+                      seed=args.seed)
+    except ValueError as exc:
+        print(f"mfgcheck hunt: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=1, default=str))
+    else:
+        print(result)
+    return {"counterexample": EXIT_FAIL, "candidate": EXIT_ERROR}.get(result.status, EXIT_OK)
 
 
 def _claim_modules() -> list[str]:
@@ -178,8 +206,16 @@ def _game_spec(name: str, lam, gamma, normalise: bool = True):
 
 
 def _rate(args) -> int:
+    import math
+
     from .reports import rate, settings
     from .reports.store import RunStore, check_writable
+
+    if args.theory_slope is not None and not (math.isfinite(args.theory_slope)
+                                              and args.theory_slope < 0):
+        print(f"mfgcheck rate: --theory-slope: {args.theory_slope!r}; a finite negative "
+              f"number (the claimed exponent of T, e.g. -0.2 for T^-1/5)", file=sys.stderr)
+        return EXIT_USAGE
 
     spec = _game_spec(args.game, args.lam, args.gamma)
     _check_steps(spec.build().lam, args.T, args.c_eta, args.c_beta)
@@ -190,7 +226,7 @@ def _rate(args) -> int:
                               tuple(sorted(set(args.T))), seeds=seeds, c_eta=args.c_eta,
                               c_beta=args.c_beta, R=args.R, oracle_kwargs=oracle_kwargs)
     store = RunStore(check_writable(args.out))       # before any work
-    entry = rate.run(rs, store, progress=not args.quiet)
+    entry = rate.run(rs, store, progress=not args.quiet, theory_slope=args.theory_slope)
     if args.plot:
         from pathlib import Path
 
@@ -432,8 +468,29 @@ def build_parser() -> argparse.ArgumentParser:
                     help="discount of the game (None: the game's)")
     rt.add_argument("--out", default="rate-runs", help="where runs are stored")
     rt.add_argument("--plot", default=None, metavar="PNG", help="write the log-log figure")
+    rt.add_argument("--theory-slope", type=float, default=None, metavar="S",
+                    help="judge this rate claim (log-log slope S, e.g. -0.25 for T^-1/4) the "
+                         "way the report judges the paper's T^-1/5 (default: the paper's)")
     rt.add_argument("--quiet", action="store_true", help="no progress bars")
     rt.set_defaults(func=_rate)
+
+    h = command("hunt", help="search for a counterexample to a claim or a bound",
+                       description="Hypothesis search (target() on the ratio lhs/rhs) over "
+                                   "the claim's instances and tight-regime families, local "
+                                   "optimisation of the worst instance, re-verification at "
+                                   "60 digits. Exit status 1: counterexample certified; 0: "
+                                   "none within the budget (the largest ratio is printed); "
+                                   "3: a float64-only candidate no independent route "
+                                   "confirmed; 2: bad target or expression.")
+    h.add_argument("target", help="a claim or check id: lemma3, lemma4, lemma4.lipschitz, ...")
+    h.add_argument("--bound", default=None, metavar="EXPR",
+                   help="replace theory's right side (for a >= claim, the floor), e.g. "
+                        "'exp(-Qmax/(2*lam))/nA'; names are theory's symbols")
+    h.add_argument("--lhs", default=None, metavar="EXPR", help="replace theory's left side")
+    h.add_argument("--budget", type=float, default=60.0, help="seconds (default 60)")
+    h.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    h.add_argument("--json", action="store_true", help="print the result as JSON")
+    h.set_defaults(func=_hunt)
 
     b = command("bounds", help="evaluate the constants and Theorem 1's bounds",
                 description="Qmax, the p_min bound, tau, KLmax, kappa (appendix A) at the given "

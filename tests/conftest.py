@@ -4,14 +4,20 @@ hundred examples per property over the whole tier), ``thorough`` (campaigns, on 
 import os
 
 from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
-settings.register_profile("dev", max_examples=30, deadline=None)
+from mfgcheck.properties.tightness import cache_root
+
+# The example database lives in the user cache, never under the working directory (tests are
+# hermetic; the report reads none of it).
+_DB = DirectoryBasedExampleDatabase(str(cache_root() / "hypothesis"))
+settings.register_profile("dev", max_examples=30, deadline=None, database=_DB)
 settings.register_profile(
-    "ci", max_examples=100, deadline=None, derandomize=True,
+    "ci", max_examples=100, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "thorough", max_examples=2000, deadline=None,
+    "thorough", max_examples=2000, deadline=None, database=_DB,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

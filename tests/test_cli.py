@@ -111,7 +111,13 @@ def test_report_exit_status_follows_the_summary(report_run):
     statuses = ([c["status"] for c in s["claims"]] + [o["status"] for o in s["other"]]
                 + [d["status"] for c in s["claims"] for d in c.get("details", [])])
     failed = "fail" in statuses
-    assert code == (1 if failed else (3 if s["errors"] else 0))
+    undecided = s["errors"] or any(s["not_checked"].values()) or \
+        {"unknown", "candidate"} & set(statuses)
+    assert code == (1 if failed else (3 if undecided else 0))
+    # the test profile checks only lemma2 and lemma4: every other claim says so, never PASS
+    lines = {c["claim"]: c for c in s["claims"]}
+    assert lines["lemma1"]["status"] == "unknown" and "not checked" in lines["lemma1"]["text"]
+    assert code == 3
 
 
 def test_report_from_results_regenerates_and_returns_the_exit_status(report_run, tmp_path):

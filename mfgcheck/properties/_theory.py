@@ -13,6 +13,8 @@ mutation tests feed a check a deliberately wrong bound.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -22,6 +24,22 @@ import numpy as np
 from .evidence import Evidence
 
 Bound = Callable[..., float]
+
+#: (bound, lhs) replacing theory's sides in every evidence built inside :func:`override`
+_OVERRIDE: contextvars.ContextVar = contextvars.ContextVar("mfgcheck_override",
+                                                           default=(None, None))
+
+
+@contextlib.contextmanager
+def override(*, bound: Bound | None = None, lhs: Bound | None = None):
+    """Inside the block, every check's relation uses ``bound`` (a keyword evaluator, for
+    theory's right side) and ``lhs`` (for its left side) instead of theory's: how the hunter
+    (``mfgcheck.hunt``) points any check at a user's bound without a ``bound=`` argument."""
+    token = _OVERRIDE.set((bound, lhs))
+    try:
+        yield
+    finally:
+        _OVERRIDE.reset(token)
 
 
 def scaled(ref: str, factor: float) -> Bound:
@@ -132,7 +150,11 @@ def evaluate(ref: str, numbers: Mapping, *, bound: Bound | None = None,
     side (for a measured quantity that no single symbol names); ``bound`` its right side;
     ``rel`` its relation (a display ``measured <= right side of an identity step``)."""
     rel = rel or relation(ref)
-    left = np.asarray(lhs, np.float64) if lhs is not None else _call(side(ref, "lhs"), numbers)
+    if callable(lhs):
+        left = _call(lhs, numbers)
+    else:
+        left = np.asarray(lhs, np.float64) if lhs is not None else _call(side(ref, "lhs"),
+                                                                         numbers)
     right = _call(bound if bound is not None else side(ref, "rhs"), numbers)
     if rel == ">=":
         return right, left, "<="
@@ -143,18 +165,21 @@ def evidence(ref: str, numbers: Mapping, *, bound: Bound | None = None, lhs: obj
              rel: str | None = None, label: str | None = None,
              instance: Mapping | None = None, measurements: Mapping | None = None,
              note: str = "", index_names: tuple[str, ...] = (), rtol: float | None = None,
-             atol: float | None = None) -> Evidence:
+             atol: float | None = None, scale: float | None = None) -> Evidence:
     """Evaluate ``ref`` at ``numbers`` and wrap the worst entry as :class:`Evidence`.
 
     With array numbers, the entry with the highest ratio is kept (violations first) and its
     position is recorded in ``measurements["where"]`` under ``index_names`` (e.g.
     ``("s", "a")``). ``label`` is the evidence's step id when the check is not theory's step
     ``ref`` itself (a whole display built from a step's right side, say)."""
+    o_bound, o_lhs = _OVERRIDE.get()
+    bound = o_bound if o_bound is not None else bound
+    lhs = o_lhs if o_lhs is not None else lhs
     left, right, rel = evaluate(ref, numbers, bound=bound, lhs=lhs, rel=rel)
     step_id = label or ref
     left, right = np.broadcast_arrays(left, right)
     extra = dict(measurements or {})
-    kw = {k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None}
+    kw = {k: v for k, v in (("rtol", rtol), ("atol", atol), ("scale", scale)) if v is not None}
     candidates = [Evidence(step_id.split(".")[0], step_id, float(lv), float(rv), rel, **kw)
                   for lv, rv in zip(left.ravel(), right.ravel())]
     scores = [(not e.holds, e.tightness if rel == "<=" else abs(e.slack)) for e in candidates]

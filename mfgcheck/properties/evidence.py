@@ -17,16 +17,32 @@ direction, evidence is oriented as ``lhs <= rhs`` (or ``lhs == rhs`` for an iden
   must not be drawn to it), ``+inf`` if ``lhs > 0`` (violated), ``-inf`` if ``lhs < 0``.
 
 So the relation holds exactly when ``ratio <= 1`` (up to the tolerance below), for either
-sign of ``rhs``. ``tightness`` is the ratio used to rank cases (worst entry, tightness
-records, Hypothesis ``target``): the ratio, except 0 when both sides are below the numerical
-resolution (``|lhs|, |rhs| <= 10 atol``), where a ratio is only roundoff. For an identity
-(``relation == "=="``) the ratio is defined the same way and "holds" means
-``|lhs - rhs| <= atol + rtol |rhs|``.
+sign of ``rhs``.
 
-Tolerance: computed quantities are float64 results of exact linear algebra, so a bound is
-taken to hold when ``lhs <= rhs + rtol |rhs| + atol`` with ``rtol = 1e-9``, ``atol = 1e-12``
-by default (``measured <= bound (1 + rtol)`` of the project's standard, plus an absolute
-floor for bounds that are 0).
+**Tolerance** comes from the scale of what is compared and the error of computing it, never
+from a fixed absolute number: a bound holds when ``lhs <= rhs + tol`` with
+``tol = rtol * max(|lhs|, |rhs|, scale) + atol``, where
+
+- ``rtol = 1e-9`` is the relative rounding error budget of a float64 computation of each
+  side (a few million units in the last place: linear solves, log-sum-exp, sums);
+- ``scale`` (default 0) is the magnitude of the terms a side was computed from when it is a
+  difference of larger numbers (``KL(x||z) - KL(y||z)`` in Lemma 4): cancellation leaves an
+  absolute error ``rtol * scale``, which the check declares;
+- ``atol`` (default 0) is a documented absolute error of the computed quantities (the
+  tolerance of an iterative solve, e.g. ``trajectory.ATOL`` along a run), never a default.
+
+When both sides are positive and no ``atol`` is declared, the comparison is made in log
+space, ``log lhs <= log rhs + log(1 + rtol)`` (the same relation, without underflow), so a
+floor of 1e-40 (Lemma 3) is as checkable as a floor of 1. ``tightness`` is the ratio used to
+rank cases (worst entry, tightness records, Hypothesis ``target``): the ratio, except 0 when
+both sides are within the declared error (``max(|lhs|, |rhs|) <= 10 (atol + rtol scale)``),
+where a ratio is only roundoff.
+
+**Confirmation.** A float64 violation is a ``candidate`` until an independent high-precision
+re-evaluation of both sides (mpmath at 50 digits, or exact rationals:
+``properties.confirm``) confirms it (``confirmed=True``: status ``violated``) or overturns it
+(``confirmed=False``: status ``holds``, the float violation was rounding). ``status`` is
+``"holds"``, ``"candidate"`` or ``"violated"``.
 """
 
 from __future__ import annotations
@@ -38,7 +54,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 RTOL = 1e-9
-ATOL = 1e-12
+ATOL = 0.0  # no absolute tolerance unless a check declares the error of its quantities
+STATUSES = ("holds", "candidate", "violated")
 
 
 def _plain(x):
@@ -77,12 +94,32 @@ class Evidence:
     note: str = ""
     rtol: float = RTOL
     atol: float = ATOL
+    scale: float = 0.0
+    confirmed: bool | None = None
+    precise: dict | None = None  # the high-precision sides, as strings, when re-evaluated
 
     def __post_init__(self):
         if self.relation not in ("<=", "=="):
             raise ValueError(f"relation: {self.relation!r}; evidence is oriented as <= or ==")
+        for name in ("rtol", "atol", "scale"):
+            v = float(getattr(self, name))
+            if not (v >= 0 and math.isfinite(v)):
+                raise ValueError(f"{name}: {v!r}; must be a finite number >= 0")
         object.__setattr__(self, "lhs", float(self.lhs))
         object.__setattr__(self, "rhs", float(self.rhs))
+
+    @property
+    def error(self) -> float:
+        """The absolute error allowed between the sides (module docstring)."""
+        return self.atol + self.rtol * max(abs(self.lhs), abs(self.rhs), self.scale)
+
+    @property
+    def status(self) -> str:
+        """``holds``, ``candidate`` (float violation, not re-evaluated) or ``violated``
+        (confirmed at high precision); a violation overturned at high precision holds."""
+        if self.holds or self.confirmed is False:
+            return "holds"
+        return "violated" if self.confirmed else "candidate"
 
     @property
     def slack(self) -> float:
@@ -95,38 +132,50 @@ class Evidence:
         return ratio(self.lhs, self.rhs)
 
     @property
+    def log_ratio(self) -> float:
+        """``log(lhs) - log(rhs)`` when both sides are positive (``nan`` otherwise): the
+        comparison made in log space, exact for floors far below 1e-300 relative."""
+        if self.lhs > 0 and self.rhs > 0:
+            return math.log(self.lhs) - math.log(self.rhs)
+        return math.nan
+
+    @property
     def tightness(self) -> float:
-        """The ratio, or 0 when both sides are below resolution (module docstring)."""
-        if max(abs(self.lhs), abs(self.rhs)) <= 10 * self.atol:
+        """The ratio, or 0 when both sides are within the declared error (docstring)."""
+        resolution = 10 * (self.atol + self.rtol * self.scale)
+        if resolution > 0 and max(abs(self.lhs), abs(self.rhs)) <= resolution:
             return 0.0
         return self.ratio
 
     @property
     def holds(self) -> bool:
-        """Whether the relation holds up to ``rtol``/``atol``."""
-        tol = self.atol + self.rtol * abs(self.rhs)
+        """Whether the relation holds at float precision, within :attr:`error`."""
         if not (math.isfinite(self.lhs) and math.isfinite(self.rhs)):
             return self.lhs <= self.rhs if self.relation == "<=" else self.lhs == self.rhs
         if self.relation == "==":
-            return abs(self.lhs - self.rhs) <= tol
-        return self.lhs <= self.rhs + tol
+            return abs(self.lhs - self.rhs) <= self.error
+        if self.lhs > 0 and self.rhs > 0 and self.atol == 0 and self.scale <= self.rhs:
+            return self.log_ratio <= math.log1p(self.rtol)
+        return self.lhs <= self.rhs + self.error
 
     def as_dict(self) -> dict:
         """JSON-serialisable form (the tightness files store this)."""
         return _plain({
             "claim": self.claim, "step": self.step, "relation": self.relation,
             "lhs": self.lhs, "rhs": self.rhs, "slack": self.slack, "ratio": self.ratio,
-            "tightness": self.tightness, "holds": self.holds, "instance": self.instance,
-            "measurements": self.measurements, "note": self.note,
+            "tightness": self.tightness, "holds": self.holds, "status": self.status,
+            "confirmed": self.confirmed, "precise": self.precise, "error": self.error,
+            "instance": self.instance, "measurements": self.measurements, "note": self.note,
         })
 
     def with_note(self, note: str) -> Evidence:
         return replace(self, note=note)
 
     def __str__(self) -> str:
-        verdict = "holds" if self.holds else "VIOLATED"
-        return (f"[{self.step}] lhs={self.lhs:.6g} {self.relation} rhs={self.rhs:.6g}  "
-                f"slack={self.slack:.3g} ratio={self.ratio:.6g}  {verdict}")
+        verdict = {"holds": "holds", "candidate": "VIOLATED (float64 candidate)",
+                   "violated": "VIOLATED (confirmed at high precision)"}[self.status]
+        return (f"[{self.step}] lhs={self.lhs:.17g} {self.relation} rhs={self.rhs:.17g}  "
+                f"slack={self.slack:.3g} ratio={ratio_text(self.ratio)}  {verdict}")
 
 
 def ratio(lhs: float, rhs: float) -> float:
@@ -140,10 +189,25 @@ def ratio(lhs: float, rhs: float) -> float:
     return math.copysign(math.inf, lhs)
 
 
+def ratio_text(r) -> str:
+    """A ratio as text that never reads as 1 when it is not 1: ``1 + 1.03e-03`` for a ratio
+    within 1e-3 of 1 (and ``1 - ...`` below), 6 significant digits otherwise; ``inf`` and
+    ``nan`` as such (the report explains them on their row)."""
+    if r is None:
+        return "—"
+    r = float(r)
+    if not math.isfinite(r):
+        return "nan" if math.isnan(r) else ("inf" if r > 0 else "-inf")
+    d = r - 1.0
+    if d != 0 and abs(d) < 1e-3:
+        return f"1 {'+' if d > 0 else '-'} {abs(d):.3g}"
+    return f"{r:.6g}"
+
+
 def worst(evidence: Iterable[Evidence]) -> Evidence:
     """The evidence with the highest tightness (the tightest or most violated case); a
     violated case always beats one that holds."""
     items = list(evidence)
     if not items:
         raise ValueError("worst: no evidence given")
-    return max(items, key=lambda e: (not e.holds, e.tightness))
+    return max(items, key=lambda e: (e.status == "violated", not e.holds, e.tightness))

@@ -29,6 +29,14 @@ def _numbers(t: KLTriple) -> dict:
             "alpha1": t.alpha1, "alpha2": t.alpha2}
 
 
+def _scale(t: KLTriple) -> float:
+    """The magnitude of the terms of ``KL(x||z) - KL(y||z)``: its rounding error is relative
+    to them, not to the difference (evidence.py, "Tolerance")."""
+    x, y, z = (np.asarray(v, dtype=np.float64) for v in (t.x, t.y, t.z))
+    return float(max(kl(x, z), kl(y, z), np.abs(x * np.log(z)).sum(),
+                     np.abs(y * np.log(z)).sum()))
+
+
 def _measurements(numbers: dict) -> dict:
     out = dict(numbers)
     if numbers["l1_xy"] > 0:
@@ -47,7 +55,7 @@ def check_lemma4(triple: KLTriple, *, bound: Bound | None = None) -> Evidence:
     alpha1, alpha2, l1_xy, kl_diff)."""
     numbers = _numbers(triple)
     return _theory.evidence("lemma4", numbers, bound=bound, instance=triple.describe(),
-                            measurements=_measurements(numbers))
+                            measurements=_measurements(numbers), scale=_scale(triple))
 
 
 def check_lemma4_lipschitz(triple: KLTriple, *, bound: Bound | None = None) -> Evidence:
@@ -55,4 +63,5 @@ def check_lemma4_lipschitz(triple: KLTriple, *, bound: Bound | None = None) -> E
     ``(log(1/alpha1) + log(1/alpha2))/2 * ||x - y||_1`` (mean value theorem + centring)."""
     numbers = _numbers(triple)
     return _theory.evidence("lemma4.lipschitz", numbers, bound=bound,
-                            instance=triple.describe(), measurements=_measurements(numbers))
+                            instance=triple.describe(), measurements=_measurements(numbers),
+                            scale=_scale(triple))

@@ -133,3 +133,21 @@ def check_lemma7_eq8(run: NACRun, *, scope: str = "trajectory",
         return {"sq_l1": numbers["sigma_pi"]}
     return along("lemma7.eq8_cauchy_schwarz", run, scope=scope, bound=bound, extra=extra,
                  note=KNOWN_FAILURES["lemma7.eq8"], label="lemma7.eq8")
+
+
+def statement_with_global_constants(run: NACRun, *, bound: Bound | None = None) -> Evidence:
+    """Lemma 7 as stated with the paper's **global** constants, exact: on a game whose
+    dynamics and rewards do not depend on mu (``families.exact_constants``: d1 = 0, d2 and d3
+    in closed form, C2 = 1), at every step of the run. Not a ``check_`` (the report's random
+    games depend on mu): the hunter runs it, ``mc.hunt(statement_with_global_constants,
+    families=[families.mu_free_runs])``. Raises ``ValueError`` on a mu-dependent game."""
+    from . import _theory
+    from .families import exact_constants
+
+    c = exact_constants(run.game)
+    fn = bound if bound is not None else _theory.substituted(
+        "lemma7", **{k: (lambda n, v=c[k]: v) for k in ("d1", "d2", "d3", "C2")})
+    ev = along("lemma7", run, bound=fn, label="lemma7.global")
+    return Evidence(ev.claim, ev.step, ev.lhs, ev.rhs, ev.relation, instance=ev.instance,
+                    measurements={**ev.measurements, "global_constants": c},
+                    atol=ev.atol)

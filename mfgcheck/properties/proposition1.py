@@ -18,8 +18,9 @@ vectorised batch):
 Checks:
 
 - ``check_proposition1``: the log-log slope of the mean error against K (least squares)
-  against the exponent of theory's rate in K (``d log rate / d log K = -1``); ``lhs`` = slope,
-  ``rhs`` = exponent: holds when the error decays at least as fast as claimed;
+  against the slope of theory's rate on the same grid (``tau_mix(alpha_K)`` grows as
+  ``alpha_K`` shrinks, so it is above -1); ``lhs`` = slope, ``rhs`` = exponent: holds when the
+  error decays at least as fast as claimed;
 - ``check_proposition1_rate``: step ``proposition1.rate`` on the second half of the K grid,
   with the O~ constant calibrated on the first half (``c = max error(K)/rate(K)`` there):
   ``error(K) <= c rate(K)``. An O~ bound claims *some* constant, eventually; calibrating at
@@ -28,6 +29,11 @@ Checks:
   2-state game with gamma = 0.1) and flagged 1 in 40 derandomised cases - an artefact of our
   reading, not a failure of the claim. A decay slower than 1/K (a bias floor, a wrong rate)
   makes the implied constant grow along the grid and still fails this check.
+
+Both measure an expectation by the mean over ``case.seeds`` (8 in the strategy): a heavy
+tailed mean, so a violation is re-run on 64 fresh seeds before it counts
+(``confirm.RECHECKS``). On the full profile's 200 examples the calibrated check flagged 16
+distinct instances (max ratio 1.82); with 64 fresh seeds every one held (ratios 0.37-0.45).
 """
 
 from __future__ import annotations
@@ -112,14 +118,20 @@ def measure_critic(case: RateCase) -> dict:
 
 def check_proposition1(case: RateCase, *, bound: Bound | None = None) -> Evidence:
     """Proposition 1 (appendix C) as a rate: the fitted log-log slope of Algorithm 2's error
-    against K must not exceed the exponent of theory's rate (-1). ``bound(**numbers)``
+    against K must not exceed the slope of theory's rate ``tau_mix(alpha_K)/(K (1-gamma)^2
+    omega)`` on the same grid (-1 only when tau_mix stays constant). ``bound(**numbers)``
     replaces that exponent (keywords: the measurements)."""
     m = measure_critic(case)
-    expo = exponent("proposition1") if bound is None else float(bound(**m))
+    # the claim's own slope on this grid: tau_mix(alpha_K) grows with K (alpha_K shrinks),
+    # so the rate decays slower than 1/K there; comparing with -1 (as we first did) flagged
+    # grids where tau_mix went 1 -> 4, a defect of our reading, not of the paper
+    rate_slope = float(np.polyfit(np.log(m["Ks"]), np.log(m["rates"]), 1)[0])
+    expo = rate_slope if bound is None else float(bound(**m))
     return Evidence("proposition1", "proposition1", m["slope"], expo,
-                    instance=case.describe(), measurements={**m, "exponent": expo},
-                    note="lhs: fitted slope of log E||q_hat - q||^2 against log K; rhs: the "
-                         "claimed exponent")
+                    instance=case.describe(),
+                    measurements={**m, "exponent": expo,
+                                  "reading": "lhs: fitted slope of log E||q_hat - q||^2 "
+                                             "against log K; rhs: the claimed exponent"})
 
 
 def check_proposition1_rate(case: RateCase, *, bound: Bound | None = None) -> Evidence:

@@ -3,8 +3,10 @@
 Every property test passes its evidence to :func:`observe`, which (inside a Hypothesis test)
 ``note()``s lhs, rhs and slack, ``target()``s the ratio so that Hypothesis hunts for tight
 or violating cases, and calls :func:`record`. :func:`record` keeps one JSON file per step id
-in the directory given by the environment variable ``MFGCHECK_TIGHTEST_DIR`` (default
-``.hypothesis/tightest`` under the current directory)::
+in the directory given by the environment variable ``MFGCHECK_TIGHTEST_DIR``, by default the
+user cache directory ``$XDG_CACHE_HOME/mfgcheck/tightest`` (``~/.cache/mfgcheck/tightest``):
+never under the working directory, and the report does not read it (a report never
+depends on which tests ran before it)::
 
     {
       "format": 1,
@@ -41,9 +43,16 @@ FORMAT = 1
 TARGET_CLIP = 1e6  # target() needs a finite score
 
 
+def cache_root() -> Path:
+    """The user cache directory of mfgcheck: ``$XDG_CACHE_HOME/mfgcheck`` or
+    ``~/.cache/mfgcheck`` (also where the test suite keeps its Hypothesis database)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "mfgcheck"
+
+
 def directory() -> Path:
-    """Where the records live: ``$MFGCHECK_TIGHTEST_DIR`` or ``./.hypothesis/tightest``."""
-    return Path(os.environ.get(ENV_VAR) or Path.cwd() / ".hypothesis" / "tightest")
+    """Where the records live: ``$MFGCHECK_TIGHTEST_DIR`` or ``cache_root()/tightest``."""
+    return Path(os.environ.get(ENV_VAR) or cache_root() / "tightest")
 
 
 def _path(step: str, where: Path | None) -> Path:

@@ -35,12 +35,23 @@ def claim_page(name: str) -> str:
               "|---|---|---|---|---|"]
     for s in claim.steps:
         detail = s.detail() if s.verdict in ("conditional", "refuted") else (s.property or "")
+        if s.verdict == "proved" and s.method:
+            detail = f"proved by: {s.method}"
         lines.append(f"| `{s.id}` | {_cell(s.label)} | {_cell(s.justification)} | "
                      f"{s.verdict} | {_cell(detail)} |")
     notes = [s for s in claim.steps if s.note]
     if notes:
         lines += ["", "## Notes on steps", ""]
         lines += [f"- `{s.id}`: {s.note}" for s in notes]
+    from .. import findings
+
+    graded = findings.for_claim(name)
+    if graded:
+        lines += ["", "## Findings against the paper (graded; mfgcheck/findings.py)", "",
+                  "| id | kind | severity | what we found | consequence |", "|---|---|---|---|---|"]
+        lines += [f"| `{f.id}` | {f.kind} | {f.severity} | "
+                  f"{_cell(f.found + (f' Repair: {f.repair}.' if f.repair else ''))} | "
+                  f"{_cell(f.consequence)} |" for f in graded]
     if known or finding:
         lines += ["", "## Findings of the numeric checks", ""]
         lines += [f"- `{k}`: {v}" for k, v in known.items()]

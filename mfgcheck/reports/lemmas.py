@@ -8,8 +8,14 @@ plural). Checks of one claim module that take the same instance type are run on 
 drawn instances (their exact terms are cached per instance). Each group runs as one
 Hypothesis search: ``examples`` examples, derandomised (the same table every time), no
 example database, ``target()`` on every check's ratio lhs/rhs so the search hunts for tight
-or violating cases. Every example's evidence is kept; nothing is asserted here: the report
-counts the violations.
+or violating cases. A float64 violation is re-evaluated at high precision where the check has
+an independent route (``properties.confirm``): confirmed, it is ``violated``; overturned, it
+``holds``; otherwise it stays a ``candidate``. Every example's evidence is kept; nothing is
+asserted here: the report counts the violations.
+
+``run_checks`` also returns, per check, how many examples ran and how many calls raised
+(``expected``): a check that raised, is missing or ran on 0 examples is *not checked*, never a
+pass (``reports.summary``).
 """
 
 from __future__ import annotations
@@ -59,15 +65,27 @@ def discover(claims=()) -> tuple[dict, dict]:
     return dict(groups), skipped
 
 
-def run_checks(*, examples: int = 25, claims=(), progress: bool = False
-               ) -> tuple[dict, dict, dict]:
+def expected_checks(groups: dict) -> dict[str, list[str]]:
+    """``{claim: [step ids of its checks]}`` of the discovered groups."""
+    from ..properties import step_id
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for (claim, _), checks in groups.items():
+        out[claim] += [step_id(name, claim) for name, _ in checks]
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def run_checks(*, examples: int = 25, claims=(), progress: bool = False,
+               calls: dict | None = None) -> tuple[dict, dict, dict]:
     """Run every discovered check group on ``examples`` drawn instances.
 
     Returns ``({step_id: [Evidence.as_dict(), ...]}, {group: reason}, {group: seconds})``;
-    the second dict names the groups that could not run (no strategy, an error) and why."""
+    the second dict names the groups that could not run (no strategy, an error) and why,
+    and ``"<group> errors"`` entries for checks that raised on some examples. ``calls``, if
+    given, is filled with ``{step_id: {"examples": n, "raised": k}}`` for every check."""
     from tqdm.auto import tqdm
 
-    from ..properties import strategies
+    from ..properties import step_id, strategies
 
     groups, skipped = discover(claims)
     records: dict[str, list[dict]] = defaultdict(list)
@@ -75,13 +93,17 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False
     bar = tqdm(total=len(groups), desc="lemma checks", disable=not progress, leave=False)
     for (claim, type_name), checks in sorted(groups.items()):
         label = f"{claim}[{type_name}]"
+        for name, _ in checks:
+            if calls is not None:
+                calls.setdefault(step_id(name, claim), {"examples": 0, "raised": 0})
         factory = getattr(strategies, strategy_name(type_name), None)
         if factory is None:
             skipped[label] = f"no strategy {strategy_name(type_name)}() for {type_name}"
             bar.update()
             continue
         errors: list[str] = []
-        search = _search(factory(), checks, records, errors, examples)
+        search = _search(factory(), checks, records, errors, examples,
+                         {name: (calls or {}).get(step_id(name, claim)) for name, _ in checks})
         start = time.perf_counter()
         try:
             search()
@@ -95,9 +117,11 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False
     return dict(records), skipped, timings
 
 
-def _search(strategy, checks, records, errors, examples):
+def _search(strategy, checks, records, errors, examples, counters):
     """One Hypothesis search running ``checks`` on each drawn instance (module docstring)."""
     from hypothesis import HealthCheck, Phase, given, settings, target
+
+    from ..properties import confirm
 
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target])
@@ -106,9 +130,15 @@ def _search(strategy, checks, records, errors, examples):
         for name, fn in checks:
             try:
                 ev = fn(instance)
+                if not ev.holds:
+                    ev = confirm.confirm(ev, instance)
             except Exception as exc:  # noqa: BLE001 - counted, reported, not fatal
                 errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                if counters.get(name) is not None:
+                    counters[name]["raised"] += 1
                 continue
+            if counters.get(name) is not None:
+                counters[name]["examples"] += 1
             d = ev.as_dict()
             records[d["step"]].append(d)
             r = ev.ratio

@@ -149,14 +149,28 @@ def group(rs: RateSetting, *, bootstrap_seed: int = 0):
                  analysis_task, run_cost, analyse_local=True)
 
 
+def theory_with_slope(slope, _=None) -> dict:
+    """Task: ``theory_rates()`` with a user's claimed slope in place of the paper's (``rate
+    --theory-slope``); the verdicts then judge that claim the way they judge the paper's."""
+    out = theory_rates()
+    if slope is not None:
+        out = {**out, "slope": float(slope), "source": f"user claim: slope {slope:g}"}
+    return out
+
+
 def run(rs: RateSetting, store, *, progress: bool = False, bootstrap_seed: int = 0,
-        executor=None) -> dict:
+        executor=None, theory_slope: float | None = None) -> dict:
     """Run (or resume) the sweep ``rs`` and analyse it (see the module docstring), on
-    ``executor`` (default: this process)."""
+    ``executor`` (default: this process). ``theory_slope`` judges a user's rate claim
+    instead of the paper's."""
+    from functools import partial
+
     from .jobs import SweepJob, drive_one
 
+    prelude = theory_task if theory_slope is None else partial(theory_with_slope,
+                                                               theory_slope)
     job = SweepJob(store, [group(rs, bootstrap_seed=bootstrap_seed)], entries="settings",
-                   prelude=("theory", theory_task))
+                   prelude=("theory", prelude))
     return drive_one(job, executor, progress=progress)[0]
 
 

@@ -1,72 +1,113 @@
 """The verdict lines at the top of the report, and the exit status, from results data only.
 
 Per claim (Lemmas 1-8, Propositions 1-2, Theorem 1) one line combining theory's verdicts
-for its proof steps and properties' checks:
+for its proof steps, properties' checks and the findings registry (``mfgcheck.findings``):
 
-- **fails** (status ``fail``): a check found a violation that theory does not explain (the
-  step is not refuted or conditional, and the check documents no reason): a bug or an
-  unreported error of the paper; the exit status is 1;
+- **fails** (status ``fail``): a check found a violation, confirmed at high precision, that
+  theory does not explain (the step is not refuted or conditional, and the check documents
+  no reason): a bug or an unreported error of the paper; the exit status is 1;
+- **violated in float64 only** (``candidate``): an unexplained violation that no independent
+  high-precision route confirmed; undecided, the exit status is 3;
 - **fails at step X as written** (``finding``): theory refutes a step of the proof (exact
-  counterexample); the line says whether the claim's statement itself held on the examples;
+  counterexample); the line names the registry's kind and says whether the claim's
+  statement itself held on the examples;
 - **holds under a condition** (``finding``): a step holds only under a condition the paper
   does not state;
+- **holds; a missing proof line** (``pass``): the only flagged step needs a fact that follows
+  from the claim's own hypotheses (registry kind ``missing proof line``);
 - **holds with a smaller constant** (``pass``): every step proved or checked, and the
   claim's own check never came within a factor 2 of its bound (max ratio < 0.5);
 - **holds** (``pass``): every step proved or checked without violation;
-- **not checked** (``unknown``): neither theory nor properties cover it in this report.
+- **not checked** (``unknown``): a check of the claim crashed, saw 0 examples or did not run
+  (not selected, part missing); never a pass. The exit status is 3.
 
 Theorem 1 adds one line per rate setting (rate.claim_lines), the assumptions and the paper's
 experiments add theirs. Exit status: 1 if any line is ``fail``; 3 if a part of the report
-could not run; 0 otherwise (findings and warnings are printed but do not fail the run).
+could not run, a claim is not checked or a violation is only a candidate; 0 otherwise
+(findings and warnings are printed but do not fail the run).
 """
 
 from __future__ import annotations
 
 from .doc import fmt
-from .tables import CLAIMS, claim_title
+from .tables import CLAIMS, claim_title, ratio_cell
 
 SMALLER_CONSTANT = 0.5
 
 
 def claim_line(claim: str, steps: list[dict], rows: list[dict],
-               statement_finding: str | None = None) -> dict:
+               statement_finding: str | None = None, unchecked: dict | None = None) -> dict:
+    """One claim's line (module docstring); ``unchecked`` maps the claim's checks that did
+    not give evidence to the reason."""
     line = _claim_line(claim, steps, rows)
     if statement_finding:
         line["text"] += f"; statement: {statement_finding}"
         if line["status"] == "pass":
             line["status"] = "finding"
+    if unchecked:
+        why = "; ".join(f"{k}: {v}" for k, v in sorted(unchecked.items()))
+        if line["status"] == "pass":
+            line["status"] = "unknown"
+            line["text"] = f"**not checked** ({why}); otherwise {line['text']}"
+        else:
+            line["text"] += f"; **not checked**: {why}"
     return line
+
+
+def _kinds(step_ids) -> dict[str, str]:
+    """``{step id: registry kind}`` for steps the findings registry grades."""
+    from .. import findings
+
+    return {sid: f.kind for sid in step_ids for f in findings.for_step(sid)}
 
 
 def _claim_line(claim: str, steps: list[dict], rows: list[dict]) -> dict:
     refuted = [s for s in steps if s["verdict"] == "refuted"]
     conditional = [s for s in steps if s["verdict"] == "conditional"]
     fails = [r for r in rows if r["status"] == "fail"]
+    candidates = [r for r in rows if r["status"] == "candidate"]
     examples = sum(r["examples"] for r in rows)
     own = [r for r in rows if r["step"] == claim]
     checked = f"{fmt(len(steps))} steps in theory, {fmt(len(rows))} checks on " \
               f"{fmt(examples)} examples" if (steps or rows) else ""
+    kinds = _kinds([s["id"] for s in refuted + conditional])
     if fails:
         where = ", ".join(f"{r['step']} ({fmt(r['violations'])} of {fmt(r['examples'])}, "
-                          f"max ratio {fmt(r['max_ratio'])})" for r in fails)
+                          f"{fmt(r.get('confirmed', r['violations']))} confirmed at high "
+                          f"precision, max ratio {ratio_cell(r)})" for r in fails)
         return _line(claim, "fail", f"**fails**: violated at {where}, not explained by "
                                     f"theory ({checked})")
+    if candidates:
+        where = ", ".join(f"{r['step']} ({fmt(r['violations'])} of {fmt(r['examples'])}, "
+                          f"max ratio {ratio_cell(r)})" for r in candidates)
+        return _line(claim, "candidate", f"**violated in float64 only** at {where}: no "
+                                         f"independent high-precision route confirmed it "
+                                         f"({checked})")
+    stmt = ""
+    if own:
+        r = own[0]
+        stmt = (f"; its statement held on the {fmt(r['examples'])} examples drawn here "
+                f"(max ratio {ratio_cell(r)})" if not r["violations"] else
+                f"; its statement was violated on {fmt(r['violations'])} of "
+                f"{fmt(r['examples'])} examples ({fmt(r.get('confirmed', 0))} confirmed at "
+                f"high precision, max ratio {ratio_cell(r)})")
     if refuted:
-        ids = "; ".join(f"{s['id']} (`{s['detail']}`)" for s in refuted)
-        stmt = ""
-        if own:
-            r = own[0]
-            stmt = (f"; its statement held on the {fmt(r['examples'])} examples drawn here "
-                    f"(max ratio "
-                    f"{fmt(r['max_ratio'])})" if not r["violations"] else
-                    f"; its statement was violated on {fmt(r['violations'])} of "
-                    f"{fmt(r['examples'])} examples")
+        ids = "; ".join(f"{s['id']} (`{s['detail']}`"
+                        + (f"; {kinds[s['id']]}" if s["id"] in kinds else "") + ")"
+                        for s in refuted)
         return _line(claim, "finding", f"**fails at step** {ids}{stmt} ({checked})")
-    if conditional:
+    if conditional and all(kinds.get(s["id"]) == "missing proof line" for s in conditional):
         conds = "; ".join(f"{s['id']} `{s['detail']}`" for s in conditional)
+        return _line(claim, "pass", f"**holds**; a missing proof line, not a finding against "
+                                    f"the statement: {conds}, which follows from the claim's "
+                                    f"hypotheses{stmt} ({checked})")
+    if conditional:
+        conds = "; ".join(f"{s['id']} `{s['detail']}`"
+                          + (f" ({kinds[s['id']]})" if s["id"] in kinds else "")
+                          for s in conditional)
         return _line(claim, "finding", f"**holds under a condition**: {conds} ({checked})")
     if not steps and not rows:
-        return _line(claim, "unknown", "not checked in this report")
+        return _line(claim, "unknown", "**not checked** in this report")
     viol = [r for r in rows if r["violations"]]
     if viol:  # explained violations of checks (documented by the checks)
         where = ", ".join(r["step"] for r in viol)
@@ -74,13 +115,37 @@ def _claim_line(claim: str, steps: list[dict], rows: list[dict]) -> dict:
                                        f"{checked})")
     if own and own[0]["max_ratio"] is not None and own[0]["max_ratio"] < SMALLER_CONSTANT:
         return _line(claim, "pass", f"**holds with a smaller constant**: max ratio "
-                                    f"{fmt(own[0]['max_ratio'])} ({checked})")
-    ratio = f"; max ratio {fmt(own[0]['max_ratio'])}" if own and own[0]["max_ratio"] else ""
+                                    f"{ratio_cell(own[0])} ({checked})")
+    ratio = f"; max ratio {ratio_cell(own[0])}" if own and own[0]["max_ratio"] else ""
     return _line(claim, "pass", f"**holds** ({checked}{ratio})")
 
 
 def _line(claim: str, status: str, text: str) -> dict:
     return {"claim": claim, "title": claim_title(claim), "status": status, "text": text}
+
+
+def unchecked_by_claim(lemmas: dict) -> dict[str, dict[str, str]]:
+    """``{claim: {check or claim: reason}}`` for claims whose numeric checks did not all give
+    evidence (tables.not_checked), or did not run at all."""
+    from .tables import not_checked
+
+    out: dict[str, dict[str, str]] = {}
+    if lemmas.get("status") != "ok":
+        why = "the lemma checks did not run" + (f": {lemmas.get('error')}"
+                                                if lemmas.get("error") else "")
+        return {c: {c: why} for c in CLAIMS}
+    selected = set(lemmas.get("selected") or CLAIMS)
+    with_rows = {r["claim"] for r in lemmas.get("rows", []) if r["examples"]}
+    calls = lemmas.get("calls")
+    for sid, reason in not_checked(lemmas).items():
+        out.setdefault(sid.split(".")[0], {})[sid] = reason
+    for c in CLAIMS:
+        if c not in selected:
+            out.setdefault(c, {})[c] = "its checks were not selected in this report"
+        elif c not in with_rows and (calls is None or
+                                     not any(k.split(".")[0] == c for k in calls)):
+            out.setdefault(c, {})[c] = "no check ran"
+    return out
 
 
 def build(parts: dict) -> dict:
@@ -89,11 +154,13 @@ def build(parts: dict) -> dict:
     lemmas = parts.get("lemmas", {})
     steps = theory.get("steps", []) if theory.get("status") == "ok" else []
     rows = lemmas.get("rows", []) if lemmas.get("status") == "ok" else []
+    unchecked = unchecked_by_claim(lemmas)
     lines = []
     for claim in CLAIMS:
         line = claim_line(claim, [s for s in steps if s["claim"] == claim],
                           [r for r in rows if r["claim"] == claim],
-                          lemmas.get("statement_findings", {}).get(claim) if rows else None)
+                          lemmas.get("statement_findings", {}).get(claim) if rows else None,
+                          unchecked.get(claim))
         if claim == "theorem1" and parts.get("rate", {}).get("status") == "ok":
             from .rate import claim_lines
 
@@ -119,16 +186,32 @@ def build(parts: dict) -> dict:
     statuses = [ln["status"] for ln in lines] + [e["status"] for e in extra]
     for ln in lines:
         statuses += [d["status"] for d in ln.get("details", [])]
-    exit_status = 1 if "fail" in statuses else (3 if errors else 0)
+    undecided = any(s in ("unknown", "candidate") for s in statuses) or any(unchecked.values())
+    exit_status = 1 if "fail" in statuses else (3 if errors or undecided else 0)
+    from .. import findings as registry
+
     return {"claims": lines, "other": extra, "findings": findings, "errors": errors,
-            "key_findings": key_findings(parts),
+            "key_findings": key_findings(parts), "registry": registry.as_records(),
+            "not_checked": unchecked,
             "counts": {s: statuses.count(s) for s in ("pass", "warn", "finding", "fail",
-                                                      "unknown")},
+                                                      "candidate", "unknown")},
             "exit_status": exit_status}
 
 
+def _simplex_estimate(parts: dict, entry: dict) -> str:
+    """The other estimate of d1 d2 + d3 for the same game (the assumptions part's search over
+    the whole simplex), named, so that the report's two numbers are never confused."""
+    rows = parts.get("assumptions", {}).get("rows", []) \
+        if parts.get("assumptions", {}).get("status") == "ok" else []
+    name = entry.get("game", {}).get("name")
+    for r in rows:
+        if r.get("name") == name:
+            return f"; {fmt(r['lipschitz_Lambda'])} over the whole simplex (Assumptions section)"
+    return ""
+
+
 def _worst(statuses: list[str]) -> str:
-    for s in ("fail", "finding", "warn", "pass", "unknown"):
+    for s in ("fail", "candidate", "unknown", "finding", "warn", "pass"):
         if s in statuses:
             return s
     return "unknown"
@@ -155,7 +238,8 @@ def key_findings(parts: dict) -> list[str]:
                     f"{fmt(ref['ci_high'])}]) and {verdict[e['tail_verdict']]}")
             if not c["contraction"]:
                 text += (f", although Assumption 3 fails on this game (d1 d2 + d3 = "
-                         f"{fmt(c['lipschitz_Lambda'])} >= 1)")
+                         f"{fmt(c['lipschitz_Lambda'])} >= 1 on the iterates these runs "
+                         f"visit{_simplex_estimate(parts, e)}; both are lower estimates)")
             out.append(text + ".")
             if last["last_mean"] is not None and last["last_mean"] < 1e-2 * last["lhs_mean"]:
                 out.append(f"{where}: the last iterate is much closer to the equilibrium than "

@@ -15,8 +15,8 @@
 
 from __future__ import annotations
 
+import math
 import time
-from pathlib import Path
 
 from .doc import Heading, Para, Table, fmt
 from .settings import AssumptionSetting
@@ -98,10 +98,43 @@ def _claim_order(name: str):
 
 
 # -- lemma checks --------------------------------------------------------------------------
-def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] | None) -> list:
-    """Per step: examples, violations, min slack, max ratio, tightest case, status.
+def _status(e: dict) -> str:
+    """An example's status (older records without one: from ``holds``)."""
+    return e.get("status") or ("holds" if e["holds"] else "candidate")
 
-    ``records`` maps a step id to the ``Evidence.as_dict()`` of every example."""
+
+def ratio_note(r, tight: dict) -> str:
+    """Why a ratio is infinite, NaN or above 1 on a row that holds (printed on the row)."""
+    if r is None:
+        return ""
+    r = float(r)
+    holds = _status(tight) == "holds" if "holds" in tight else True
+    if r != r:
+        return "ratio NaN: a side is NaN"
+    if math.isinf(r):
+        if r < 0:
+            return "ratio -inf: rhs = 0 and lhs < 0 (holds)"
+        return ("ratio inf: rhs = 0 and lhs > 0" + (
+            f", within the error {fmt(_f(tight['error']))} of the computed sides"
+            if holds and tight.get("error") is not None else ""))
+    if r > 1 and holds:
+        err = tight.get("error")
+        return ("ratio > 1 but within the error of the computed sides"
+                + (f" ({fmt(_f(err))})" if err is not None else ""))
+    return ""
+
+
+def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] | None) -> list:
+    """Per step: examples, violations (confirmed at high precision / float-only
+    candidates), min slack, max ratio, tightest case, status.
+
+    ``records`` maps a step id to the ``Evidence.as_dict()`` of every example. The status is
+    ``pass`` (no violation), ``finding`` (violations that theory or the check explains),
+    ``fail`` (an unexplained violation confirmed at high precision), ``candidate`` (an
+    unexplained violation seen in float64 only, not confirmed) or ``warn`` (NaN sides)."""
+    from ..properties import known_failures
+
+    known = known_failures()
     verdict = {s["id"]: s["verdict"] for s in theory_steps or []}
     claim_bad = {s["claim"] for s in theory_steps or [] if s["verdict"] in
                  ("refuted", "conditional")}
@@ -117,28 +150,65 @@ def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] 
         evs = [e for e in evs if not (_nan(e["lhs"]) or _nan(e["rhs"]))]
         if not evs:
             rows.append({"claim": claim, "step": step, "examples": 0, "violations": 0,
+                         "confirmed": 0, "candidates": 0,
                          "invalid": len(invalid), "min_slack": None, "max_ratio": None,
+                         "ratio_excess": None, "ratio_note": "every example had a NaN side",
                          "theory_verdict": verdict.get(step), "status": "warn",
                          "tightest": {"lhs": None, "rhs": None, "instance": "",
                                       "note": "every example had a NaN side"}})
             continue
-        viol = [e for e in evs if not e["holds"]]
-        tight = max(evs, key=lambda e: (not e["holds"], _f(e["ratio"])))
+        viol = [e for e in evs if _status(e) != "holds"]
+        confirmed = [e for e in viol if _status(e) == "violated"]
+        tight = max(evs, key=lambda e: (_status(e) == "violated", _status(e) != "holds",
+                                        _f(e.get("tightness", e["ratio"]))))
+        # explained: theory flags the step, or the check lists it among the paper's known
+        # failures (KNOWN_FAILURES); a descriptive note on the evidence explains nothing
         explained = (verdict.get(step) in ("refuted", "conditional")
                      or (step == claim and claim in claim_bad)
-                     or any(e.get("note") for e in viol))
+                     or step in known)
+        max_ratio = _f(tight.get("tightness", tight["ratio"]))
+        if not viol:
+            status = "pass" if not invalid else "warn"
+            if verdict.get(step) == "refuted":
+                # theory proves a counterexample exists; these examples did not reach it
+                status = "warn"
+        elif explained:
+            status = "finding"
+        else:
+            status = "fail" if confirmed else "candidate"
         rows.append({
             "claim": claim, "step": step, "examples": len(evs), "violations": len(viol),
+            "confirmed": len(confirmed), "candidates": len(viol) - len(confirmed),
             "invalid": len(invalid),
             "min_slack": min(_f(e["slack"]) for e in evs),
-            "max_ratio": _f(tight["ratio"]), "theory_verdict": verdict.get(step),
+            "max_ratio": max_ratio,
+            # the distance to 1, stored so that a ratio of 1.0001 is printed "1 + 0.0001"
+            "ratio_excess": (max_ratio - 1.0) if math.isfinite(max_ratio) else None,
+            "ratio_note": ratio_note(max_ratio, tight) or (
+                "theory refutes this step; no drawn example reached a counterexample"
+                if verdict.get(step) == "refuted" and not viol else ""),
+            "theory_verdict": verdict.get(step),
             "tightest": {"lhs": _f(tight["lhs"]), "rhs": _f(tight["rhs"]),
                          "instance": _short_instance(tight.get("instance", {})),
-                         "note": tight.get("note", "")},
-            "status": ("pass" if not viol else ("finding" if explained else "fail"))
-            if not invalid or viol else "warn",
+                         "note": tight.get("note", ""), "precise": tight.get("precise")},
+            "status": status,
         })
     return rows
+
+
+def ratio_cell(row: dict) -> str:
+    """The max ratio of a row as the report prints it: never "1" for a ratio that is not
+    exactly 1 (``1 + 0.00103``), with the reason for inf/NaN."""
+    r = row.get("max_ratio")
+    if r is None:
+        return fmt(None)
+    exc = row.get("ratio_excess")
+    if exc is not None and exc != 0 and fmt(r) in ("1", "1.00"):
+        text = f"1 {'+' if exc > 0 else '-'} {fmt(abs(exc))}"
+    else:
+        text = fmt(r)
+    note = row.get("ratio_note")
+    return f"{text} ({note})" if note else text
 
 
 def _f(x) -> float:
@@ -166,44 +236,26 @@ def _short_instance(inst: dict) -> str:
 
 
 def lemma_part(setting, *, progress: bool = False, theory_steps=None) -> dict:
-    """Run properties/' checks (``lemmas.run_checks``) and summarise them."""
+    """Run properties/' checks (``lemmas.run_checks``) and summarise them.
+
+    ``calls`` records, per check, the examples it ran on and the calls that raised, so the
+    summary can say *not checked* for a check that crashed, is missing or saw no example.
+    The report reads nothing left by earlier test runs (the tightness records of the test
+    campaigns live in a user cache directory, ``properties.tightness``)."""
     from . import lemmas
 
     start = time.perf_counter()
+    calls: dict = {}
     records, skipped, timings = lemmas.run_checks(examples=setting.examples,
-                                                  claims=setting.claims, progress=progress)
+                                                  claims=setting.claims, progress=progress,
+                                                  calls=calls)
     rows = summarise_evidence(records, theory_steps)
-    from ..properties import statement_findings
+    from ..properties import CLAIMS, statement_findings
 
     return {"examples_per_group": setting.examples, "rows": rows, "skipped": skipped,
+            "calls": calls, "selected": list(setting.claims or CLAIMS),
             "statement_findings": statement_findings(),
-            "group_seconds": timings, "campaign": campaign_records(),
-            "wall_time": time.perf_counter() - start}
-
-
-def campaign_records() -> dict:
-    """The tightness records of the Hypothesis campaigns (``make test``, ``make test-slow``:
-    ``properties.tightness``), if any: per step, examples, violations, min slack, max ratio."""
-    try:
-        from ..properties import tightness
-    except ImportError:
-        return {"directory": None, "rows": []}
-    recs = tightness.load_all()
-    rows = [{"step": k, "claim": r.get("claim", k.split(".")[0]),
-             "examples": r.get("examples"), "violations": r.get("violations"),
-             "min_slack": r.get("min_slack"), "max_ratio": r.get("max_ratio"),
-             "updated": r.get("updated")} for k, r in sorted(recs.items())]
-    return {"directory": str(tightness.directory()), "rows": rows}
-
-
-def _shown_path(directory: str) -> str:
-    """The campaign directory relative to the current directory when it lies under it: a
-    report (and the sample report in docs/) names no path of the machine that wrote it."""
-    path = Path(directory)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+            "group_seconds": timings, "wall_time": time.perf_counter() - start}
 
 
 def render_lemmas(part: dict) -> list:
@@ -211,31 +263,63 @@ def render_lemmas(part: dict) -> list:
               Para(f"Each check draws instances with Hypothesis (derandomised; "
                    f"{fmt(part['examples_per_group'])} examples per group of checks sharing "
                    "an instance type, with target() on the ratio lhs/rhs to hunt for tight "
-                   "cases) and measures both sides of the relation exactly. ratio <= 1 means "
-                   "the relation holds; 1 is tight. A violation is a **finding** when theory "
-                   "marks the step refuted or conditional (or the check documents why it is "
-                   "expected), otherwise a **failure**. Examples where a side is NaN are "
-                   "counted apart (column NaN): they support neither verdict (status warn).")]
-    rows = [[claim_title(r["claim"]), r["step"], fmt(r["examples"]), fmt(r["violations"]),
-             fmt(r.get("invalid", 0)), fmt(r["min_slack"]), fmt(r["max_ratio"]),
+                   "cases) and measures both sides of the relation. ratio <= 1 means "
+                   "the relation holds; 1 is tight; a ratio within a thousandth of 1 "
+                   "is printed as 1 + x. A float64 violation is re-evaluated at 60 "
+                   "digits (or on fresh seeds) where the check has an independent route "
+                   "(properties.confirm): **confirmed** "
+                   "violations count; the others are **candidates** (float64 only). A "
+                   "violation is a **finding** when theory marks the step refuted or "
+                   "conditional (or the check documents why it is expected), otherwise a "
+                   "**failure** (confirmed) or a **candidate**. Examples where a side is NaN "
+                   "are counted apart (column NaN): they support neither verdict (status "
+                   "warn).")]
+    rows = [[claim_title(r["claim"]), r["step"], fmt(r["examples"]),
+             f"{fmt(r['violations'])} ({fmt(r.get('confirmed', 0))} confirmed)"
+             if r["violations"] else "0",
+             fmt(r.get("invalid", 0)), fmt(r["min_slack"]), ratio_cell(r),
              r["theory_verdict"] or "—", r["status"], r["tightest"]["instance"]]
             for r in part["rows"]]
     blocks.append(Table(["claim", "check (step)", "examples", "violations", "NaN", "min slack",
                          "max ratio", "theory", "status", "tightest instance"], rows))
-    camp = part.get("campaign") or {}
-    if camp.get("rows"):
-        blocks.append(Para(f"Tightest cases recorded by the test campaigns (`make test`, "
-                           f"`make test-slow`) in `{_shown_path(camp['directory'])}` "
-                           "(cumulative counts):"))
-        blocks.append(Table(["check (step)", "examples", "violations", "min slack",
-                             "max ratio", "updated"],
-                            [[r["step"], fmt(r["examples"]), fmt(r["violations"]),
-                              fmt(r["min_slack"]), fmt(r["max_ratio"]), str(r["updated"])]
-                             for r in camp["rows"]]))
+    missing = not_checked(part)
+    if missing:
+        blocks.append(Para("**Not checked**: " + "; ".join(
+            f"`{k}` ({v})" for k, v in sorted(missing.items()))))
     if part["skipped"]:
         blocks.append(Para("Not run: " + "; ".join(f"`{k}` ({v})" for k, v in
                                                     sorted(part["skipped"].items()))))
     return blocks
+
+
+def not_checked(part: dict) -> dict[str, str]:
+    """``{check step id: reason}`` for every check that crashed, saw no example, or did not
+    run (a claim selected but without rows)."""
+    out = {}
+    rows = {r["step"]: r for r in part.get("rows", [])}
+    for sid, c in sorted((part.get("calls") or {}).items()):
+        if c.get("raised"):
+            out[sid] = f"raised on {c['raised']} call(s)"
+        elif not c.get("examples"):
+            out[sid] = "ran on 0 examples"
+        elif sid in rows and not rows[sid]["examples"]:
+            out[sid] = "every example had a NaN side"
+    return out
+
+
+# -- the findings registry -----------------------------------------------------------------
+def render_registry(records: list[dict]) -> list:
+    """The findings registry (``mfgcheck.findings``, stored in results.json) as a table."""
+    if not records:
+        return []
+    rows = [[f"`{f['id']}`", f["where"], f["found"] + (f" Repair: {f['repair']}."
+                                                        if f.get("repair") else ""),
+             f["kind"], f["severity"], f["consequence"], f["evidence"]] for f in records]
+    return [Heading(3, "Findings against the paper (registry)"),
+            Para("Every finding of mfgcheck against the paper, graded by kind and severity "
+                 "(mfgcheck/findings.py; docs/index.md prints the same table)."),
+            Table(["id", "where", "what we found", "kind", "severity", "consequence",
+                   "evidence"], rows)]
 
 
 # -- assumptions -----------------------------------------------------------------------------
@@ -286,7 +370,9 @@ def assumption_lines(part: dict) -> list[dict]:
     for r in part["rows"]:
         ok = r["contraction"]
         out.append({"claim": "assumption3", "status": "pass" if ok else "finding",
-                    "text": f"{r['game']}: d1 d2 + d3 = {fmt(r['lipschitz_Lambda'])} "
+                    "text": f"{r['game']}: d1 d2 + d3 = {fmt(r['lipschitz_Lambda'])} over the "
+                            "whole simplex (a lower estimate by search; the rate lines "
+                            "give the estimate on the iterates a run visits) "
                             + ("< 1: Assumption 3's contraction holds (estimate)" if ok else
                                ">= 1: Assumption 3 fails on this game, so Lemma 7 and (16) "
                                "do not apply to it")})

@@ -18,7 +18,7 @@ from .doc import Bullets, Code, Document, Heading, Para, Table, fmt, to_html, to
 FIGURES = "figures"
 
 STATUS_TAG = {"pass": "PASS", "warn": "WARN", "finding": "FINDING", "fail": "FAIL",
-              "unknown": "—"}
+              "candidate": "CANDIDATE", "unknown": "NOT CHECKED"}
 
 
 def build_document(results: dict) -> Document:
@@ -59,6 +59,7 @@ def summary_blocks(results: dict) -> list:
     blocks = [Heading(2, "Summary"),
               Para(f"{fmt(c['pass'])} pass, {fmt(c['finding'])} findings against the paper, "
                    f"{fmt(c['warn'])} warnings, {fmt(c['fail'])} failed checks, "
+                   f"{fmt(c.get('candidate', 0))} unconfirmed (float64-only) violations, "
                    f"{fmt(c['unknown'])} not checked.")]
     items = []
     for line in s["claims"]:
@@ -71,6 +72,9 @@ def summary_blocks(results: dict) -> list:
     if s["other"]:
         blocks += [Heading(3, "Assumptions and the paper's experiments"),
                    Bullets([f"[{STATUS_TAG[o['status']]}] {o['text']}" for o in s["other"]])]
+    from .tables import render_registry
+
+    blocks += render_registry(s.get("registry", []))
     if s["findings"]:
         blocks += [Heading(3, "Findings against the paper (proof steps)"),
                    Bullets([f"`{f['id']}` ({f['verdict']}): `{f['detail']}`"

@@ -6,6 +6,10 @@
   ``claim`` (a :class:`~mfgcheck.theory.core.Claim`) whose ``steps`` carry a verdict
   (proved / conditional / refuted / numeric) decided by SymPy at import.
 - ``rates``: Theorem 1's step-size exponents derived from the bounds (``rates.solve()``).
+- ``refute(relation)`` / ``decide(relation)``: an exact rational counterexample to a relation
+  over the symbols' declared domains, or ``unknown`` with the budget spent
+  (``counterexamples``); ``decide`` tries the prover first. ``parse(text)`` reads an
+  expression against the symbol registry.
 
 ``verdicts()`` returns every step of every claim; ``python -m mfgcheck.theory`` prints the
 table. Claim modules are imported on first use (they run their proofs, a few seconds in all).
@@ -20,10 +24,32 @@ from .core import VERDICTS, Claim, Step
 
 CLAIM_MODULES = ("lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "lemma6", "lemma7", "lemma8",
                  "proposition1", "proposition2", "theorem1")
-_LAZY = CLAIM_MODULES + ("rates", "core")
+_LAZY = CLAIM_MODULES + ("rates", "core", "counterexamples")
 
-__all__ = ["CLAIM_MODULES", "Claim", "Step", "VERDICTS", "claims", "constants", "summary",
-           "symbols", "table", "verdicts", *_LAZY]
+__all__ = ["CLAIM_MODULES", "Claim", "Step", "VERDICTS", "claims", "constants", "decide",
+           "parse", "refute", "summary", "symbols", "table", "verdicts", *_LAZY]
+
+
+def refute(relation, hypotheses=(), *, budget: float = 10.0, seed: int = 0):
+    """An exact counterexample to ``relation`` (SymPy relational or string over the
+    registered symbols) in the symbols' domains, or ``unknown`` (counterexamples.refute)."""
+    from .counterexamples import refute as _refute
+
+    return _refute(relation, hypotheses, budget=budget, seed=seed)
+
+
+def decide(relation, hypotheses=(), *, rewrite=None, budget: float = 10.0, seed: int = 0):
+    """``proved`` (with the method), ``refuted`` (exact counterexample) or ``unknown``."""
+    from .counterexamples import decide as _decide
+
+    return _decide(relation, hypotheses, rewrite=rewrite, budget=budget, seed=seed)
+
+
+def parse(text):
+    """An expression or relation from a string, read against the symbol registry."""
+    from .counterexamples import parse as _parse
+
+    return _parse(text)
 
 
 def __getattr__(name: str):

@@ -20,6 +20,12 @@ justification the appendix gives and a verdict:
   relation fails, evaluated exactly (or with mpmath at 50 digits when exp/log appear).
 - ``numeric``: the step rests on a paper assumption or on probability; ``property`` names
   the check in ``mfgcheck.properties`` that tests it.
+- ``unknown``: neither the prover nor the counterexample search (:mod:`.refute`) decided it
+  within its budget (which the step records). Never shown as proved or refuted.
+
+:func:`prove` returns a :class:`Decision`: ``proved`` (with the method that proved it) or
+``unknown`` (the prover gave up). It never returns ``refuted``: only an exact counterexample
+refutes (:func:`mfgcheck.theory.refute`). A ``Decision`` is truthy exactly when proved.
 
 Every verdict is computed when the claim module is imported; a hint the prover cannot
 confirm raises :class:`ProofError`.
@@ -36,7 +42,7 @@ import sympy as sp
 from .symbols import LATEX_NAMES, SYMBOLS, gamma, nA
 
 RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq}
-VERDICTS = ("proved", "conditional", "refuted", "numeric")
+VERDICTS = ("proved", "conditional", "refuted", "numeric", "unknown")
 KINDS = ("algebraic", "numeric")
 PRECISION = 50
 _TOL = sp.Float("1e-40", PRECISION)
@@ -240,27 +246,68 @@ def _has_root(expr) -> bool:
     return any(not p.exp.is_integer for p in expr.atoms(sp.Pow))
 
 
-def prove(lhs, rhs, relation: str, rewrite=None) -> bool:
-    """Whether SymPy shows ``lhs <relation> rhs`` under the declared assumptions."""
+@dataclass(frozen=True)
+class Decision:
+    """What a decision procedure concluded about one relation.
+
+    ``status``: ``proved`` (``method`` names how), ``refuted`` (``counterexample`` maps every
+    free symbol to an exact rational, re-verified exactly; ``lhs``/``rhs`` are its sides) or
+    ``unknown`` (``budget`` says what was spent before giving up). Truthy exactly when
+    proved, so ``if prove(...)`` keeps its meaning."""
+
+    status: str
+    method: str = ""
+    counterexample: dict | None = None
+    budget: str = ""
+    lhs: object = None
+    rhs: object = None
+
+    def __post_init__(self):
+        if self.status not in ("proved", "refuted", "unknown"):
+            raise ValueError(f"status: {self.status!r}; proved, refuted or unknown")
+
+    def __bool__(self) -> bool:
+        return self.status == "proved"
+
+    def __str__(self) -> str:
+        if self.status == "proved":
+            return f"proved ({self.method})"
+        if self.status == "refuted":
+            pt = ", ".join(f"{k}={v}" for k, v in self.counterexample.items())
+            return f"refuted at {pt}: lhs={sp.N(self.lhs, 8)}, rhs={sp.N(self.rhs, 8)}"
+        return f"unknown ({self.budget})"
+
+
+def prove(lhs, rhs, relation: str, rewrite=None) -> Decision:
+    """``proved`` if SymPy shows ``lhs <relation> rhs`` under the declared assumptions,
+    naming the method; otherwise ``unknown`` (the prover gave up: this is no evidence that
+    the relation is false)."""
     if relation == "==":
-        return _is_zero(_apply(lhs - rhs, rewrite))
+        if _is_zero(_apply(lhs - rhs, rewrite)):
+            return Decision("proved", "identity: the difference simplifies to 0")
+        return Decision("unknown", budget="identity prover: expand/together gave no 0")
     big, small = (rhs, lhs) if relation == "<=" else (lhs, rhs)
     defaults = _default_rewrite()
     big, small = _apply(big, rewrite, defaults), _apply(small, rewrite, defaults)
     if is_nonneg(big - small):
-        return True
+        return Decision("proved", "slack rewrite of the hypotheses, then the sign of the "
+                                  "difference's numerator and denominator")
     if _has_root(big - small) and is_nonneg(big) and is_nonneg(small):
-        return is_nonneg(sp.expand(big**2 - small**2))
-    return False
+        if is_nonneg(sp.expand(big**2 - small**2)):
+            return Decision("proved", "both sides nonnegative: compare their squares")
+    return Decision("unknown", budget="sign prover (slack rewrite, exp relaxation, case "
+                                      "splits of Abs/Max/Min to depth 12, squares)")
 
 
-def prove_monotone(f, var, root, rewrite=None) -> bool:
+def prove_monotone(f, var, root, rewrite=None) -> Decision:
     """``f >= 0`` from ``f(root) = 0`` and ``(var - root) f'(var) >= 0`` (f has its minimum
     at ``root``): the mean-value argument, checked by SymPy."""
     f = sp.sympify(f)
-    return _is_zero(f.subs(var, root)) and is_nonneg(
-        _apply(sp.factor(sp.together((var - root) * sp.diff(f, var))), rewrite)
-    )
+    if _is_zero(f.subs(var, root)) and is_nonneg(
+            _apply(sp.factor(sp.together((var - root) * sp.diff(f, var))), rewrite)):
+        return Decision("proved", f"minimum at {var} = {root}: f(root) = 0 and "
+                                  f"({var} - root) f' >= 0")
+    return Decision("unknown", budget="monotonicity argument did not go through")
 
 
 def condition_of(lhs, rhs, relation: str) -> sp.Relational:
@@ -347,6 +394,7 @@ class Step:
     note: str = ""
     hypotheses: tuple = ()
     exact: bool = False  # conditional: the condition is equivalent to the relation
+    method: str = ""  # proved / conditional: how SymPy proved it; unknown: the budget spent
 
     @builtins.property
     def claim(self) -> str:
@@ -389,6 +437,8 @@ class Step:
             return f"at {pt}: lhs={lv} {op} rhs={rv}"
         if self.verdict == "numeric":
             return self.property or ""
+        if self.verdict in ("proved", "unknown"):
+            return self.method
         return ""
 
     def latex(self) -> str:
@@ -529,7 +579,14 @@ def algebraic(step_id: str, label: str, lhs, rhs, relation: str, justification: 
                 note=note)
 
     def proof() -> bool:
-        return prover() if prover is not None else prove(lhs, rhs, relation, rewrite)
+        if prover is not None:
+            ok = prover()
+            step.method = getattr(ok, "method", "") or \
+                f"step-specific argument ({getattr(prover, '__name__', 'prover')})"
+            return bool(ok)
+        decision = prove(lhs, rhs, relation, rewrite)
+        step.method = decision.method or decision.budget
+        return bool(decision)
 
     if counterexample is not None:
         step.counterexample = _check_counterexample(step_id, lhs, rhs, relation, hypotheses,

@@ -2,13 +2,14 @@
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import mfgcheck.properties as props
 from mfgcheck.properties import tightness
-from mfgcheck.properties.evidence import Evidence, ratio, worst
+from mfgcheck.properties.evidence import Evidence, ratio, ratio_text, worst
 
 
 @pytest.mark.parametrize("lhs, rhs, expected, holds", [
@@ -29,17 +30,49 @@ def test_ratio_is_at_most_one_exactly_when_the_bound_holds(lhs, rhs, expected, h
     assert (ev.ratio <= 1.0) is holds
 
 
-def test_tolerance_is_relative_plus_absolute():
+def test_tolerance_comes_from_the_scale_not_a_fixed_number():
     assert Evidence("c", "c", 1.0 + 0.5e-9, 1.0).holds
     assert not Evidence("c", "c", 1.0 + 2e-9, 1.0).holds
-    assert Evidence("c", "c", 0.5e-12, 0.0).holds
-    assert not Evidence("c", "c", 2e-12, 0.0).holds
+    # no absolute floor: a positive lhs against a zero bound is a violation ...
+    assert not Evidence("c", "c", 0.5e-12, 0.0).holds
+    # ... unless the check declares the error of its quantities: the scale of the terms a
+    # side was computed from, or a documented absolute error of an iterative solve
+    assert Evidence("c", "c", 0.5e-12, 0.0, scale=1e3).holds
+    assert Evidence("c", "c", 0.5e-12, 0.0, atol=1e-12).holds
+    assert not Evidence("c", "c", 2e-12, 0.0, atol=1e-12).holds
     assert Evidence("c", "c", 1.0, 1.0 + 1e-10, relation="==").holds
     assert not Evidence("c", "c", 1.0, 1.1, relation="==").holds
+    with pytest.raises(ValueError, match="scale"):
+        Evidence("c", "c", 1.0, 1.0, scale=-1.0)
+
+
+def test_tiny_floors_are_compared_in_log_space():
+    """A floor of 1e-40 is as checkable as a floor of 1 (Lemma 3's pi* is 8e-40 on the
+    absorbing-state game): a fixed absolute tolerance would pass both of these."""
+    assert Evidence("c", "c", 3.6e-47, 8.2e-40).holds
+    wrong = Evidence("c", "c", 4.3e-24, 8.2e-40)
+    assert not wrong.holds and wrong.status == "candidate"
+    assert wrong.log_ratio == pytest.approx(math.log(4.3e-24 / 8.2e-40), rel=1e-12)
+    assert not Evidence("c", "c", 1e-40 * (1 + 1e-6), 1e-40).holds
+    assert Evidence("c", "c", 1e-40 * (1 + 1e-10), 1e-40).holds
+
+
+def test_status_needs_confirmation():
+    ev = Evidence("c", "c", 1.1, 1.0)
+    assert ev.status == "candidate"
+    assert replace(ev, confirmed=True).status == "violated"
+    assert replace(ev, confirmed=False).status == "holds"  # overturned: it was rounding
+
+
+@pytest.mark.parametrize("r, text", [
+    (1.00103, "1.00103"), (1.0 + 1.03e-4, "1 + 0.000103"), (1.0 - 2e-7, "1 - 2e-07"),
+    (1.0, "1"), (0.5, "0.5"), (math.inf, "inf"), (math.nan, "nan")])
+def test_ratio_text_never_reads_one_for_a_violation(r, text):
+    assert ratio_text(r) == text
 
 
 def test_tightness_ignores_roundoff_below_resolution():
-    noise = Evidence("c", "c", 2.5e-15, 2.4e-15)
+    noise = Evidence("c", "c", 2.5e-15, 2.4e-15, scale=1.0)
     assert noise.ratio > 1 and noise.holds and noise.tightness == 0.0
     real = Evidence("c", "c", 0.9, 1.0)
     assert worst([noise, real]) is real
@@ -115,3 +148,13 @@ def test_rebuild_game_from_its_description(make):
     assert (h.gamma, h.lam, h.n_states, h.n_actions) == (g.gamma, g.lam, g.n_states, g.n_actions)
     np.testing.assert_array_equal(h.transition(mus), g.transition(mus))
     np.testing.assert_array_equal(h.reward(mus), g.reward(mus))
+
+
+def test_tightness_records_live_outside_the_working_directory(monkeypatch, tmp_path):
+    monkeypatch.delenv(tightness.ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    d = tightness.directory()
+    assert d == tmp_path / "cache" / "mfgcheck" / "tightest"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert not tightness.directory().resolve().is_relative_to(tmp_path.resolve())

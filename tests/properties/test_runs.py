@@ -193,8 +193,6 @@ def test_lemma2_is_tight_on_saturating_runs():
 
 
 @pytest.mark.parametrize("check, mutation, label", [
-    (props.lemma1.check_lemma1,
-     _theory.substituted("lemma1", lam=lambda n: 2 * n["lam"]), "(1 - 2 eta lam) sigma"),
     (lemma5.check_lemma5, _theory.substituted("lemma5", d0=lambda n: 0 * n["d0"]),
      "no drift term"),
     (lemma8.check_lemma8, _theory.substituted("lemma8", d0=lambda n: 0 * n["d0"]),
@@ -208,3 +206,15 @@ def test_lemma2_is_tight_on_saturating_runs():
 ])
 def test_tighter_bounds_fail_along_runs(check, mutation, label):
     counterexample(RUNS, check, bound=mutation, max_examples=40)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lemma1_with_lam_doubled_fails_along_runs(seed):
+    """Lemma 1 with (1 - 2 eta lam) sigma: violated on few runs of the plain strategy (a
+    40-example search found it or not from one test order to the next); the hunter, with its
+    saturating-run family and local refinement, finds it in seconds for every seed."""
+    import mfgcheck as mc
+
+    r = mc.hunt("lemma1", bound=_theory.substituted("lemma1", lam=lambda n: 2 * n["lam"]),
+                budget=30, seed=seed)
+    assert r.status == "candidate" and r.max_ratio > 1, str(r)

@@ -109,15 +109,30 @@ def test_rerun_resumes_from_stored_runs(report_run):
         first["parts"]["rate"]["settings"][0]["per_T"]
 
 
-def _parts(lemma_status=None, verdict="proved", error=False, setting_error=False):
+def _parts(lemma_status=None, verdict="proved", error=False, setting_error=False,
+           crashed=False, zero=False, unselected=False):
+    """Every claim checked and passing, except lemma4's step ``lemma4.x``."""
+    from mfgcheck.reports.tables import CLAIMS
+
     steps = [{"id": "lemma4.x", "claim": "lemma4", "verdict": verdict, "detail": "",
               "note": ""}]
-    rows = [] if lemma_status is None else [
-        {"claim": "lemma4", "step": "lemma4.x", "examples": 5,
-         "violations": 0 if lemma_status == "pass" else 2, "max_ratio": 1.5,
-         "status": lemma_status}]
+    rows = [{"claim": c, "step": c, "examples": 5, "violations": 0, "confirmed": 0,
+             "max_ratio": 0.5, "status": "pass"} for c in CLAIMS]
+    calls = {c: {"examples": 5, "raised": 0} for c in CLAIMS}
+    if lemma_status is not None:
+        rows.append({"claim": "lemma4", "step": "lemma4.x", "examples": 5,
+                     "violations": 0 if lemma_status == "pass" else 2,
+                     "confirmed": 0 if lemma_status in ("pass", "candidate") else 2,
+                     "max_ratio": 1.5, "status": lemma_status})
+        calls["lemma4.x"] = {"examples": 5, "raised": 0}
+    if crashed:
+        calls["lemma4.x"] = {"examples": 3, "raised": 2}
+    if zero:
+        calls["lemma4.x"] = {"examples": 0, "raised": 0}
     parts = {"theory": {"status": "ok", "steps": steps},
-             "lemmas": {"status": "ok", "rows": rows}}
+             "lemmas": {"status": "ok", "rows": rows, "calls": calls,
+                        "selected": [c for c in CLAIMS
+                                     if not (unselected and c == "lemma1")]}}
     if error:
         parts["rate"] = {"status": "error", "error": "boom"}
     if setting_error:      # one setting of a part failed, the part itself ran
@@ -130,9 +145,21 @@ def _parts(lemma_status=None, verdict="proved", error=False, setting_error=False
     (_parts("pass"), 0),
     (_parts("finding", verdict="refuted"), 0),     # a documented finding does not fail
     (_parts("fail"), 1),                            # an unexplained violation fails
+    (_parts("candidate"), 3),                       # float64 only: undecided
     (_parts("pass", error=True), 3),                # a part that could not run
     (_parts("fail", error=True), 1),
     (_parts("pass", setting_error=True), 3),
+    (_parts("pass", crashed=True), 3),              # a check that raised
+    (_parts("pass", zero=True), 3),                 # a check that saw 0 examples
+    (_parts("pass", unselected=True), 3),           # a claim whose checks did not run
 ])
 def test_exit_status(parts, status):
     assert summary_mod.build(parts)["exit_status"] == status
+
+
+@pytest.mark.parametrize("kw", [{"crashed": True}, {"zero": True}])
+def test_a_check_without_evidence_is_not_checked_never_pass(kw):
+    s = summary_mod.build(_parts("pass", **kw))
+    line = next(ln for ln in s["claims"] if ln["claim"] == "lemma4")
+    assert line["status"] == "unknown" and "not checked" in line["text"]
+    assert "lemma4.x" in s["not_checked"]["lemma4"]
