@@ -470,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--plot", default=None, metavar="PNG", help="write the log-log figure")
     rt.add_argument("--theory-slope", type=float, default=None, metavar="S",
                     help="judge this rate claim (log-log slope S, e.g. -0.25 for T^-1/4) the "
-                         "way the report judges the paper's T^-1/5 (default: the paper's)")
+                         "way the report judges the paper's T^-1/5 (None: the paper's)")
     rt.add_argument("--quiet", action="store_true", help="no progress bars")
     rt.set_defaults(func=_rate)
 
