@@ -173,10 +173,21 @@ def _check_transitions(game, P, first_step: int) -> None:
 
 
 def _transitions(game, flow_steps: np.ndarray) -> np.ndarray:
-    """``P(. | ., ., mu_h)`` for every row of ``flow_steps`` (k, S), shape (k, S, A, S)."""
+    """``P(. | ., ., mu_h)`` for every row of ``flow_steps`` (k, S), shape (k, S, A, S). A
+    transition broadcast along the flow (stride 0: it ignores mu) is checked once."""
     P = np.asarray(game.transition_fn(flow_steps), dtype=np.float64)
-    _check_transitions(game, P, 0)
+    _check_transitions(game, P[:1] if P.ndim == 4 and P.strides[0] == 0 else P, 0)
     return P
+
+
+def _same_data(a, b) -> bool:
+    """``a`` and ``b`` are read-only views of the same memory with the same layout, so equal
+    without reading them: a transition that ignores mu returns one constant array (games.peers)
+    and needs no copy and no second check."""
+    if b is None or a.flags.writeable or b.flags.writeable:
+        return False
+    ia, ib = a.__array_interface__, b.__array_interface__
+    return all(ia[k] == ib[k] for k in ("data", "shape", "strides", "typestr"))
 
 
 def _cache_fits(game, horizon: int) -> bool:
@@ -217,35 +228,36 @@ def _steps(steps: range, progress: bool, desc: str):
 
 
 def _forward(game, pi, rho, keep: bool, progress: bool = False):
-    """The flow of ``pi`` from ``rho``; also the stacked P_h, shape (H, S, A, S), if ``keep``.
+    """The flow of ``pi`` from ``rho``; also the P_h, as a list of H (S A, S) arrays, if
+    ``keep`` (references to what the game returned, not copies).
 
     For the peers' small games numpy's per-call overhead is the cost, so each step is a
     transition call and two in-place operations: ``w = mu_h * pi_h`` and
-    ``mu_{h+1} = w (S A) x P_h (S A, S)`` (Gamma2)."""
+    ``mu_{h+1} = w (S A) x P_h (S A, S)`` (Gamma2). Each P_h is checked once; a step that
+    returns the previous step's read-only array (a transition independent of mu) is neither
+    copied nor checked again."""
     H, S, A = pi.shape
     SA = S * A
     flow = np.empty((H + 1, S))
     flow[0] = rho
     mu_col = flow[:, :, None]          # (H+1, S, 1) view: mu_h(s) pi_h(a|s) without reshaping
-    P_all = np.empty((H, S, A, S)) if keep else None
-    P_flat = P_all.reshape(H, SA, S) if keep else None
+    P_list = [] if keep else None
     w = np.empty((S, A))
     w_flat = w.reshape(SA)
     transition_fn, dot, mul = game.transition_fn, np.dot, np.multiply
+    raw_prev, P = None, None
     for h in _steps(range(H), progress, "flow"):
-        P = transition_fn(flow[h])
-        if keep:
-            P_all[h] = P
-            P = P_flat[h]
-        else:
-            P = np.asarray(P, dtype=np.float64)
+        raw = transition_fn(flow[h])
+        if not (isinstance(raw, np.ndarray) and _same_data(raw, raw_prev)):
+            P = np.asarray(raw, dtype=np.float64)
             _check_transitions(game, P[None], h)
             P = P.reshape(SA, S)
+        raw_prev = raw
+        if keep:
+            P_list.append(P)
         mul(pi[h], mu_col[h], out=w)
         dot(w_flat, P, out=flow[h + 1])
-    if keep:
-        _check_transitions(game, P_all, 0)
-    return flow, P_all
+    return flow, P_list
 
 
 def mean_field_flow(game, policy, spec: FiniteHorizonSpec, *, progress: bool = False):
@@ -268,7 +280,7 @@ def _backward(game, flow, spec, r, g, P_all, pi=None, progress=False):
     V = np.empty((H + 1, S))
     V[H] = g
     r_flat = r.reshape(H, S * A)
-    P_flat = None if P_all is None else P_all.reshape(H, S * A, S)
+    P_flat = P_all                       # a list of H (S A, S) arrays, or None
     max_reduce, dot, add = np.maximum.reduce, np.dot, np.add
     Q3 = Q.reshape(H, S, A)
     for h in _steps(range(H - 1, -1, -1), progress, "backward induction"):
@@ -299,9 +311,11 @@ def _greedy(Q, lam):
 
 
 def _model_along(game, flow, spec):
-    keep = _cache_fits(game, spec.horizon)
-    P_all = _transitions(game, flow[:spec.horizon]) if keep else None
-    return P_all
+    if not _cache_fits(game, spec.horizon):
+        return None
+    P = _transitions(game, flow[:spec.horizon])
+    S, A = game.n_states, game.n_actions
+    return [P[h].reshape(S * A, S) for h in range(spec.horizon)]
 
 
 def best_response(game, flow, spec: FiniteHorizonSpec, *, progress: bool = False):

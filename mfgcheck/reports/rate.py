@@ -97,15 +97,20 @@ def run_chunk(chunk: list[dict]) -> list[dict]:
 
 def chunks(rs: RateSetting, items: list[dict]) -> list[list[int]]:
     """How the runs of ``rs`` are split into tasks: the exact oracle one run per task (T
-    differ: the largest dominates, the others run beside it); sampled oracles all seeds of
-    one T together (one vectorised batch). Results do not depend on the chunking (every run
-    has its own seed; the batched kernels are batch-independent), only the wall time does."""
+    differ: the largest dominates, the others run beside it); sampled oracles up to
+    ``SEEDS_PER_TASK`` seeds of one T together (one vectorised batch; more seeds are split so
+    that two workers share a long T). Results do not depend on the chunking (every run has its
+    own seed; the batched kernels are batch-independent, tested), only the wall time does."""
     if rs.oracle == "exact":
         return [[i] for i in range(len(items))]
     by_T: dict[int, list[int]] = {}
     for i, s in enumerate(items):
         by_T.setdefault(s["T"], []).append(i)
-    return list(by_T.values())
+    return [idx[j:j + SEEDS_PER_TASK] for idx in by_T.values()
+            for j in range(0, len(idx), SEEDS_PER_TASK)]
+
+
+SEEDS_PER_TASK = 5
 
 
 def run_cost(s: dict) -> float:

@@ -91,3 +91,48 @@ def test_certificate_warm_start_gives_the_same_best_response():
     assert abs(warm.best_value - cold.best_value) <= 1e-13 * abs(cold.best_value)
     assert np.abs(warm.best_response - cold.best_response).max() <= 1e-12
     assert eq.exploitability == pytest.approx(cold.value, abs=1e-12)
+
+
+# -- finite horizon: a constant transition is neither copied nor checked again --------------
+def _constant_game(S=6, A=3, *, read_only=True, seed=7):
+    from mfgcheck.games.base import Game
+
+    rng = np.random.default_rng(seed)
+    P0 = rng.dirichlet(np.ones(S), size=(S, A))
+    R = rng.uniform(size=(S, A))
+    P0.setflags(write=not read_only)
+
+    def transition(mu):
+        if read_only:        # one read-only array for every mu, as games.peers returns
+            return np.broadcast_to(P0, np.shape(mu)[:-1] + P0.shape)
+        return np.broadcast_to(P0, np.shape(mu)[:-1] + P0.shape).copy()
+
+    def reward(mu):
+        return np.broadcast_to(R, np.shape(mu)[:-1] + R.shape).copy()
+
+    return Game("constant", S, A, 0.9, 0.1, np.full(S, 1.0 / S), transition, reward)
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.2])
+def test_finite_horizon_constant_transition_checked_once_same_bits(monkeypatch, lam):
+    from mfgcheck.numerics import finite_horizon as fh
+
+    spec = fh.FiniteHorizonSpec(horizon=12, gamma=0.95, lam=lam)
+    shared, fresh = _constant_game(), _constant_game(read_only=False)
+    pi = np.random.default_rng(0).dirichlet(np.ones(3), size=(12, 6))
+    checks = []
+    real = fh._check_transitions
+    monkeypatch.setattr(fh, "_check_transitions",
+                        lambda game, P, first: checks.append(P.shape[0]) or real(game, P, first))
+    a = fh.exploitability_details(shared, pi, spec)
+    n_shared = len(checks)
+    checks.clear()
+    b = fh.exploitability_details(fresh, pi, spec)
+    assert n_shared == 1 and len(checks) == 12       # fresh arrays are checked at every step
+    assert a.value == b.value and a.best_value == b.best_value
+    assert np.array_equal(a.flow, b.flow) and np.array_equal(a.best_response, b.best_response)
+    # With a given flow the model along it is built by one batched call: checked once too.
+    checks.clear()
+    c = fh.exploitability_details(shared, pi, spec, flow=a.flow)
+    assert checks == [1] and c.value == pytest.approx(a.value, rel=1e-12)
+

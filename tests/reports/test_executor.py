@@ -146,3 +146,19 @@ def test_a_task_lost_with_its_dask_worker_is_recomputed(cluster, tmp_path):
             out = ex.map(die_once, [str(tmp_path / "m")])
     assert out[0].value == "recomputed"
     assert (tmp_path / "m").read_text() == "died"
+
+
+def test_rate_runs_do_not_depend_on_their_chunk():
+    """The chunking of a sweep into tasks changes the wall time, never a result: each run
+    alone equals the same run inside a batch (exact and sampled oracles)."""
+    from mfgcheck.reports import rate, settings
+
+    for rs in (settings.test().rate[0],
+               settings.RateSetting("s", settings.SIS, "sampled", (30, 60), seeds=(0, 1, 2),
+                                    oracle_kwargs={"K_critic": 5, "K_actor": 5,
+                                                   "critic_step": 0.05})):
+        items = rate.run_settings(rs, rs.game.build())
+        together = rate.run_chunk(items)
+        alone = [rate.run_chunk([s])[0] for s in items]
+        strip = [{k: v for k, v in r.items() if "wall_time" not in k} for r in together]
+        assert strip == [{k: v for k, v in r.items() if "wall_time" not in k} for r in alone]
