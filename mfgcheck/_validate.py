@@ -200,7 +200,7 @@ def check_reward(name: str, r, n_states: int, n_actions: int,
 # fast test returning a bool (a handful of numpy calls, nothing allocated of P's size), and
 # the detailed check, which raises with the precise message, only when it fails.
 _TOLS: dict = {}
-_MIN, _MAX = np.minimum.reduce, np.maximum.reduce     # without ndarray.min's Python wrapper
+_MIN, _MAX, _ADD = np.minimum.reduce, np.maximum.reduce, np.add.reduce  # no wrappers
 _FEW_STATES = 8              # row sums by column additions up to here (_row_sums)
 _ONE_THREAD_BLOCK = 2304 * 3     # below OpenBLAS's 2304 * 4: a product on one thread
 
@@ -247,6 +247,15 @@ def is_stochastic(P, n_states: int, n_actions: int) -> bool:
     sums = _row_sums(P, n_states, n_actions)
     return bool(_MIN(sums) >= 1.0 - tol and _MAX(sums) <= 1.0 + tol
                 and _MIN(P, axis=None) >= -tol)
+
+
+def is_distribution(x, n: int) -> bool:
+    """Whether ``x`` is a float64 vector of ``n`` non-negative entries summing to 1 within
+    ``sum_tol`` (two reductions; NaN fails, an infinite entry makes the sum non-finite)."""
+    if getattr(x, "dtype", None) != np.float64 or getattr(x, "shape", None) != (n,):
+        return False
+    tol = _fast_tol(x.dtype, n)
+    return bool(_MIN(x) >= -tol and abs(float(_ADD(x)) - 1.0) <= tol)
 
 
 def in_range(r, n_states: int, n_actions: int, reward_range: tuple[float, float]) -> bool:

@@ -56,6 +56,14 @@ def broken_elsewhere(value):
     return transition
 
 leaky = game(broken_elsewhere(0.8))            # rows sum to 0.8 away from rho and uniform
+
+def population(mu, pi):
+    """A factored Gamma2 of game()'s transition to (0.7, 0.3), right at rho (where Game
+    checks it), losing 20% of the mass elsewhere."""
+    out = np.array([0.7, 0.3])
+    return out if np.isclose(mu[0], 0.9) else 0.8 * out
+
+leaky_population = game(broken_elsewhere(1.0), population_fn=population)
 nan_game = game(broken_elsewhere(np.nan))      # NaN away from rho and uniform
 '''
 
@@ -159,6 +167,8 @@ API = (
     # exact numerics
     Api("mc.numerics.solve_equilibrium(leaky)", "custom.transition(mu)", "sums to 0.8"),
     Api("mc.numerics.induced_mean_field(leaky, pi)", "custom.transition(mu)", "sums to 0.8"),
+    Api("mc.numerics.induced_mean_field(leaky_population, pi)", "custom.population_fn(mu, pi)",
+        "sums to 0.8"),
     Api("mc.numerics.solve_equilibrium(sis, tol=-1)", "tol", "> 0"),
     Api("mc.numerics.solve_equilibrium(sis, max_iter=2.5)", "max_iter", "not an integer"),
     Api("mc.numerics.best_response(sis, sis.rho, tol=0)", "tol", "> 0"),

@@ -27,6 +27,7 @@ from .._validate import (
     check_temperature,
     check_transition,
     in_range,
+    is_distribution,
     is_stochastic,
 )
 
@@ -143,8 +144,11 @@ class Game:
         (S,) and policy (S, A), neither checked (solvers' inner loops): the game's factored
         ``population_fn`` when it has one (no (S, A, S) array), else the contraction of
         ``transition_at(mu)``."""
-        if self.population_fn is not None:
-            return self.population_fn(mu, pi)
+        if self.population_fn is not None:     # checked at rho only: its output must be a
+            out = self.population_fn(mu, pi)   # distribution wherever it is evaluated
+            if is_distribution(out, self.n_states):
+                return out
+            return check_simplex(f"{self.name}.population_fn(mu, pi)", out, self.n_states)
         P = self.transition_at(mu)
         return np.einsum("s,sa,sat->t", mu, pi, P)
 
