@@ -149,12 +149,13 @@ def _resolve(target):
 
 
 def _score(ev: Evidence) -> float:
-    """What the search maximises: the log of the tightness (the ratio lhs/rhs, 0 for sides
-    within rounding error) for positive sides, so that floors of 1e-40 are compared in log
-    space; otherwise ``tightness - 1``. 0 means tight, > 0 violated."""
+    """What the search maximises: ``log(lhs/rhs)`` when the bound is positive (floors of
+    1e-40 compared in log space; a left side of 0, e.g. a floor that underflows, is as far
+    from a violation as can be), otherwise ``tightness - 1``. 0 means tight, > 0 violated;
+    sides within rounding error (tightness 0) score as far from tight."""
     t = ev.tightness
-    if ev.lhs > 0 and ev.rhs > 0 and t > 0:
-        r = ev.log_ratio
+    if ev.rhs > 0:
+        r = ev.log_ratio if (ev.lhs > 0 and t > 0) else -1e6
     else:
         r = t - 1.0 if t == t else -1e6
     if not math.isfinite(r):
@@ -185,6 +186,7 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
     start = time.perf_counter()
     seen: list[tuple[float, Evidence, object, object, dict]] = []  # score, ev, inst, fam, p
     count = 0
+    max_ratio = -math.inf  # over every example (``seen`` keeps only the best scores)
 
     def run(instance):
         with _theory.override(bound=bound_fn, lhs=lhs_fn):
@@ -193,8 +195,10 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
             return fn(instance, **kwargs)
 
     def record(ev, instance, family, params):
-        nonlocal count
+        nonlocal count, max_ratio
         count += 1
+        if ev.tightness == ev.tightness:
+            max_ratio = max(max_ratio, ev.tightness)
         seen.append((_score(ev), ev, instance, family, params))
         seen.sort(key=lambda t: -t[0])
         del seen[20:]
@@ -288,8 +292,8 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
         if checked.confirmed is False:
             # rounding: drop it and report the best case that holds at float precision
             status = "none"
-    max_ratio = max((t[1].tightness for t in seen if t[1].tightness == t[1].tightness),
-                    default=math.nan)
+    if not math.isfinite(max_ratio) and max_ratio < 0:
+        max_ratio = math.nan
     return HuntResult(
         target=name, status=status, evidence=ev, max_ratio=float(max_ratio),
         examples=count, seconds=time.perf_counter() - start, budget=budget,
