@@ -1,25 +1,24 @@
 """Hypothesis profiles (xarray style): ``dev`` (default), ``ci`` (deadline off, a few
-hundred examples per property over the whole tier), ``thorough`` (campaigns, on demand)."""
+hundred examples per property over the whole tier), ``thorough`` (campaigns, on demand).
+
+They are defined once, in ``mfgcheck.testing.PROFILES`` (the pytest plugin registers them
+as ``mfgcheck-dev`` etc. for every suite); here under their short names for this suite."""
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from mfgcheck.properties.tightness import cache_root
+from mfgcheck.testing import PROFILE_PREFIX, PROFILES, register_profiles
 
 # The example database lives in the user cache, never under the working directory (tests are
-# hermetic; the report reads none of it).
+# hermetic; the report reads none of it). ci: no database (derandomised, reproducible).
 _DB = DirectoryBasedExampleDatabase(str(cache_root() / "hypothesis"))
-settings.register_profile("dev", max_examples=30, deadline=None, database=_DB)
-settings.register_profile(
-    "ci", max_examples=100, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "thorough", max_examples=2000, deadline=None, database=_DB,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+register_profiles()
+for _name in PROFILES:
+    settings.register_profile(_name, settings.get_profile(PROFILE_PREFIX + _name),
+                              database=None if _name == "ci" else _DB)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # Reports in tests run in the test process (mfgcheck.executor: one worker = no pool) unless a
