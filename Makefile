@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test report test-slow test-peers bench lint clean
+.PHONY: test report test-slow test-peers bench lint clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ report: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/numerics.py
 	$(PY) benchmarks/algorithms.py
+
+# API reference from the docstrings (Sphinx + MyST + autodoc), warnings as errors; the test
+# suite builds the same into a temporary directory (tests/test_api_docs.py), so CI checks it.
+docs: $(STAMP)
+	$(PY) -m sphinx -E -W --keep-going -q -b html docs/api build/docs
+	@echo "API reference: build/docs/index.html"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mfgcheck tests benchmarks

@@ -76,7 +76,7 @@ def mfg_sis_equilibrium(mfg_sis):
 @pytest.fixture(scope="session")
 def mfg_tightness_dir(tmp_path_factory):
     """A temporary directory (one per session, so that Hypothesis tests may use it) that
-    receives the tightness records of :func:`mfgcheck.testing.observe`, instead of
+    receives the tightness records of :func:`~mfgcheck.properties.tightness.observe`, instead of
     ``./.hypothesis/tightest``."""
     from .properties import tightness
     where = tmp_path_factory.mktemp("mfgcheck") / "tightest"

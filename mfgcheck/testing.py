@@ -10,33 +10,32 @@ stay)::
     def test_my_solver(game):
         ...
 
-- **Strategies** (Hypothesis; keyword-only size bounds, plain float64 NumPy arrays or a
-  validated :class:`mfgcheck.games.Game`): :func:`games`, :func:`distributions`,
-  :func:`policies`, :func:`features`, :func:`mean_field_pairs`, :func:`parameters`,
-  :func:`nac_runs` (a run of Algorithm 1 on a game with a certified equilibrium, to drive
-  with :func:`drive_nac`), :func:`rate_cases` (Propositions 1 and 2). Their contracts are
-  stated in ``mfgcheck.properties.strategies``.
-- **Checks**: :func:`checks` (``{step id: check}``, for example
+- **Strategies** (Hypothesis; keyword-only size bounds; plain float64 NumPy arrays or a
+  validated ``Game``): ``games``, ``distributions``, ``policies``, ``features``,
+  ``mean_field_pairs``, ``parameters``, ``nac_runs`` (a run of Algorithm 1, ``NACRun``, on a
+  game whose equilibrium is certified) and ``rate_cases`` (Propositions 1 and 2). Their
+  contracts are stated in :mod:`mfgcheck.properties.strategies`.
+- **Checks**: ``checks(claim)`` (``{step id: check}``, for example
   ``checks("lemma2")["lemma2"](run)``): mfgcheck's own check of each claim and proof step,
-  returning :class:`Evidence` (both sides measured exactly).
-- **Helpers**: :func:`drive_nac` runs a drawn :class:`NACRun` and returns its
-  :class:`Trajectory`; :func:`assert_holds` asserts that an :class:`Evidence` (what every
-  check in ``mfgcheck.properties`` returns) holds, and fails with both sides printed to 17
-  significant digits; :func:`observe` (inside a Hypothesis test) notes the evidence,
-  steers the search towards tight cases with ``target()`` and records the tightest case
-  (use the ``mfg_tightness_dir`` fixture to keep the records out of the working directory);
-  :func:`register_profiles` registers the Hypothesis profiles.
+  returning an ``Evidence`` (both sides measured exactly; :mod:`mfgcheck.properties.evidence`).
+- **Helpers**: ``drive_nac(run)`` runs a drawn ``NACRun`` and returns its ``Trajectory``
+  (:func:`mfgcheck.properties.trajectory.drive`); :func:`assert_holds` asserts that an
+  ``Evidence`` holds and fails with both sides printed to 17 significant digits;
+  ``observe(evidence)`` (inside a Hypothesis test) notes the evidence, steers the search
+  towards tight cases with ``target()`` and records the tightest case
+  (:func:`mfgcheck.properties.tightness.observe`; the ``mfg_tightness_dir`` fixture keeps
+  the records out of the working directory); :func:`register_profiles` registers the
+  Hypothesis profiles.
 - **Profiles** (:data:`PROFILES`), registered as ``mfgcheck-dev``, ``mfgcheck-ci`` and
   ``mfgcheck-thorough`` by the pytest plugin (``pytest --hypothesis-profile=mfgcheck-ci``).
 - **Markers** (:data:`MARKERS`) and **fixtures** come with the pytest plugin
-  (``mfgcheck.pytest_plugin``, a ``pytest11`` entry point: installing mfgcheck enables
+  (:mod:`mfgcheck.pytest_plugin`, a ``pytest11`` entry point: installing mfgcheck enables
   it). Fixtures: ``mfg_sis`` and ``mfg_lq`` (the paper's two games, normalised to rewards in
   [0, 1] as the theory assumes), ``mfg_sis_equilibrium`` (its certified regularised
-  equilibrium), ``mfg_tightness_dir`` (routes the tightness records that checks write to a
-  temporary directory, so that a test writes nothing into the working directory).
+  equilibrium), ``mfg_tightness_dir`` (a temporary directory for the tightness records).
 
 An example suite that uses only this module and the plugin: ``docs/example_user_test.py``
-(the test suite runs it from a directory outside the repository).
+(the test suite runs it from a directory outside the repository); guide: docs/testing.md.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The critic estimates ``q^{pi,lam}_mu(s, a) = Q(s, a) - lam log pi(a|s)``
 (docs/conventions.md), which solves
 ``q(s, a) = r(s, a, mu) - lam log pi(a|s) + gamma E[q(s', a')]``, as
 ``q_hat(s, a) = psi^T phi_{s,a}``. From one trajectory ``(s_k, a_k, r_k)`` under ``pi``
-(``Environment.rollout``: ``s_0 ~ rho``), for ``k = 0 .. K-1``:
+(``Environment.rollout``: ``s_0 ~ rho``), for ``k = 0 .. K-1``::
 
     delta_k   = r_k - lam log pi(a_k|s_k) + gamma psi_k^T phi_{s_{k+1},a_{k+1}}
                 - psi_k^T phi_{s_k,a_k}

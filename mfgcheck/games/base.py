@@ -41,7 +41,7 @@ class Game:
     Attributes
     ----------
     name: short identifier used in reports.
-    n_states, n_actions: |S| and |A|.
+    n_states, n_actions: ``|S|`` and ``|A|``.
     gamma: discount factor in (0, 1).
     lam: entropy weight, > 0.
     rho: initial state distribution, shape (S,).

@@ -50,15 +50,15 @@ FlowFn = Callable[[np.ndarray], np.ndarray]
 class FiniteHorizonSpec:
     """The finite-horizon objective laid over a ``Game``.
 
-    horizon: number of decision steps H >= 1 (policies are (H, S, A), flows (H+1, S)).
-    gamma: discount in (0, 1]; 1 is the peers' undiscounted sum.
-    lam: entropy weight >= 0; 0 is the peers' unregularised objective.
-    rho: initial distribution (default ``game.rho``).
-    stage_reward: ``flow (H+1, S) -> (H, S, A)``, the reward of step h; default
-        ``game.reward_fn(flow[:H])`` (step h's reward at mu_h, checked against reward_range).
-    terminal_reward: ``flow (H+1, S) -> (S,)``, the reward ``g(s_H)`` at the final state;
-        default none (0).
-    description: plain-language statement of the conventions, for reports.
+    - ``horizon``: number of decision steps H >= 1 (policies are (H, S, A), flows (H+1, S)).
+    - ``gamma``: discount in (0, 1]; 1 is the peers' undiscounted sum.
+    - ``lam``: entropy weight >= 0; 0 is the peers' unregularised objective.
+    - ``rho``: initial distribution (default ``game.rho``).
+    - ``stage_reward``: ``flow (H+1, S) -> (H, S, A)``, the reward of step h; default
+      ``game.reward_fn(flow[:H])`` (step h's reward at mu_h, checked against reward_range).
+    - ``terminal_reward``: ``flow (H+1, S) -> (S,)``, the reward ``g(s_H)`` at the final
+      state; default none (0).
+    - ``description``: plain-language statement of the conventions, for reports.
     """
 
     horizon: int
