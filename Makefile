@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test report test-slow test-peers bench lint clean docs
+.PHONY: test report test-slow test-peers bench lint clean docs screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ report: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/numerics.py
 	$(PY) benchmarks/algorithms.py
+
+# The report's HTML in headless Chromium at 1400 px (apt-get install chromium), into
+# report/screenshots/: top.png, one PNG per section, page.png (the whole page).
+screenshots: $(STAMP)
+	test -f report/index.html || $(MAKE) report
+	$(PY) -m mfgcheck.reports.screenshots report/index.html --out report/screenshots
 
 # API reference from the docstrings (Sphinx + MyST + autodoc), warnings as errors; the test
 # suite builds the same into a temporary directory (tests/test_api_docs.py), so CI checks it.

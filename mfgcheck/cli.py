@@ -96,15 +96,15 @@ def _report(args) -> int:
 
 
 def _print_summary(results: dict) -> None:
-    from .reports.writer import STATUS_TAG
+    from .reports.doc import badge
 
     s = results["summary"]
     for line in s["claims"]:
-        print(f"[{STATUS_TAG[line['status']]}] {line['title']}: {_plain(line['text'])}")
+        print(f"{badge(line['status'])} {line['title']}: {_plain(line['text'])}")
         for d in line.get("details", []):
-            print(f"    [{STATUS_TAG[d['status']]}] rate {_plain(d['text'])}")
+            print(f"    {badge(d['status'])} rate {_plain(d['text'])}")
     for o in s["other"]:
-        print(f"[{STATUS_TAG[o['status']]}] {_plain(o['text'])}")
+        print(f"{badge(o['status'])} {_plain(o['text'])}")
     for name, err in s["errors"].items():
         print(f"[ERROR] {name}: {err}")
     print(f"exit status {s['exit_status']}")

@@ -89,8 +89,8 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
     zero = np.zeros(B)
     iterator = range(N + 1)
     if progress:
-        from tqdm.auto import tqdm
-        iterator = tqdm(iterator, desc=f"DL-NAC {game.name} x{B}", leave=False)
+        from ..progress import progress as progress_bar
+        iterator = progress_bar(iterator, desc=f"DL-NAC {game.name} x{B}")
     for t in iterator:
         pi, logpi = engine.policy_of(prob, theta)
         if t > 0 and t % L == 0:

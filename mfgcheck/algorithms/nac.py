@@ -248,8 +248,8 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
 
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=Tmax, desc=f"NAC {game.name} x{B}", leave=False)
+        from ..progress import progress as progress_bar
+        bar = progress_bar(total=Tmax, desc=f"NAC {game.name} x{B}")
     t = 0
     T_act = Ts.copy()
     while idx.size:

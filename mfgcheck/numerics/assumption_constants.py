@@ -40,9 +40,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from tqdm import tqdm
 
 from .._validate import check_int, check_number
+from ..progress import progress as progress_bar
 from . import mdp
 from .equilibrium import Equilibrium, solve_equilibrium
 
@@ -221,7 +221,7 @@ def assumption_constants(game, *, visited=None, equilibrium: Equilibrium | None 
     model = _Model(game, eq)
     rng = np.random.default_rng(seed)
     S = game.n_states
-    bar = tqdm(total=6, desc=f"assumption constants ({game.name})", disable=not progress)
+    bar = progress_bar(total=6, desc=f"assumption constants ({game.name})", enabled=progress)
     argmax: dict[str, dict] = {}
 
     # d0, d1, d3 over pairs of mean fields.

@@ -223,8 +223,8 @@ def _rewards(game, flow, spec):
 def _steps(steps: range, progress: bool, desc: str):
     if not progress:
         return steps
-    from tqdm.auto import tqdm
-    return tqdm(steps, desc=desc)
+    from ..progress import progress as progress_bar
+    return progress_bar(steps, desc=desc)
 
 
 def _forward(game, pi, rho, keep: bool, progress: bool = False):

@@ -5,6 +5,13 @@ The report is a list of blocks (``Heading``, ``Para``, ``Bullets``, ``Table``, `
 numbers. Inline markup inside text is the Markdown subset ``**bold**``, ``*italic*``,
 ```code``` and ``[text](url)``; the HTML renderer escapes everything else.
 
+Reading aids, in both renderings: every heading gets a unique anchor (``Heading.anchor`` or
+a slug of its text) and the document opens with a table of contents linking to the level-2
+and level-3 headings; ``badge(status)`` writes a verdict as ``[FINDING]``, which the HTML
+renderer turns into a coloured badge (``STATUS_COLOURS``, one colour per status, also used
+by the figures); every HTML table sits in a horizontally scrolling box and long cells wrap,
+so no table runs off the page.
+
 ``fmt`` is the one number formatter of the report: every number a page shows goes through it
 (3 significant digits by default; integers in full), and the tests check that each number
 token of ``index.md`` is ``fmt`` of a number in results.json.
@@ -37,6 +44,24 @@ def fmt(x, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+STATUS_LABELS = {"pass": "PASS", "finding": "FINDING", "warn": "WARN", "fail": "FAIL",
+                 "candidate": "CANDIDATE", "unknown": "NOT CHECKED"}
+"""How each status of the report reads (``unknown``: the check did not run or saw nothing;
+``candidate``: a float64 violation not yet confirmed at high precision)."""
+
+STATUS_COLOURS = {"pass": "#1e8449", "finding": "#b9770e", "warn": "#d4ac0d",
+                  "fail": "#c0392b", "candidate": "#8e44ad", "unknown": "#7f8c8d"}
+"""One colour per status: the HTML badges and the dependency-graph figure use these."""
+
+_BADGE = re.compile(r"\[(" + "|".join(STATUS_LABELS.values()) + r")\](?!\()")
+_STATUS_OF_LABEL = {label: status for status, label in STATUS_LABELS.items()}
+
+
+def badge(status: str) -> str:
+    """A verdict as inline text: ``[FINDING]`` (Markdown shows it as is; HTML as a badge)."""
+    return f"[{STATUS_LABELS[status]}]"
+
+
 @dataclass
 class Heading:
     level: int
@@ -60,6 +85,7 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     caption: str = ""
+    cls: str = ""  # HTML class of the table (e.g. "summary"); Markdown ignores it
 
 
 @dataclass
@@ -78,10 +104,36 @@ class Code:
 class Document:
     title: str
     blocks: list = field(default_factory=list)
+    toc: bool = True  # a table of contents after the first paragraph
 
     def add(self, *blocks) -> Document:
         self.blocks.extend(blocks)
         return self
+
+    def anchors(self) -> list[tuple[Heading, str]]:
+        """Every heading with its unique anchor (explicit, else a slug of the text; a
+        repeated slug gets ``-2``, ``-3``, ...)."""
+        seen: dict[str, int] = {}
+        out = []
+        for b in self.blocks:
+            if isinstance(b, Heading):
+                base = b.anchor or _slug(b.text) or "section"
+                seen[base] = seen.get(base, 0) + 1
+                out.append((b, base if seen[base] == 1 else f"{base}-{seen[base]}"))
+        return out
+
+    def contents(self) -> list[tuple[int, str, str]]:
+        """``(level, text, anchor)`` of the level-2 and level-3 headings: the table of
+        contents."""
+        return [(h.level, h.text, a) for h, a in self.anchors() if h.level in (2, 3)]
+
+
+def _toc_position(doc: Document) -> int:
+    """The table of contents goes after the opening paragraph(s), before the first heading."""
+    for i, b in enumerate(doc.blocks):
+        if isinstance(b, Heading):
+            return i
+    return len(doc.blocks)
 
 
 # -- Markdown --------------------------------------------------------------------------
@@ -89,11 +141,26 @@ def _md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _md_toc(doc: Document) -> list[str]:
+    lines = ["**Contents**", ""]
+    for level, text, anchor in doc.contents():
+        lines.append("  " * (level - 2) + f"- [{_md_link_text(text)}](#{anchor})")
+    return lines + [""]
+
+
+def _md_link_text(text: str) -> str:
+    return text.replace("[", "(").replace("]", ")")
+
+
 def to_markdown(doc: Document) -> str:
     out = [f"# {doc.title}", ""]
-    for b in doc.blocks:
+    anchors = {id(h): a for h, a in doc.anchors()}
+    toc_at = _toc_position(doc) if doc.toc and doc.contents() else -1
+    for i, b in enumerate(doc.blocks):
+        if i == toc_at:
+            out += _md_toc(doc)
         if isinstance(b, Heading):
-            out += ["#" * b.level + " " + b.text, ""]
+            out += [f'<a id="{anchors[id(b)]}"></a>', "", "#" * b.level + " " + b.text, ""]
         elif isinstance(b, Para):
             out += [b.text, ""]
         elif isinstance(b, Bullets):
@@ -137,10 +204,15 @@ def inline_html(text: str) -> str:
             out.append(f"<code>{html.escape(part[1:-1])}</code>")
             continue
         s = html.escape(part, quote=False)
+        s = _BADGE.sub(lambda m: _badge_html(_STATUS_OF_LABEL[m.group(1)]), s)
         for pattern, repl in _INLINE[1:]:
             s = pattern.sub(repl, s)
         out.append(s)
     return "".join(out)
+
+
+def _badge_html(status: str) -> str:
+    return f'<span class="badge verdict-{status}">{STATUS_LABELS[status]}</span>'
 
 
 def _slug(text: str) -> str:
@@ -148,31 +220,70 @@ def _slug(text: str) -> str:
 
 
 CSS = """
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1100px;
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 1180px;
        margin: 2em auto; padding: 0 1em; color: #1b1b1b; line-height: 1.45; }
 h1, h2, h3 { line-height: 1.2; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
-table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 0.9em; }
-th, td { border: 1px solid #bbb; padding: .25em .5em; text-align: left; vertical-align: top; }
+h2, h3 { scroll-margin-top: .5em; }
+nav.toc { background: #f7f7f7; border: 1px solid #ddd; padding: .4em 1em; margin: 1em 0;
+          columns: 2; column-gap: 2em; font-size: .92em; }
+nav.toc ul { margin: .2em 0; padding-left: 1.2em; } nav.toc > ul { padding-left: 0; }
+nav.toc li { list-style: none; break-inside: avoid; } nav.toc ul ul li { list-style: disc; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: .6em 0 1.2em; }
+table { border-collapse: collapse; font-size: 0.88em; }
+th, td { border: 1px solid #bbb; padding: .25em .5em; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
+td { max-width: 34em; }
 th { background: #f0f0f0; } tr:nth-child(even) td { background: #fafafa; }
-code { background: #f3f3f3; padding: 0 .2em; border-radius: 3px; font-size: 0.92em; }
+table.summary td:nth-child(2), table.summary td:nth-child(3) { white-space: nowrap; }
+code { background: #f3f3f3; padding: 0 .2em; border-radius: 3px; font-size: 0.92em;
+       overflow-wrap: anywhere; }
 pre { background: #f6f6f6; padding: .6em; overflow-x: auto; }
+pre code { overflow-wrap: normal; }
 figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-style: italic; color: #444; }
 .caption { color: #444; font-style: italic; }
-.verdict-fail { border-left: 4px solid #c0392b; padding-left: .6em; }
-.verdict-finding { border-left: 4px solid #d68910; padding-left: .6em; }
-.verdict-pass { border-left: 4px solid #1e8449; padding-left: .6em; }
-""".strip()
+.badge { display: inline-block; padding: .05em .5em; border-radius: .7em; color: #fff;
+         font-size: .78em; font-weight: 700; letter-spacing: .03em; white-space: nowrap; }
+a.top { font-size: .8em; font-weight: normal; margin-left: .6em; }
+"""
+CSS += "\n".join(f".badge.verdict-{s} {{ background: {c}; }}" for s, c in STATUS_COLOURS.items())
+CSS = CSS.strip()
+
+
+def _html_toc(doc: Document) -> str:
+    """Nested list: level-3 entries under the preceding level-2 entry."""
+    parts = ['<nav class="toc" aria-label="Contents"><strong>Contents</strong><ul>']
+    open_sub = False
+    for level, text, anchor in doc.contents():
+        link = f'<a href="#{anchor}">{inline_html(text)}</a>'
+        if level == 2:
+            if open_sub:
+                parts.append("</ul></li>")
+                open_sub = False
+            parts.append(f"<li>{link}")
+            parts.append("<ul>")
+            open_sub = True
+        else:
+            parts.append(f"<li>{link}</li>")
+    if open_sub:
+        parts.append("</ul></li>")
+    parts.append("</ul></nav>")
+    return "".join(parts).replace("<ul></ul>", "")
 
 
 def to_html(doc: Document) -> str:
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            f"<title>{html.escape(doc.title)}</title>", f"<style>\n{CSS}\n</style>", "</head>",
-           "<body>", f"<h1>{inline_html(doc.title)}</h1>"]
-    for b in doc.blocks:
+           "<body>", f'<h1 id="top">{inline_html(doc.title)}</h1>']
+    anchors = {id(h): a for h, a in doc.anchors()}
+    toc_at = _toc_position(doc) if doc.toc and doc.contents() else -1
+    for i, b in enumerate(doc.blocks):
+        if i == toc_at:
+            out.append(_html_toc(doc))
         if isinstance(b, Heading):
-            anchor = b.anchor or _slug(b.text)
-            out.append(f'<h{b.level} id="{anchor}">{inline_html(b.text)}</h{b.level}>')
+            top = ' <a class="top" href="#top">top</a>' if b.level == 2 and doc.toc else ""
+            out.append(f'<h{b.level} id="{anchors[id(b)]}">{inline_html(b.text)}{top}'
+                       f"</h{b.level}>")
         elif isinstance(b, Para):
             cls = f' class="{b.cls}"' if b.cls else ""
             out.append(f"<p{cls}>{inline_html(b.text)}</p>")
@@ -185,7 +296,9 @@ def to_html(doc: Document) -> str:
             head = "".join(f"<th>{inline_html(h)}</th>" for h in b.header)
             body = "".join("<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row)
                            + "</tr>" for row in b.rows)
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            cls = f' class="{b.cls}"' if b.cls else ""
+            out.append(f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
+                       f"<tbody>{body}</tbody></table></div>")
         elif isinstance(b, Image):
             cap = f"<figcaption>{inline_html(b.caption)}</figcaption>" if b.caption else ""
             out.append(f'<figure><img src="{html.escape(b.path)}" alt="{html.escape(b.alt)}">'

@@ -107,10 +107,14 @@ def analyse(ps: PaperSetting, game, records: list[dict]) -> dict:
              + f"; DL-NAC segments of {fmt(ps.iterations // ps.segments)} updates")
     title = f"{ps.game.title}, {ps.oracle} oracle" + (" (deterministic: one seed)"
                                                       if len(ps.seeds) == 1 else "")
-    return {"id": ps.id, "figure": ps.figure, "title": title, "oracle": ps.oracle,
-            "setting": asdict(ps), "game": game.describe(), "n_seeds": len(ps.seeds),
-            "band": f"{BAND[0]}%-{BAND[1]}%", "stamp": stamp, "algorithms": algs,
-            "floor": FLOOR, "rise": RISE}
+    panel = {"id": ps.id, "figure": ps.figure, "title": title, "oracle": ps.oracle,
+             "setting": asdict(ps), "game": game.describe(), "n_seeds": len(ps.seeds),
+             "band": f"{BAND[0]}%-{BAND[1]}%", "stamp": stamp, "algorithms": algs,
+             "floor": FLOOR, "rise": RISE}
+    from .plots import curve_gap
+
+    panel["curve_gap"] = curve_gap(panel)  # stored: the caption quotes it (coincidence_note)
+    return panel
 
 
 FLOOR = 1e-12  # exploitability below this is rounding (float64 values of order 1 to 100)
@@ -141,6 +145,8 @@ def draw(part: dict, figdir) -> None:
 
 
 def render(part: dict, figrel: str) -> list:
+    from .plots import coincidence_note
+
     p0 = part["panels"][0] if part["panels"] else {}
     blocks = [Heading(2, "The paper's experiments (appendix D, Figures 1 and 2)"),
               Para("Exploitability of the current policy (exact, by dynamic programming) for "
@@ -164,8 +170,10 @@ def render(part: dict, figrel: str) -> list:
                          "iterations", "final exploitability: mean (min–max)", "rises",
                          "total rise (decades)"], rows))
     for p in part["panels"]:
+        note = coincidence_note(p)
         blocks.append(Image(f"{figrel}/{figure_name(p)}", f"{p['figure']}: {p['title']}",
-                            f"{p['figure']}: {p['title']}; {p['stamp']}."))
+                            f"{p['figure']}: {p['title']}; {p['stamp']}."
+                            + (f" {note}." if note else "")))
     return blocks
 
 

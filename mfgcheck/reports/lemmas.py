@@ -83,14 +83,13 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False,
     the second dict names the groups that could not run (no strategy, an error) and why,
     and ``"<group> errors"`` entries for checks that raised on some examples. ``calls``, if
     given, is filled with ``{step_id: {"examples": n, "raised": k}}`` for every check."""
-    from tqdm.auto import tqdm
-
+    from ..progress import progress as progress_bar
     from ..properties import step_id, strategies
 
     groups, skipped = discover(claims)
     records: dict[str, list[dict]] = defaultdict(list)
     timings: dict[str, float] = {}
-    bar = tqdm(total=len(groups), desc="lemma checks", disable=not progress, leave=False)
+    bar = progress_bar(total=len(groups), desc="lemma checks", enabled=progress)
     for (claim, type_name), checks in sorted(groups.items()):
         label = f"{claim}[{type_name}]"
         for name, _ in checks:

@@ -33,6 +33,12 @@ def claim_title(name: str) -> str:
     return name
 
 
+def claim_anchor(name: str) -> str:
+    """The anchor of a claim's section in the report (its proof steps, ``render_theory``):
+    the summary table and the findings table link there."""
+    return f"claim-{name}"
+
+
 # -- theory verdicts ---------------------------------------------------------------------
 def _get(obj, name, default=None):
     return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
@@ -85,11 +91,14 @@ def render_theory(part: dict) -> list:
         rows.append([claim_title(claim)] + [fmt(c.get(v, 0)) for v in
                                             ("proved", "conditional", "refuted", "numeric")])
     blocks.append(Table(["claim", "proved", "conditional", "refuted", "numeric"], rows))
-    rows = [[s["id"], s["label"], s["verdict"], s["justification"],
-             f"`{s['detail']}`" if s["detail"] else "", s["note"]]
-            for s in sorted(part["steps"], key=lambda s: _claim_order(s["claim"]))]
-    blocks.append(Table(["step", "what", "verdict", "justification (appendix)",
-                         "condition / counterexample / property", "note"], rows))
+    # one section per claim, anchored, so that the summary and the findings link to it
+    for claim in sorted({s["claim"] for s in part["steps"]}, key=_claim_order):
+        rows = [[s["id"], s["label"], s["verdict"], s["justification"],
+                 f"`{s['detail']}`" if s["detail"] else "", s["note"]]
+                for s in part["steps"] if s["claim"] == claim]
+        blocks += [Heading(3, claim_title(claim), anchor=claim_anchor(claim)),
+                   Table(["step", "what", "verdict", "justification (appendix)",
+                          "condition / counterexample / property", "note"], rows)]
     return blocks
 
 

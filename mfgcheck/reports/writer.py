@@ -13,12 +13,23 @@ import json
 from pathlib import Path
 
 from . import experiments, rate, tables
-from .doc import Bullets, Code, Document, Heading, Para, Table, fmt, to_html, to_markdown
+from .doc import (
+    Bullets,
+    Code,
+    Document,
+    Heading,
+    Image,
+    Para,
+    Table,
+    badge,
+    fmt,
+    to_html,
+    to_markdown,
+)
 
 FIGURES = "figures"
-
-STATUS_TAG = {"pass": "PASS", "warn": "WARN", "finding": "FINDING", "fail": "FAIL",
-              "candidate": "CANDIDATE", "unknown": "NOT CHECKED"}
+DEPENDENCY_FIGURE = "claims-dependency.png"
+SEVERITY_ORDER = ("major", "minor", "none")
 
 
 def build_document(results: dict) -> Document:
@@ -53,25 +64,61 @@ def build_document(results: dict) -> Document:
     return doc
 
 
+def summary_rows(results: dict) -> list[list[str]]:
+    """The one-screen summary: per claim its status badge, the severity of its most severe
+    finding in the findings registry (``summary.registry``) and that finding's one-line
+    consequence; registry entries about something other than a claim (an assumption, the
+    experiments) get a row of their own."""
+    s = results["summary"]
+    registry = s.get("registry", [])
+    by_claim: dict[str, list[dict]] = {}
+    for f in registry:
+        by_claim.setdefault(f["claim"], []).append(f)
+
+    def worst(claim):
+        fs = sorted(by_claim.get(claim, []), key=lambda f: SEVERITY_ORDER.index(f["severity"]))
+        return fs[0] if fs else None
+
+    rows = []
+    titles = {line["claim"]: line["title"] for line in s["claims"]}
+    for line in s["claims"]:
+        f = worst(line["claim"])
+        link = f"[{line['title']}](#{tables.claim_anchor(line['claim'])})"
+        rows.append([link, badge(line["status"]), f["severity"] if f else "—",
+                     f["consequence"] if f else line["text"]])
+    for claim in by_claim:
+        if claim not in titles:
+            f = worst(claim)
+            rows.append([tables.claim_title(claim), badge("finding"), f["severity"],
+                         f["consequence"]])
+    return rows
+
+
 def summary_blocks(results: dict) -> list:
     s = results["summary"]
     c = s["counts"]
-    blocks = [Heading(2, "Summary"),
+    blocks = [Heading(2, "Summary", anchor="summary"),
               Para(f"{fmt(c['pass'])} pass, {fmt(c['finding'])} findings against the paper, "
                    f"{fmt(c['warn'])} warnings, {fmt(c['fail'])} failed checks, "
                    f"{fmt(c.get('candidate', 0))} unconfirmed (float64-only) violations, "
-                   f"{fmt(c['unknown'])} not checked.")]
+                   f"{fmt(c['unknown'])} not checked."),
+              Table(["claim", "verdict", "severity", "consequence (the most severe finding)"],
+                    summary_rows(results), cls="summary"),
+              Image(f"{FIGURES}/{DEPENDENCY_FIGURE}", "the claims' dependency graph",
+                    "The claims' dependency graph (appendix A-C): an arrow A -> B means the "
+                    "proof of B uses A; each claim in the colour of its verdict above."),
+              Heading(3, "Each claim, in detail")]
     items = []
     for line in s["claims"]:
-        items.append(f"[{STATUS_TAG[line['status']]}] **{line['title']}**: {line['text']}")
+        items.append(f"{badge(line['status'])} **{line['title']}**: {line['text']}")
         for d in line.get("details", []):
-            items.append(f"[{STATUS_TAG[d['status']]}] **{line['title']}** rate, {d['text']}")
+            items.append(f"{badge(d['status'])} **{line['title']}** rate, {d['text']}")
     blocks.append(Bullets(items))
     if s.get("key_findings"):
         blocks += [Heading(3, "What the measurements say"), Bullets(s["key_findings"])]
     if s["other"]:
         blocks += [Heading(3, "Assumptions and the paper's experiments"),
-                   Bullets([f"[{STATUS_TAG[o['status']]}] {o['text']}" for o in s["other"]])]
+                   Bullets([f"{badge(o['status'])} {o['text']}" for o in s["other"]])]
     from .tables import render_registry
 
     blocks += render_registry(s.get("registry", []))
@@ -103,8 +150,11 @@ def reproducibility_blocks(results: dict) -> list:
 
 
 def draw_figures(results: dict, out) -> list[Path]:
+    from .graph import dependency_figure
+
     figdir = Path(out) / FIGURES
     figdir.mkdir(parents=True, exist_ok=True)
+    dependency_figure(results["summary"]["claims"], figdir / DEPENDENCY_FIGURE)
     parts = results["parts"]
     if parts.get("rate", {}).get("status") == "ok":
         rate.draw(parts["rate"], figdir)
