@@ -171,6 +171,25 @@ class Evidence:
     def with_note(self, note: str) -> Evidence:
         return replace(self, note=note)
 
+    def _repr_html_(self) -> str:
+        """One-row table for Jupyter: step, lhs, relation, rhs, slack, ratio, verdict (17
+        significant digits, enough to confirm a violation elsewhere)."""
+        import html
+        verdict = "holds" if self.holds else "VIOLATED"
+        cells = [f"<code>{html.escape(self.step)}</code>", f"{self.lhs:.17g}",
+                 html.escape(self.relation), f"{self.rhs:.17g}", f"{self.slack:.6g}",
+                 f"{self.ratio:.6g}", verdict, html.escape(self.note)]
+        head = "".join(f"<th>{h}</th>" for h in ("step", "lhs", "", "rhs", "slack", "ratio",
+                                                  "", "note"))
+        return (f"<table><thead><tr>{head}</tr></thead><tbody><tr>"
+                + "".join(f"<td>{c}</td>" for c in cells) + "</tr></tbody></table>")
+
+    def _repr_latex_(self) -> str:
+        op = r"\leq" if self.relation == "<=" else "="
+        step = self.step.replace("_", r"\_")
+        return (f"$\\text{{{step}}}:\\ {self.lhs:.17g} {op} {self.rhs:.17g}"
+                f"\\quad(\\text{{{'holds' if self.holds else 'VIOLATED'}}})$")
+
     def __str__(self) -> str:
         verdict = {"holds": "holds", "candidate": "VIOLATED (float64 candidate)",
                    "violated": "VIOLATED (confirmed at high precision)"}[self.status]

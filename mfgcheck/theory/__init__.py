@@ -66,8 +66,11 @@ def claims() -> dict[str, Claim]:
 
 
 def verdicts() -> list[Step]:
-    """Every proof step of every claim (``step.claim`` names its claim)."""
-    return [step for claim in claims().values() for step in claim.steps]
+    """Every proof step of every claim (``step.claim`` names its claim), as a
+    :class:`~mfgcheck.theory.display.StepTable`: a list with a one-line ``repr`` that
+    Jupyter shows as a table."""
+    from .display import StepTable
+    return StepTable(step for claim in claims().values() for step in claim.steps)
 
 
 def summary(steps: list[Step] | None = None) -> dict[str, int]:

@@ -447,6 +447,10 @@ class Step:
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
 
+    def _repr_html_(self) -> str:
+        from .display import step_html
+        return step_html(self)
+
     def __str__(self) -> str:
         text = f"[{self.id}] {self.label}: {sp.sstr(self.lhs)} {self.relation} " \
                f"{sp.sstr(self.rhs)}  ({self.justification}) -> {self.verdict}"
@@ -497,6 +501,10 @@ class Claim:
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
+
+    def _repr_html_(self) -> str:
+        from .display import claim_html
+        return claim_html(self)
 
     def __str__(self) -> str:
         hyps = "; ".join(h if isinstance(h, str) else sp.sstr(h) for h in self.hypotheses)

@@ -81,10 +81,14 @@ def test_sigint_stores_finished_runs_and_exits_130(tmp_path):
             str(out), "--quiet", "--parts", "rate", "experiments"]
     # A new session: SIGINT goes to the whole process group, as Ctrl-C in a terminal does
     # (worker processes included).
-    # Two local worker processes: the interrupt must stop them too.
+    # Two local worker processes: the interrupt must stop them too. SIGINT restored to its
+    # default in the child: a test suite started from a background job of a
+    # non-interactive shell inherits SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler (the run would finish with exit 0).
     env = {**os.environ, "MFGCHECK_WORKERS": "2"}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=tmp_path, env=env)
+                            start_new_session=True, cwd=tmp_path, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while _count_runs(out) == 0 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
