@@ -321,13 +321,20 @@ def render_registry(records: list[dict]) -> list:
     """The findings registry (``mfgcheck.findings``, stored in results.json) as a table."""
     if not records:
         return []
-    rows = [[f"`{f['id']}`", f["where"], f["found"] + (f" Repair: {f['repair']}."
-                                                        if f.get("repair") else ""),
+    def claim_cell(name):
+        # claims link to their section of the report (proof steps); others (an assumption,
+        # the experiments) have no section
+        return f"[{claim_title(name)}](#{claim_anchor(name)})" if name in CLAIMS \
+            else claim_title(name)
+
+    rows = [[claim_cell(f["claim"]), f"`{f['id']}`", f["where"],
+             f["found"] + (f" Repair: {f['repair']}." if f.get("repair") else ""),
              f["kind"], f["severity"], f["consequence"], f["evidence"]] for f in records]
     return [Heading(3, "Findings against the paper (registry)"),
             Para("Every finding of mfgcheck against the paper, graded by kind and severity "
-                 "(mfgcheck/findings.py; docs/index.md prints the same table)."),
-            Table(["id", "where", "what we found", "kind", "severity", "consequence",
+                 "(mfgcheck/findings.py; docs/index.md prints the same table). The claim "
+                 "links to its proof steps below."),
+            Table(["claim", "id", "where", "what we found", "kind", "severity", "consequence",
                    "evidence"], rows)]
 
 

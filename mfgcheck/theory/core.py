@@ -20,8 +20,9 @@ justification the appendix gives and a verdict:
   relation fails, evaluated exactly (or with mpmath at 50 digits when exp/log appear).
 - ``numeric``: the step rests on a paper assumption or on probability; ``property`` names
   the check in ``mfgcheck.properties`` that tests it.
-- ``unknown``: neither the prover nor the counterexample search (:mod:`.refute`) decided it
-  within its budget (which the step records). Never shown as proved or refuted.
+- ``unknown``: neither the prover nor the counterexample search
+  (:mod:`mfgcheck.theory.counterexamples`) decided it within its budget (which the step
+  records). Never shown as proved or refuted.
 
 :func:`prove` returns a :class:`Decision`: ``proved`` (with the method that proved it) or
 ``unknown`` (the prover gave up). It never returns ``refuted``: only an exact counterexample

@@ -275,3 +275,18 @@ def test_a_redirected_run_writes_no_bar_fragments(tmp_path):
     lines = err.splitlines()
     assert lines and err.endswith("\n")
     assert any("sis-exact" in ln for ln in lines), err[-2000:]
+
+
+def test_findings_table_is_in_the_report_and_links_to_the_claims(page):
+    _, results, html, _ = page
+    registry = results["summary"].get("registry", [])
+    assert registry, "the findings registry is not in results.json"
+    i = html.index('<h3 id="findings-against-the-paper-registry"')
+    table = html[i:html.index("</table>", i)]
+    for f in registry:
+        assert f["id"] in table
+        if f["claim"].startswith(("lemma", "proposition", "theorem")):
+            assert f'href="#claim-{f["claim"]}"' in table
+    # the summary's severity column reads the same registry
+    summary = re.search(r'<table class="summary">(.*?)</table>', html, re.S).group(1)
+    assert "major" in summary or "minor" in summary
