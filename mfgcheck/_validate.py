@@ -20,6 +20,7 @@ import numpy as np
 
 ATOL = 1e-9
 _EPS64 = float(np.finfo(np.float64).eps)
+_F64 = np.dtype(np.float64)
 
 
 class InvalidInputError(ValueError):
@@ -252,10 +253,10 @@ def is_stochastic(P, n_states: int, n_actions: int) -> bool:
 def is_distribution(x, n: int) -> bool:
     """Whether ``x`` is a float64 vector of ``n`` non-negative entries summing to 1 within
     ``sum_tol`` (two reductions; NaN fails, an infinite entry makes the sum non-finite)."""
-    if getattr(x, "dtype", None) != np.float64 or getattr(x, "shape", None) != (n,):
+    if type(x) is not np.ndarray or x.dtype is not _F64 or x.shape != (n,):
         return False
-    tol = _fast_tol(x.dtype, n)
-    return bool(_MIN(x) >= -tol and abs(float(_ADD(x)) - 1.0) <= tol)
+    tol = _fast_tol(_F64, n)
+    return _MIN(x) >= -tol and -tol <= _ADD(x) - 1.0 <= tol
 
 
 def in_range(r, n_states: int, n_actions: int, reward_range: tuple[float, float]) -> bool:
