@@ -23,6 +23,7 @@ chunk or analysis raises is recorded in ``errors`` with its traceback; the other
 
 from __future__ import annotations
 
+import heapq
 import sys
 import time
 from collections.abc import Callable
@@ -289,6 +290,7 @@ class _Loop:
         self.seconds: dict[str, float] = {p.name: 0.0 for p in parts}
         self.tasks: dict[tuple, tuple[str, Task]] = {}
         self.local: list[tuple] = []
+        self.queue: list[tuple] = []         # (-cost, order, key): remote tasks not yet handed
         self.runner = LocalRunner()
         self.done = self.submitted = 0
         self.started = time.perf_counter()
@@ -313,7 +315,18 @@ class _Loop:
             if t.local:
                 self.local.append(key)
             else:
-                self.executor.submit(key, t.fn, t.arg)
+                heapq.heappush(self.queue, (-t.cost, self.submitted, key))
+        self.pump()
+
+    def pump(self):
+        """Hand the executor the costliest queued tasks, no more than it can start soon: a
+        task queued later (the lemma checks, once the theory is done) still overtakes cheaper
+        ones queued before it, which a FIFO pool alone would not allow."""
+        limit = 2 * max(1, getattr(self.executor, "workers", 1))
+        while self.queue and self.executor.pending() < limit:
+            key = heapq.heappop(self.queue)[2]
+            t = self.tasks[key][1]
+            self.executor.submit(key, t.fn, t.arg)
 
     def finish_if_done(self, name) -> bool:
         job = self.active.get(name)
@@ -358,7 +371,8 @@ class _Loop:
     def outcomes(self):
         """Outcomes as they come: remote ones from the executor, local ones from a thread of
         this process (so that no stored result waits for a local task to finish)."""
-        while self.local or self.runner.busy or self.executor.pending():
+        while self.local or self.runner.busy or self.executor.pending() or self.queue:
+            self.pump()
             while self.local:
                 key = self.local.pop(0)
                 self.runner.submit(key, self.tasks[key][1])
