@@ -1,4 +1,5 @@
-"""The ``mfgcheck`` command line: report, lemmas, hunt, rate, bounds, equilibrium.
+"""The ``mfgcheck`` command line: report, lemmas, hunt, rate, bounds, equilibrium,
+serverless.
 
 Exit status (docs/report.md, "Exit status"): 0 every check passed or failed only where a
 documented finding against the paper explains it; 1 a check failed; 2 a usage error (bad
@@ -19,7 +20,7 @@ from ._validate import InvalidInputError, check_int, check_number
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
-GAMES = ("sis", "lq", "random")
+GAMES = ("sis", "lq", "random", "serverless")
 
 
 # -- argument types: the checks of _validate, with argparse's "argument --X: problem" ------------
@@ -196,7 +197,9 @@ def _print_table(header, rows, out=None) -> None:
 def _game_spec(name: str, lam, gamma, normalise: bool = True):
     from .reports import settings
 
-    base = {"sis": settings.SIS, "lq": settings.LQ, "random": settings.RANDOM}[name]
+    base = {"sis": settings.SIS, "lq": settings.LQ, "random": settings.RANDOM}.get(name)
+    if base is None:    # the simulated serverless game (extra `serverless`)
+        base = settings.GameSpec(name, {}, normalise=True, label=name)
     kwargs = dict(base.kwargs)
     if lam is not None:
         kwargs["lam"] = lam
@@ -513,6 +516,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true",
                    help="print the result as JSON on stdout (the text goes to stderr)")
     e.set_defaults(func=_equilibrium)
+
+    from .serverless.command import add_parser as add_serverless
+
+    add_serverless(sub)
     return p
 
 

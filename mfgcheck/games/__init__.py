@@ -1,4 +1,5 @@
-"""Games: the SIS and linear-quadratic games of appendix D, and random games.
+"""Games: the SIS and linear-quadratic games of appendix D, the simulated serverless cluster's
+game (appendix E's application), and random games.
 
 ``Game`` is the one object that flows everywhere (games -> numerics -> algorithms ->
 properties -> reports).
@@ -10,11 +11,21 @@ from .linear_quadratic import linear_quadratic
 from .random_game import random_game
 from .sis import sis
 
-BUILT_IN = {"sis": sis, "lq": linear_quadratic}
+
+def serverless(**kwargs) -> Game:
+    """The simulated serverless cluster's game (``mfgcheck.serverless.game``; needs the
+    ``serverless`` extra, SimPy, which is imported only here)."""
+    from ..serverless.game import serverless as build
+
+    return build(**kwargs)
+
+
+BUILT_IN = {"sis": sis, "lq": linear_quadratic, "serverless": serverless}
 
 
 def by_name(name: str, **kwargs) -> Game:
-    """``sis``, ``lq`` or ``random`` (``random`` takes n_states, n_actions, seed)."""
+    """``sis``, ``lq``, ``serverless`` or ``random`` (``random`` takes n_states, n_actions,
+    seed)."""
     if name == "random":
         kwargs.setdefault("n_states", 10)
         kwargs.setdefault("n_actions", 3)
@@ -22,7 +33,8 @@ def by_name(name: str, **kwargs) -> Game:
     try:
         return BUILT_IN[name](**kwargs)
     except KeyError:
-        raise InvalidInputError(f"game: unknown {name!r}; choose from sis, lq, random") from None
+        raise InvalidInputError(
+            f"game: unknown {name!r}; choose from sis, lq, serverless, random") from None
 
 
-__all__ = ["Game", "sis", "linear_quadratic", "random_game", "by_name"]
+__all__ = ["Game", "sis", "linear_quadratic", "serverless", "random_game", "by_name"]

@@ -1,0 +1,115 @@
+"""Figures of the serverless experiment, drawn from its results dict alone (a SIMULATION):
+latency CDFs per function, QoS violations per function, resources over the simulated day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+COLOURS = {"NAC": "#1b9e77", "DL-NAC": "#7570b3", "MFE (exact)": "#66a61e",
+           "ENSURE": "#d95f02", "OpenWhisk default": "#e7298a"}
+FIGURES = ("serverless-latency-cdf.png", "serverless-violations.png",
+           "serverless-resources.png")
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def latency_cdfs(results: dict, path) -> Path:
+    plt = _plt()
+    summ = results["summary"]
+    names = list(summ)
+    fns = results["runs"][0]["functions"]
+    targets = results["runs"][0]["qos_target"]
+    levels = np.asarray(results["quantile_levels"])
+    cols = 4
+    rows = int(np.ceil(len(fns) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.5 * rows), squeeze=False)
+    for k, fname in enumerate(fns):
+        ax = axes[k // cols][k % cols]
+        for name in names:
+            q = summ[name]["latency_quantiles"][k]
+            if q is not None:
+                ax.plot(np.asarray(q) / targets[k], levels, color=COLOURS.get(name), lw=1.2,
+                        label=name)
+        ax.axvline(1.0, color="k", ls=":", lw=0.8)
+        ax.set_xscale("log")
+        ax.set_ylim(0.5, 1.0)
+        ax.set_title(fname, fontsize=9)
+        ax.tick_params(labelsize=7)
+        if k % cols == 0:
+            ax.set_ylabel("CDF (upper half)", fontsize=8)
+        if k // cols == rows - 1:
+            ax.set_xlabel("latency / QoS target", fontsize=8)
+    for k in range(len(fns), rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    run = summ[names[0]]["latency_run"]
+    axes[0][0].legend(fontsize=6, loc="lower right")
+    fig.suptitle(f"SIMULATED latency CDFs (held-out day {run['day']}, seed {run['seed']}); "
+                 "dotted: QoS target", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def violations(results: dict, path) -> Path:
+    plt = _plt()
+    summ = results["summary"]
+    names = list(summ)
+    fns = results["runs"][0]["functions"]
+    x = np.arange(len(fns))
+    w = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(11, 3.6))
+    for j, name in enumerate(names):
+        cis = summ[name]["violation"]
+        m = np.array([np.nan if c["mean"] is None else c["mean"] for c in cis])
+        lo = np.array([np.nan if c["low"] is None else c["low"] for c in cis])
+        hi = np.array([np.nan if c["high"] is None else c["high"] for c in cis])
+        err = np.vstack([np.nan_to_num(m - lo), np.nan_to_num(hi - m)])
+        ax.bar(x + (j - (len(names) - 1) / 2) * w, m, w, yerr=err, capsize=1.5,
+               color=COLOURS.get(name), label=name)
+    ax.set_xticks(x, fns, rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel("QoS violation rate")
+    ax.set_title(f"SIMULATED: fraction of invocations slower than the QoS target "
+                 f"(mean, 95% CI over {summ[names[0]]['runs']} runs)", fontsize=10)
+    ax.legend(fontsize=7, ncol=len(names))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def resources(results: dict, path) -> Path:
+    plt = _plt()
+    summ = results["summary"]
+    start = results["setting"]["start_hour"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+    for name, s in summ.items():
+        t = start + np.asarray(s["series"]["t_hours"])
+        axes[0].plot(t, s["series"]["cpu"], color=COLOURS.get(name), lw=1.1, label=name)
+        axes[1].plot(t, s["series"]["memory"], color=COLOURS.get(name), lw=1.1, label=name)
+    axes[0].set_ylabel("CPU reserved (cores)")
+    axes[1].set_ylabel("memory reserved (GB)")
+    for ax in axes:
+        ax.set_xlabel("hour of the held-out day")
+    axes[0].legend(fontsize=7)
+    fig.suptitle("SIMULATED resources over the day (mean over runs)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def draw(results: dict, figdir) -> list[Path]:
+    figdir = Path(figdir)
+    figdir.mkdir(parents=True, exist_ok=True)
+    return [fn(results, figdir / name) for fn, name in
+            zip((latency_cdfs, violations, resources), FIGURES)]
