@@ -416,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(no computation)")
     r.add_argument("--parts", nargs="+", default=None, metavar="PART",
                    help="only these parts of the report: theory lemmas assumptions rate "
-                        "experiments (empty: all)")
+                        "experiments serverless (empty: all)")
     r.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://host:8786 (None: the environment "
                         "variable MFGCHECK_SCHEDULER; unset: local processes)")

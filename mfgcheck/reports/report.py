@@ -2,7 +2,8 @@
 
 The registry ``PARTS`` lists the parts (bsuite style: each is settings + analysis + plots; the
 summary reads them): ``theory`` (verdict table), ``lemmas`` (property checks), ``assumptions``
-(constants per game), ``rate`` (Theorem 1's rate), ``experiments`` (appendix D's figures).
+(constants per game), ``rate`` (Theorem 1's rate), ``experiments`` (appendix D's figures),
+``serverless`` (appendix E's application, simulated: ``reports/serverless.py``).
 Each part's result is plain data; a part that raises is recorded as ``{"status": "error"}``
 with the error, and the report is still written (exit status 3).
 
@@ -102,12 +103,19 @@ def _experiments(profile, store, finished, selected):
     return SweepJob(store, [experiments.group(ps) for ps in profile.paper], entries="panels")
 
 
+def _serverless(profile, store, ctx, progress):
+    from . import serverless
+
+    return serverless.run(profile.name, progress=progress)
+
+
 PARTS = (
     Part("theory", "Proof steps (theory/)", _theory),
     Part("lemmas", "Lemma checks (properties/)", _lemmas, needs=("theory",)),
     Part("assumptions", "Assumptions 1-3", _assumptions),
     Part("rate", "Theorem 1 rate", _rate),
     Part("experiments", "Appendix D figures", _experiments),
+    Part("serverless", "Appendix E application (simulated)", _serverless),
 )
 
 

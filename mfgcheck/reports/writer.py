@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import experiments, rate, tables
+from . import experiments, rate, serverless, tables
 from .doc import (
     Bullets,
     Code,
@@ -44,7 +44,8 @@ def build_document(results: dict) -> Document:
     parts = results["parts"]
     for name, render in (("rate", rate.render), ("experiments", experiments.render),
                          ("lemmas", tables.render_lemmas), ("theory", tables.render_theory),
-                         ("assumptions", tables.render_assumptions)):
+                         ("assumptions", tables.render_assumptions),
+                         ("serverless", serverless.render)):
         part = parts.get(name)
         if part is None:
             continue
@@ -53,7 +54,7 @@ def build_document(results: dict) -> Document:
                     Para(f"**error**: `{part.get('error', '')}`"),
                     Code(part.get("traceback", "")))
             continue
-        if name in ("rate", "experiments"):
+        if name in ("rate", "experiments", "serverless"):
             doc.add(*render(part, FIGURES))
             for e in part.get("errors", []):
                 doc.add(Para(f"**{e['id']} could not run**: `{e['error']}`"),
@@ -160,6 +161,8 @@ def draw_figures(results: dict, out) -> list[Path]:
         rate.draw(parts["rate"], figdir)
     if parts.get("experiments", {}).get("status") == "ok":
         experiments.draw(parts["experiments"], figdir)
+    if parts.get("serverless", {}).get("status") == "ok":
+        serverless.draw(parts["serverless"], figdir)
     return sorted(figdir.glob("*.png"))
 
 

@@ -175,6 +175,7 @@ class Cluster:
         self.active_nodes = self.cfg.n_nodes
         self._cid = 0
         self.events_lazy = 0
+        self.core_seconds = 0.0   # CPU used: share x duration summed over invocations
         self.n_events = 0   # arrivals, starts, finishes, container-ready, ticks
         self.log_containers: list[tuple] = []   # (id, fn, node, created, evicted) when evicted
         self.cold_start_params = [self.cfg.cold_start[f.runtime] for f in self.functions]
@@ -340,6 +341,7 @@ class Cluster:
             u = 1.0
         mean = f.base_time * (f.cpu_fraction / min(share, f.parallelism) + 1.0 - f.cpu_fraction)
         dur = mean * (1.0 + self.interf[fn] * u * u) * self.noise[rid]
+        self.core_seconds += share * dur
         ev = self.env.timeout(dur)
         ev.callbacks.append(lambda _e, c=c, r=rid: self._finish(c, r))
 
@@ -517,6 +519,7 @@ class SimResult:
     node_peak: np.ndarray
     events: int
     sim_time: float
+    core_seconds: float = 0.0
 
     @classmethod
     def from_cluster(cls, cl: Cluster) -> SimResult:
@@ -540,7 +543,8 @@ class SimResult:
                 dtype=np.float64).reshape(-1, 5),
             node_memory=np.array([n.memory for n in cl.nodes]),
             node_peak=np.array([n.peak for n in cl.nodes]),
-            events=cl.n_events + cl.events_lazy, sim_time=float(cl.env.now))
+            events=cl.n_events + cl.events_lazy, sim_time=float(cl.env.now),
+            core_seconds=cl.core_seconds)
 
     @property
     def latency(self) -> np.ndarray:

@@ -86,11 +86,12 @@ def _ci(c, digits=4):
 
 def summary_text(results: dict) -> str:
     """A plain table: one row per policy, mean [95% CI] over runs."""
-    rows = [("policy", "violation rate", "functions meeting QoS", "CPU (cores)",
-             "memory (GB)", "cold starts")]
+    rows = [("policy", "violation rate", "functions meeting QoS", "CPU reserved",
+             "CPU used", "memory (GB)", "cold starts")]
     for name, s in results["summary"].items():
         rows.append((name, _ci(s["violation_rate"]), _ci(s["functions_meeting_qos"], 3),
-                     _ci(s["cpu"]), _ci(s["memory"]), _ci(s["cold_starts"], 5)))
+                     _ci(s["cpu"]), _ci(s["cpu_used"]), _ci(s["memory"]),
+                     _ci(s["cold_starts"], 5)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

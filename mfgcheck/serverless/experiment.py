@@ -10,7 +10,8 @@
    trace days, several seeds each; the same arrivals and service noise for every policy of a
    (day, seed) (common random numbers, so differences are paired).
 4. Per run: per-function p99 latency and QoS violation rate (fraction of invocations slower
-   than the QoS target), CPU cores and memory GB reserved (time averages), cold starts.
+   than the QoS target), CPU cores and memory GB reserved (time averages), CPU cores used
+   (core-seconds of the invocations over the simulated time), cold starts.
    Summaries: mean and 95% t confidence interval over the runs (days x seeds).
 
 The paper measured all of this on a real 21-node OpenWhisk cluster; here everything is a
@@ -31,6 +32,7 @@ from . import game as game_mod
 from . import model, policies, trace
 from .cluster import Cluster, SimConfig
 
+CONFIDENCE = 0.95
 POLICIES = ("NAC", "DL-NAC", "MFE (exact)", "ENSURE", "OpenWhisk default")
 QUANTILE_LEVELS = tuple(np.round(np.concatenate([np.linspace(0, 0.9, 46)[:-1],
                                                  1 - np.logspace(-1, -3, 25)]), 6))
@@ -203,6 +205,8 @@ def metrics(res, fns) -> dict:
         "functions_meeting_qos": int(sum(p is not None and p <= q
                                          for p, q in zip(p99, targets))),
         "cpu": float(res.cpu.sum(axis=1).mean()), "memory": float(res.memory.sum(axis=1).mean()),
+        "cpu_used": float(res.core_seconds / max(res.tick_t[-1], 1.0)) if res.tick_t.size
+        else 0.0,
         "cold_starts": int(res.cold.sum()),
         "cold_per_1000": float(1000.0 * res.cold.sum() / max(1, lat.size)),
         "series": {"t_hours": (res.tick_t[::step] / 3600.0).tolist(),
@@ -220,7 +224,7 @@ def _job(args):
 
 
 def ci95(values) -> dict:
-    """Mean and 95% Student-t interval of the values (None entries dropped)."""
+    """Mean and ``CONFIDENCE`` (95%) Student-t interval of the values (None dropped)."""
     from scipy import stats
 
     x = np.array([v for v in values if v is not None], dtype=np.float64)
@@ -229,7 +233,7 @@ def ci95(values) -> dict:
     m = float(x.mean())
     if x.size == 1:
         return {"mean": m, "low": None, "high": None, "n": 1}
-    h = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    h = float(stats.t.ppf(0.5 + CONFIDENCE / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
     return {"mean": m, "low": m - h, "high": m + h, "n": int(x.size)}
 
 
@@ -243,7 +247,8 @@ def summarise(runs: list[dict], names=POLICIES) -> dict:
         out[name] = {
             "runs": len(rs),
             **{k: ci95([r[k] for r in rs]) for k in
-               ("violation_rate", "violation_rate_invocations", "cpu", "memory", "cold_starts",
+               ("violation_rate", "violation_rate_invocations", "cpu", "cpu_used", "memory",
+                "cold_starts",
                 "cold_per_1000", "functions_meeting_qos")},
             "p99": [ci95([r["p99"][k] for r in rs]) for k in range(F)],
             "violation": [ci95([r["violation"][k] for r in rs]) for k in range(F)],
@@ -299,8 +304,11 @@ def run(setting: Setting, *, progress: bool = False) -> dict:
     runs.sort(key=lambda r: (POLICIES.index(r["policy"]), r["day"], r["seed"]))
     return {
         "simulation": True,
-        "setting": {k: (list(v) if isinstance(v, tuple) else v)
-                    for k, v in asdict(setting).items()},
+        "setting": {**{k: (list(v) if isinstance(v, tuple) else v)
+                       for k, v in asdict(setting).items()},
+                    "end_hour": setting.start_hour + setting.hours},
+        "confidence_percent": round(100 * CONFIDENCE),
+        "policies": [n for n in POLICIES if any(r["policy"] == n for r in runs)],
         "modelling_table": model.modelling_table(),
         "train": trained,
         "summary": summarise(runs),

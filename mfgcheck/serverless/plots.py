@@ -23,37 +23,54 @@ def _plt():
 
 
 def latency_cdfs(results: dict, path) -> Path:
+    """Tail of each function's latency distribution, ``P(latency > x)`` against ``x`` / QoS
+    target, log-log: the p99 is where a curve crosses 0.01, the QoS holds when that happens
+    left of 1."""
     plt = _plt()
+    from matplotlib.ticker import FixedLocator, NullLocator
+
     summ = results["summary"]
-    names = list(summ)
+    names = results["policies"]
     fns = results["runs"][0]["functions"]
     targets = results["runs"][0]["qos_target"]
     levels = np.asarray(results["quantile_levels"])
     cols = 4
     rows = int(np.ceil(len(fns) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.5 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    ticks = [0.25, 0.5, 1.0, 2.0, 4.0]
     for k, fname in enumerate(fns):
         ax = axes[k // cols][k % cols]
+        lo, hi = np.inf, 0.0
         for name in names:
             q = summ[name]["latency_quantiles"][k]
             if q is not None:
-                ax.plot(np.asarray(q) / targets[k], levels, color=COLOURS.get(name), lw=1.2,
+                x = np.asarray(q) / targets[k]
+                keep = levels >= 0.5
+                ax.plot(x[keep], 1.0 - levels[keep], color=COLOURS.get(name), lw=1.2,
                         label=name)
+                lo, hi = min(lo, x[keep].min()), max(hi, x[keep].max())
         ax.axvline(1.0, color="k", ls=":", lw=0.8)
+        ax.axhline(0.01, color="grey", ls="--", lw=0.6)
         ax.set_xscale("log")
-        ax.set_ylim(0.5, 1.0)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-3, 0.5)
+        if np.isfinite(lo):
+            ax.set_xlim(min(lo, 0.9) * 0.9, max(hi, 1.1) * 1.1)
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xticklabels([f"{t:g}" for t in ticks])
         ax.set_title(fname, fontsize=9)
         ax.tick_params(labelsize=7)
         if k % cols == 0:
-            ax.set_ylabel("CDF (upper half)", fontsize=8)
+            ax.set_ylabel("P(latency > x)", fontsize=8)
         if k // cols == rows - 1:
-            ax.set_xlabel("latency / QoS target", fontsize=8)
+            ax.set_xlabel("x = latency / QoS target", fontsize=8)
     for k in range(len(fns), rows * cols):
         axes[k // cols][k % cols].axis("off")
     run = summ[names[0]]["latency_run"]
-    axes[0][0].legend(fontsize=6, loc="lower right")
-    fig.suptitle(f"SIMULATED latency CDFs (held-out day {run['day']}, seed {run['seed']}); "
-                 "dotted: QoS target", fontsize=10)
+    axes[0][0].legend(fontsize=6, loc="lower left")
+    fig.suptitle(f"SIMULATED latency tails (held-out day {run['day']}, seed {run['seed']}); "
+                 "dotted: QoS target; dashed: 1% (the p99)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -63,7 +80,7 @@ def latency_cdfs(results: dict, path) -> Path:
 def violations(results: dict, path) -> Path:
     plt = _plt()
     summ = results["summary"]
-    names = list(summ)
+    names = results["policies"]
     fns = results["runs"][0]["functions"]
     x = np.arange(len(fns))
     w = 0.8 / len(names)
@@ -73,13 +90,16 @@ def violations(results: dict, path) -> Path:
         m = np.array([np.nan if c["mean"] is None else c["mean"] for c in cis])
         lo = np.array([np.nan if c["low"] is None else c["low"] for c in cis])
         hi = np.array([np.nan if c["high"] is None else c["high"] for c in cis])
-        err = np.vstack([np.nan_to_num(m - lo), np.nan_to_num(hi - m)])
+        # a rate is >= 0: the t interval's lower end is clipped at 0 in the figure
+        err = np.vstack([np.nan_to_num(m - np.maximum(lo, 0.0)), np.nan_to_num(hi - m)])
         ax.bar(x + (j - (len(names) - 1) / 2) * w, m, w, yerr=err, capsize=1.5,
                color=COLOURS.get(name), label=name)
     ax.set_xticks(x, fns, rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("QoS violation rate")
+    ax.set_ylim(bottom=0.0)
     ax.set_title(f"SIMULATED: fraction of invocations slower than the QoS target "
-                 f"(mean, 95% CI over {summ[names[0]]['runs']} runs)", fontsize=10)
+                 f"(mean, {results['confidence_percent']}% CI over {summ[names[0]]['runs']} "
+                 "runs)", fontsize=10)
     ax.legend(fontsize=7, ncol=len(names))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -92,7 +112,8 @@ def resources(results: dict, path) -> Path:
     summ = results["summary"]
     start = results["setting"]["start_hour"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
-    for name, s in summ.items():
+    for name in results["policies"]:
+        s = summ[name]
         t = start + np.asarray(s["series"]["t_hours"])
         axes[0].plot(t, s["series"]["cpu"], color=COLOURS.get(name), lw=1.1, label=name)
         axes[1].plot(t, s["series"]["memory"], color=COLOURS.get(name), lw=1.1, label=name)

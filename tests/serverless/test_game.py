@@ -97,6 +97,18 @@ def test_assumption_constants_computed(game):
     # the transitions do not depend on mu, so Gamma2(pi, .) is linear in mu with a
     # column-stochastic map: ||Gamma2(pi, mu) - Gamma2(pi, mu')||_1 <= ||mu - mu'||_1, d3 <= 1
     assert d["d3"] <= 1.0 + 1e-12
+    # ... and 1 is attained: "keep" at (low, level 0) and (low, level 3) moves the two point
+    # masses to successors with disjoint supports (levels 0 and 3), so d3 = 1 exactly and
+    # d1 d2 + d3 < 1 (Assumption 3's contraction) is impossible on this game
+    g = game.normalised()
+    L = len(model.ALLOCATION_LEVELS)
+    e0, e3 = np.eye(12)[0], np.eye(12)[L - 1]
+    keep = np.zeros((12, 3))
+    keep[:, 1] = 1.0
+    step = [np.einsum("s,sa,sat->t", m, keep, g.transition(m)) for m in (e0, e3)]
+    assert np.abs(step[0] - step[1]).sum() == pytest.approx(np.abs(e0 - e3).sum(), rel=1e-12)
+    assert d["d3"] >= 1.0 - 1e-9
+    assert not d["contraction"]
     assert d["lipschitz_Lambda"] == pytest.approx(d["d1"] * d["d2"] + d["d3"], rel=1e-12)
 
 
