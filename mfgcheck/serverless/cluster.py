@@ -53,15 +53,12 @@ INF = math.inf
 class Allocation:
     """What a policy sets for one function: CPU limit per container (cores; ``None`` = no
     limit, work-conserving), CPU weight (cpu-shares), container cap (``None`` = memory only),
-    warm target (containers kept alive and created ahead of demand); ``trim``: containers
-    above the warm target idle for a whole control interval are released when the allocation
-    is applied (instead of after the idle timeout)."""
+    warm target (containers kept alive and created ahead of demand)."""
 
     cpu_limit: float | None = None
     cpu_weight: float = 1.0
     cap: int | None = None
     warm_target: int = 0
-    trim: bool = False            # evict idle containers above warm_target at the tick
 
     def __post_init__(self):
         if self.cpu_limit is not None and not self.cpu_limit > 0:
@@ -394,10 +391,6 @@ class Cluster:
         stack = self.idle[fn]
         while alloc.cap is not None and self.count[fn] > alloc.cap and stack:
             self._evict(stack.pop(0), self.env.now)
-        if alloc.trim:
-            old = self.env.now - self.cfg.control_interval
-            while self.count[fn] > alloc.warm_target and stack and stack[0].idle_since <= old:
-                self._evict(stack.pop(0), self.env.now)
         while self.count[fn] < alloc.warm_target and self._new_container(fn):
             pass
 

@@ -17,7 +17,8 @@ arrival counts, p99 latencies, containers and memory use); it returns one
   measured per mean service time), as in the square-root staffing rule ENSURE's "concepts from
   operations research" refer to. Within a node, the CPU limit of a function's containers goes
   up by a step when its p99 latency degrades beyond ``(1 + threshold)`` times its isolated
-  p99, and down by a step when it shows no degradation (``ensure_cpu``). Across nodes, the
+  p99, and down by a step when it shows no degradation (``ensure_cpu``), never above the
+  cores the function can use (its parallelism; our reading). Across nodes, the
   active set grows by one node when the active nodes' memory is more than ``high`` used and
   shrinks by one when less than ``low`` (``ensure_nodes``); new containers go to the active
   node with the least reserved CPU.
@@ -83,12 +84,12 @@ def offered_load(f: model.FunctionProfile, rate: float, cpu: float) -> float:
 def level_allocation(f: model.FunctionProfile, rate: float, level: int) -> Allocation:
     """Allocation level ``l`` of the game: CPU limit ``frac_l * parallelism`` and a warm pool
     of ``max(1, ceil(R + c_l sqrt(R)))`` containers (``ensure_containers``), R the offered
-    load at that CPU; more containers are created on demand (no cap), as OpenWhisk does, and
-    released once idle for a whole control interval (``trim``)."""
+    load at that CPU; more containers are created on demand (no cap) and time out after 10
+    idle minutes, as OpenWhisk does (and as in the game's calibration)."""
     frac, c = model.ALLOCATION_LEVELS[level]
     cpu = frac * f.parallelism
     n = max(1, ensure_containers(offered_load(f, rate, cpu), c))
-    return Allocation(cpu_limit=cpu, cpu_weight=cpu, cap=None, warm_target=n, trim=True)
+    return Allocation(cpu_limit=cpu, cpu_weight=cpu, cap=None, warm_target=n)
 
 
 # -- policies -------------------------------------------------------------------------------
@@ -127,7 +128,9 @@ class Ensure:
         out = []
         for k, f in enumerate(cluster.functions):
             if state is not None:
-                self.cpu[k] = ensure_cpu(self.cpu[k], state["p99"][k], model.isolated_p99(f))
+                lo, hi = model.ENSURE_CPU_RANGE
+                self.cpu[k] = ensure_cpu(self.cpu[k], state["p99"][k], model.isolated_p99(f),
+                                         lo_hi=(lo, min(hi, f.parallelism)))
             n = ensure_containers(offered_load(f, rates[k], self.cpu[k]), self.c)
             out.append(Allocation(cpu_limit=self.cpu[k], cpu_weight=self.cpu[k], cap=None,
                                   warm_target=n))

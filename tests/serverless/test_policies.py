@@ -37,6 +37,7 @@ def test_ensure_policy_allocates_its_formula_from_observed_rates():
         assert a0.cpu_limit == 1.0
         ratio = p99[k] / model.isolated_p99(f)
         cpu = 1.25 if ratio > 1.1 else (0.75 if ratio <= 1.0 else 1.0)
+        cpu = min(cpu, f.parallelism)          # never more than the function can use
         assert a.cpu_limit == pytest.approx(cpu, abs=1e-12)
         lam = counts[k] / 60.0
         mean = f.base_time * (f.cpu_fraction / min(cpu, f.parallelism) + 1 - f.cpu_fraction)
