@@ -168,7 +168,8 @@ def render(part: dict, figrel: str) -> list:
                         + [_ci(exp["summary"][n]["p99"][k]) for n in exp["policies"]])
     blocks.append(Table(["function", "QoS target (s)"]
                         + [f"p99 (s): {n}" for n in exp["policies"]], p99_rows))
-    for name, cap in zip(FIGURE_NAMES, ("Latency CDFs per function (simulated)",
+    for name, cap in zip(FIGURE_NAMES, ("Latency tails per function, P(latency > x) "
+                                        "against latency / QoS target (simulated)",
                                         "QoS violations per function (simulated)",
                                         "Resources over the simulated hours")):
         blocks.append(Image(f"{figrel}/{name}", cap, cap + "."))

@@ -22,6 +22,13 @@ def _plt():
     return plt
 
 
+def _save(plt, fig, path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
 def latency_cdfs(results: dict, path) -> Path:
     """Tail of each function's latency distribution, ``P(latency > x)`` against ``x`` / QoS
     target, log-log: the p99 is where a curve crosses 0.01, the QoS holds when that happens
@@ -71,10 +78,7 @@ def latency_cdfs(results: dict, path) -> Path:
     axes[0][0].legend(fontsize=6, loc="lower left")
     fig.suptitle(f"SIMULATED latency tails (held-out day {run['day']}, seed {run['seed']}); "
                  "dotted: QoS target; dashed: 1% (the p99)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
 
 
 def violations(results: dict, path) -> Path:
@@ -101,10 +105,7 @@ def violations(results: dict, path) -> Path:
                  f"(mean, {results['confidence_percent']}% CI over {summ[names[0]]['runs']} "
                  "runs)", fontsize=10)
     ax.legend(fontsize=7, ncol=len(names))
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
 
 
 def resources(results: dict, path) -> Path:
@@ -123,10 +124,7 @@ def resources(results: dict, path) -> Path:
         ax.set_xlabel("hour of the held-out day")
     axes[0].legend(fontsize=7)
     fig.suptitle("SIMULATED resources over the day (mean over runs)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
 
 
 def draw(results: dict, figdir) -> list[Path]:
