@@ -103,10 +103,14 @@ def _experiments(profile, store, finished, selected):
     return SweepJob(store, [experiments.group(ps) for ps in profile.paper], entries="panels")
 
 
-def _serverless(profile, store, ctx, progress):
-    from . import serverless
+def serverless_task(profile_name) -> dict:
+    from .serverless import run
 
-    return serverless.run(profile.name, progress=progress)
+    return run(profile_name)
+
+
+def _serverless(profile, store, finished, selected):
+    return OneTask(serverless_task, profile.name, label="serverless simulation")
 
 
 PARTS = (
