@@ -110,7 +110,9 @@ def serverless_task(profile_name) -> dict:
 
 
 def _serverless(profile, store, finished, selected):
-    return OneTask(serverless_task, profile.name, label="serverless simulation")
+    # local: in this process, so the workers see the same tasks as without this part (the
+    # lemma part's Hypothesis searches depend on what ran before them in a worker)
+    return OneTask(serverless_task, profile.name, label="serverless simulation", local=True)
 
 
 PARTS = (
