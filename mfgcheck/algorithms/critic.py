@@ -11,7 +11,8 @@ The critic estimates ``q^{pi,lam}_mu(s, a) = Q(s, a) - lam log pi(a|s)``
     psi_{k+1} = Proj_{||psi|| <= B}( psi_k + alpha_k delta_k phi_{s_k,a_k} ),
 
 and the output is the averaged iterate ``psi_bar = (1/K) sum_{k=0}^{K-1} psi_k`` (``psi_0 = 0``;
-the average of Bhandari et al. 2018, Theorem 3, which Proposition 1 cites).
+the average of Bhandari et al. 2018, Theorem 3, which Proposition 1 cites). ``psi0`` replaces
+the zero start (a warm start from the previous iteration's critic: ``oracle.critic_init``).
 
 Step sizes. Proposition 1's ``alpha_k = 1/(omega (k+1)(1-gamma))`` needs ``omega``, the smallest
 eigenvalue of the steady-state feature covariance, which depends on the unobserved mean field:
@@ -64,11 +65,13 @@ def _is_tabular(features) -> bool:
 
 
 def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
-               steps: np.ndarray, radius: float, tabular: bool | None = None) -> CriticEstimate:
+               steps: np.ndarray, radius: float, tabular: bool | None = None,
+               psi0: np.ndarray | None = None) -> CriticEstimate:
     """Algorithm 2 for every run of ``env``.
 
     ``policy`` and ``log_policy`` (B, S, A) are the agent's own; ``features`` (S, A, d);
-    ``steps`` the array ``alpha_0 .. alpha_{K-1}``; ``radius`` the projection radius ``B``.
+    ``steps`` the array ``alpha_0 .. alpha_{K-1}`` (K,) or one per run (B, K); ``radius`` the
+    projection radius ``B``; ``psi0`` (B, d) the starting iterate (default 0).
     Tabular features take a scalar route (one coordinate changes per step: a Python loop over
     floats, lazy running sums, the squared norm tracked incrementally and recomputed at each
     projection); other features the vectorised route across runs. ``tabular=None`` detects.
@@ -80,30 +83,32 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     ar = np.arange(B)
     x = traj.states * A + traj.actions                               # flat (s, a) index
     cost = traj.rewards - lam * log_policy[ar[:, None], traj.states, traj.actions]
-    steps = np.asarray(steps, dtype=np.float64)[:K]
+    steps = np.broadcast_to(np.asarray(steps, dtype=np.float64)[..., :K], (B, K))
+    psi0 = np.zeros((B, dim)) if psi0 is None else np.asarray(psi0, dtype=np.float64)
     if tabular is None:
         tabular = _is_tabular(features)
     if tabular:
         psi_bar = np.empty((B, dim))
         n_proj = np.zeros(B, dtype=np.int64)
         for b in range(B):
-            psi_bar[b], n_proj[b] = _td0_tabular(x[b], cost[b], steps, env.gamma, radius, dim)
+            psi_bar[b], n_proj[b] = _td0_tabular(x[b], cost[b], steps[b], env.gamma, radius,
+                                                 psi0[b])
     else:
-        psi_bar, n_proj = _td0_vectorised(x, cost, steps, env.gamma, radius, features)
+        psi_bar, n_proj = _td0_vectorised(x, cost, steps, env.gamma, radius, features, psi0)
     q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)  # row-wise: batch-invariant
     return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
 
 
-def _td0_tabular(x, cost, steps, gamma, radius, n):
+def _td0_tabular(x, cost, steps, gamma, radius, psi0):
     """TD(0) with one-hot features for one run: ``psi[x_k] += alpha_k delta_k``.
 
     ``acc[i]`` holds ``sum_{j < last[i]} psi_j[i]``; coordinate ``i`` is constant between its
     updates, so it is brought up to date only when it changes (and at projections, the end).
     """
-    K = len(steps)
+    K, n = len(steps), len(psi0)
     xs, c, al = x.tolist(), cost.tolist(), steps.tolist()
-    psi, acc, last = [0.0] * n, [0.0] * n, [0] * n
-    nsq, r2, n_proj = 0.0, radius * radius, 0
+    psi, acc, last = psi0.tolist(), [0.0] * n, [0] * n
+    nsq, r2, n_proj = sum(v * v for v in psi), radius * radius, 0
     for k in range(K):
         i = xs[k]
         cur = psi[i]
@@ -127,12 +132,12 @@ def _td0_tabular(x, cost, steps, gamma, radius, n):
     return np.array(acc) / K, n_proj
 
 
-def _td0_vectorised(x, cost, steps, gamma, radius, features):
-    """TD(0) with general features, vectorised across runs (arrays (B, d))."""
+def _td0_vectorised(x, cost, steps, gamma, radius, features, psi0):
+    """TD(0) with general features, vectorised across runs (arrays (B, d)); ``steps`` (B, K)."""
     S, A, dim = features.shape
-    B, K = x.shape[0], len(steps)
+    B, K = steps.shape
     phi = features.reshape(S * A, dim)
-    psi = np.zeros((B, dim))
+    psi = psi0.copy()
     psi_sum = np.zeros((B, dim))
     n_proj = np.zeros(B, dtype=np.int64)
     for k in range(K):
@@ -140,10 +145,42 @@ def _td0_vectorised(x, cost, steps, gamma, radius, features):
         f = phi[x[:, k]]
         f_next = phi[x[:, k + 1]]
         delta = cost[:, k] + gamma * (psi * f_next).sum(axis=-1) - (psi * f).sum(axis=-1)
-        psi += (steps[k] * delta)[:, None] * f
+        psi += (steps[:, k] * delta)[:, None] * f
         norm = np.sqrt((psi * psi).sum(axis=-1))
         over = norm > radius
         if over.any():
             psi[over] *= (radius / norm[over])[:, None]
             n_proj += over
     return psi_sum / K, n_proj
+
+
+def stationary_batch(P_pi: np.ndarray) -> np.ndarray:
+    """Stationary distributions of row-stochastic matrices (B, S, S): the solution of
+    ``(I - P^T + 1 1^T) d = 1``, which is nonsingular exactly when the chain has one
+    recurrent class (then ``d^T P = d^T`` and ``sum d = 1``)."""
+    S = P_pi.shape[-1]
+    M = np.eye(S) - np.swapaxes(P_pi, -1, -2) + 1.0
+    d = np.linalg.solve(M, np.ones(P_pi.shape[:-1])[..., None])[..., 0]
+    d = np.clip(d, 0.0, None)
+    return d / d.sum(axis=-1, keepdims=True)
+
+
+def td_omega(d: np.ndarray, policy: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """Proposition 1's ``omega``: the smallest eigenvalue of
+    ``sum_{s,a} d(s) pi(a|s) phi_{s,a} phi_{s,a}^T``, (B,) for state laws ``d`` (B, S).
+
+    Which ``d``: Bhandari et al. weight by the stationary law of the chain TD samples
+    (``stationary_batch``; properties/ does); Proposition 1's statement writes ``d^pi``. The
+    step schedule of ``critic_step="prop1"`` uses the visitation ``d^pi_mu`` (positive when
+    ``rho > 0``, so the step stays defined where the stationary law of a nearly absorbing chain
+    puts ~0 mass on a state: on SIS once ``pi(U|S) ~ 0`` the infected state is transient and
+    the stationary ``omega`` is ~1e-17); the ablation reports both."""
+    w = d[..., None] * policy                                             # (B, S, A)
+    cov = np.einsum("bsa,sai,saj->bij", w, features, features)
+    return np.linalg.eigvalsh(cov)[..., 0]
+
+
+def prop1_steps(omega: np.ndarray, gamma: float, K: int) -> np.ndarray:
+    """``schedules.td_theory_steps`` for ``k < K``, one row per run (B, K)."""
+    from .schedules import td_theory_steps
+    return np.stack([td_theory_steps(float(o), gamma).values(K) for o in omega])

@@ -51,20 +51,23 @@ class DLNACRun:
 
 def dl_nac(game, segments: int, segment_length: int, eta, *, features=None, R=None,
            oracle="exact", K_critic=None, K_actor=None, critic_step=None, critic_radius=None,
-           actor_step=None, seed=0, mu0=None, exploitability: bool = False,
+           actor_step=None, critic_init=None, seed=0, mu0=None,
+           exploitability: bool = False,
            progress: bool = False) -> DLNACRun:
     """Run DL-NAC (module docstring). Arguments as in ``nac``."""
     return dl_nac_batch(game, segments, segment_length, eta, _check_seeds(seed),
                         features=features, R=R,
                         oracle=oracle, K_critic=K_critic, K_actor=K_actor,
                         critic_step=critic_step, critic_radius=critic_radius,
-                        actor_step=actor_step, mu0=mu0, exploitability=exploitability,
+                        actor_step=actor_step, critic_init=critic_init, mu0=mu0,
+                        exploitability=exploitability,
                         progress=progress)[0]
 
 
 def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, features=None,
                  R=None, oracle="exact", K_critic=None, K_actor=None, critic_step=None,
-                 critic_radius=None, actor_step=None, mu0=None, exploitability: bool = False,
+                 critic_radius=None, actor_step=None, critic_init=None, mu0=None,
+                 exploitability: bool = False,
                  progress: bool = False) -> list[DLNACRun]:
     """DL-NAC for several seeds advancing together (one ``DLNACRun`` per seed); a run gives
     the same bits alone and in a batch. Exact oracles draw no random numbers."""
@@ -73,7 +76,8 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
     seeds = _check_seeds(seeds)
     B = len(seeds)
     oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                       critic_radius=critic_radius, actor_step=actor_step)
+                       critic_radius=critic_radius, actor_step=actor_step,
+                       critic_init=critic_init)
     prob = engine.prepare(game, features, R, oracle)
     eta_s = as_schedule(eta, "eta")
     if eta_s.is_constant:
@@ -84,6 +88,7 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
     mu = np.tile(mu, (B, 1))
     rngs = [np.random.default_rng(s) for s in seeds] if oracle.uses_samples else None
     theta = np.zeros((B, prob.dim))
+    psi = None                                          # warm-started critic (oracle.py)
     N = segments * L
     pols, mfs, norms = [], [], []
     zero = np.zeros(B)
@@ -101,7 +106,8 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
         if t == N:
             break
         eta_t = np.full(B, check_eta(eta_s(t), game.lam, f"eta(t={t})"))
-        theta = engine.step_batch(prob, theta, mu, eta_t, zero, rngs, (pi, logpi)).theta_next
+        st = engine.step_batch(prob, theta, mu, eta_t, zero, rngs, (pi, logpi), psi0=psi)
+        theta, psi = st.theta_next, st.psi
     policy = np.stack(pols, axis=1)                       # (B, N+1, S, A)
     mean_field = np.stack(mfs, axis=1)
     theta_norm = np.stack(norms, axis=1)

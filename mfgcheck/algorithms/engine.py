@@ -38,9 +38,10 @@ from .._validate import InvalidInputError
 from ..numerics import actor_regression as ar
 from ..numerics.policies import tabular_features, validate_features
 from .actor import advantage_from_critic, exact_actor, sgd_actor
-from .critic import default_critic_radius, td0_critic
+from .critic import default_critic_radius, prop1_steps, td0_critic, td_omega
 from .environment import Environment
 from .oracle import OracleConfig
+from .practical import episodic_actor
 
 
 def default_radius(game) -> float:
@@ -131,9 +132,10 @@ class BatchStep:
     theta_next: np.ndarray
     mu_next: np.ndarray
     population: np.ndarray        # Gamma2(pi_t, mu_t)
+    psi: np.ndarray | None = None  # the sampled critic's output psi_bar (B, d)
 
 
-def _visitation(prob, Ppi):
+def visitation(prob, Ppi):
     """``d^pi_mu`` from ``rho`` given ``P_pi`` (B, S, S):
     ``d^T (I - gamma P_pi) = (1 - gamma) rho^T``."""
     game = prob.game
@@ -144,9 +146,26 @@ def _visitation(prob, Ppi):
     return d / d.sum(axis=-1, keepdims=True)
 
 
-def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None) -> BatchStep:
+def exact_critic(prob: Problem, pi, logpi, mu, P=None, Ppi=None):
+    """The exact shifted ``q = Q - lam log pi`` and advantage ``A = Q - E_pi Q`` (B, S, A) of
+    ``(pi, mu)``: ``V = (I - gamma P_pi)^{-1} E_pi[r - lam log pi]``, ``Q = r + gamma P V``."""
+    game = prob.game
+    lam, gamma = game.lam, game.gamma
+    if P is None:
+        P = game_at(game.transition_at, mu)
+        Ppi = (pi[..., None] * P).sum(axis=-2)
+    r = game_at(game.reward_at, mu)
+    rhs = (pi * (r - lam * logpi)).sum(axis=-1)
+    V = np.linalg.solve(prob.eye - gamma * Ppi, rhs[..., None])[..., 0]
+    Q = r + gamma * (P * V[:, None, None, :]).sum(axis=-1)
+    return Q - lam * logpi, Q - (pi * Q).sum(axis=-1, keepdims=True)
+
+
+def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
+               psi0=None) -> BatchStep:
     """One step of Algorithm 1 for every run; ``eta``, ``beta`` (B,); ``rngs`` one Generator
-    per run (sampled oracles only)."""
+    per run (sampled oracles only); ``psi0`` (B, d) the sampled critic's start (a warm start:
+    the previous step's ``psi``; ``None``: zero)."""
     game, oracle = prob.game, prob.oracle
     lam, gamma = game.lam, game.gamma
     B = theta.shape[0]
@@ -155,44 +174,47 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None) ->
     Ppi = (pi[..., None] * P).sum(axis=-2)                      # (B, S, S)
     d = None
     if oracle.critic_exact:
-        r = game_at(game.reward_at, mu)
-        rhs = (pi * (r - lam * logpi)).sum(axis=-1)
-        V = np.linalg.solve(prob.eye - gamma * Ppi, rhs[..., None])[..., 0]
-        Q = r + gamma * (P * V[:, None, None, :]).sum(axis=-1)
-        q_hat = Q - lam * logpi
-        A_hat = Q - (pi * Q).sum(axis=-1, keepdims=True)
+        q_hat, A_hat = exact_critic(prob, pi, logpi, mu, P, Ppi)
         env = None
     else:
         env = Environment(game, mu, rngs)
-        crit = td0_critic(env, pi, logpi, prob.features, lam=lam,
-                          n_samples=oracle.K_critic,
-                          steps=oracle.critic_step.values(oracle.K_critic),
-                          radius=prob.critic_radius)
-        q_hat = crit.q
+        K = oracle.K_critic
+        steps = (prop1_steps(td_omega(visitation(prob, Ppi), pi, prob.features), gamma, K)
+                 if oracle.critic_theory_step else oracle.critic_step.values(K))
+        crit = td0_critic(env, pi, logpi, prob.features, lam=lam, n_samples=K, steps=steps,
+                          radius=prob.critic_radius, tabular=prob.tabular,
+                          psi0=psi0 if oracle.warm else None)
+        q_hat, psi = crit.q, crit.psi
         A_hat = advantage_from_critic(q_hat, logpi, pi, lam)
+    if oracle.critic_exact:
+        psi = None
     if oracle.actor_exact:
         if prob.tabular and prob.d_positive:
             S, A = pi.shape[-2:]
             w = (A_hat - A_hat.mean(axis=-1, keepdims=True)).reshape(B, S * A)
             active = np.sqrt((w * w).sum(axis=-1)) > prob.R
             if active.any():
-                d_act = _visitation(prob, Ppi[active])
+                d_act = visitation(prob, Ppi[active])
                 w[active] = ar.solve_actor_tabular(pi[active], d_act, A_hat[active], prob.R).w
         else:
-            d = _visitation(prob, Ppi)
+            d = visitation(prob, Ppi)
             w = exact_actor(pi, d, prob.features, A_hat, R=prob.R, tabular=prob.tabular).w
     else:
         if env is None:
             env = Environment(game, mu, rngs)
-        w = sgd_actor(env, pi, prob.features, A_hat, R=prob.R, n_samples=oracle.K_actor,
-                      step=oracle.actor_step).w
+        if oracle.mode == "practical":
+            w = episodic_actor(env, pi, prob.features, A_hat, R=prob.R,
+                               n_samples=oracle.K_actor, tabular=prob.tabular).w
+        else:
+            w = sgd_actor(env, pi, prob.features, A_hat, R=prob.R, n_samples=oracle.K_actor,
+                          step=oracle.actor_step, tabular=prob.tabular).w
     el = eta * lam
     theta_next = (1.0 - el)[:, None] * theta + eta[:, None] * w
     population = (mu[:, :, None] * Ppi).sum(axis=-2)            # Gamma2(pi, mu)
     mu_next = (1.0 - beta)[:, None] * mu + beta[:, None] * population
     return BatchStep(pi=pi, log_pi=logpi, q_hat=q_hat, A_hat=A_hat, w_hat=w,
                      g=w - lam * theta, theta_next=theta_next, mu_next=mu_next,
-                     population=population)
+                     population=population, psi=psi)
 
 
 def population_of(prob: Problem, pi, mu):

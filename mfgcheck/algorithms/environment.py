@@ -7,7 +7,14 @@ run, and the runs' random generators. It exposes
 - ``rollout(policy, n_steps)``: one trajectory per run, ``s_0 ~ rho``, ``a_k ~ policy(.|s_k)``,
   ``s_{k+1} ~ P(.|s_k, a_k, mu)``, with rewards ``r(s_k, a_k, mu)`` (Algorithm 2's samples);
 - ``sample_visitation(policy, n)``: ``n`` independent pairs ``(s, a) ~ d^pi_mu x pi`` per run
-  (Algorithm 3's samples).
+  (Algorithm 3's samples);
+- ``episode_pairs(policy, n)``: the first ``n`` pairs of back-to-back episodes (appendix D's
+  episodic setting): ``s_0 ~ rho``, and before each transition the episode ends with
+  probability ``1 - gamma`` and the next one starts from ``rho``. The pairs form one Markov
+  chain with kernel ``gamma P(s'|s, a, mu) + (1 - gamma) rho(s')`` (times ``pi(a'|s')``), whose
+  stationary law is ``d^pi_mu x pi`` (``d^T (gamma P_pi + (1-gamma) 1 rho^T) = d^T`` is the
+  definition of ``d^pi_mu``): frequencies along the trajectory estimate ``d^pi_mu x pi``
+  (the practical algorithm's estimates, ``practical.py``).
 
 ``rollout`` and ``sample_visitation`` are vectorised equivalents of calling ``reset``/``step``
 with actions drawn from the agent's ``policy`` table (the agent hands over its own action
@@ -111,11 +118,31 @@ class Environment:
         rewards = self._r[self._ar[:, None], states, actions]
         return Trajectory(states=states, actions=actions, rewards=rewards)
 
-    def _chain_one(self, b, pi, K, rng):
+    def episode_pairs(self, policy, n: int):
+        """``n`` consecutive pairs of back-to-back episodes per run (module docstring); two
+        (B, n) arrays."""
+        B, S, A = self.n_runs, self.n_states, self.n_actions
+        policy = np.broadcast_to(policy, (B, S, A))
+        chain = np.empty((B, int(n)), dtype=np.intp)
+        for b, rng in enumerate(self.rngs):
+            chain[b] = self._chain_one(b, policy[b], int(n) - 1, rng, restart=True)
+        return np.divmod(chain, A)
+
+    def pair_kernel(self, b, pi, restart: bool = False):
+        """The kernel on pairs ``x = s A + a`` of run ``b`` (S A, S A): ``P(s'|s, a) pi(a'|s')``,
+        or with ``restart`` ``(gamma P(s'|s, a) + (1 - gamma) rho(s')) pi(a'|s')``, and the
+        law of the first pair ``rho(s) pi(a|s)``."""
         S, A = self.n_states, self.n_actions
-        joint = (self._P[b][:, :, :, None] * pi[None, None, :, :]).reshape(S * A, S * A)
+        P = self._P[b]
+        if restart:
+            P = self.gamma * P + (1.0 - self.gamma) * self._rho
+        joint = (P[:, :, :, None] * pi[None, None, :, :]).reshape(S * A, S * A)
+        return joint, (self._rho[:, None] * pi).ravel()
+
+    def _chain_one(self, b, pi, K, rng, restart=False):
+        joint, first = self.pair_kernel(b, pi, restart)
         rows = _cdf(joint).tolist()
-        first = _cdf((self._rho[:, None] * pi).ravel()).tolist()
+        first = _cdf(first).tolist()
         u = (1.0 - rng.random(K + 1)).tolist()
         x = bisect_left(first, u[0])
         out = [x]

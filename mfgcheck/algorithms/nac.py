@@ -39,11 +39,13 @@ from .schedules import as_schedule, check_beta, check_eta
 
 @dataclass(frozen=True)
 class NACState:
-    """The state of Algorithm 1 before iteration ``t``: ``theta_t`` (d,), ``mu_t`` (S,)."""
+    """The state of Algorithm 1 before iteration ``t``: ``theta_t`` (d,), ``mu_t`` (S,), and
+    ``psi`` (d,) the last sampled critic (the warm start of ``critic_init="warm"``; else None)."""
 
     t: int
     theta: np.ndarray
     mu: np.ndarray
+    psi: np.ndarray | None = None
 
     @classmethod
     def initial(cls, game, features=None, mu0=None) -> NACState:
@@ -79,14 +81,15 @@ def _rng(x):
 
 def nac_step(game, state: NACState, *, eta, beta, features=None, R=None, oracle="exact",
              rng=None, K_critic=None, K_actor=None, critic_step=None, critic_radius=None,
-             actor_step=None):
+             actor_step=None, critic_init=None):
     """One iteration of Algorithm 1 from ``state``; returns ``(new_state, StepInfo)``.
 
     ``eta``, ``beta``: numbers or schedules (evaluated at ``state.t``). ``rng``: a Generator
     or seed, needed by sampled oracles (it is advanced). Other arguments as in ``nac``.
     """
     oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                       critic_radius=critic_radius, actor_step=actor_step)
+                       critic_radius=critic_radius, actor_step=actor_step,
+                       critic_init=critic_init)
     prob = engine.prepare(game, features, R, oracle)
     eta_t = check_eta(as_schedule(eta, "eta")(state.t), game.lam)
     beta_t = check_beta(as_schedule(beta, "beta")(state.t))
@@ -97,12 +100,14 @@ def nac_step(game, state: NACState, *, eta, beta, features=None, R=None, oracle=
     if oracle.uses_samples and rng is None:
         raise InvalidInputError(f"rng: oracle {oracle.mode!r} samples; pass a Generator or seed")
     rngs = [_rng(rng)] if oracle.uses_samples else None
+    psi0 = None if state.psi is None else np.asarray(state.psi, dtype=np.float64)[None]
     st = engine.step_batch(prob, theta[None], mu[None], np.array([eta_t]), np.array([beta_t]),
-                           rngs)
+                           rngs, psi0=psi0)
     info = StepInfo(t=state.t, pi=st.pi[0], log_pi=st.log_pi[0], mu=mu, theta=theta,
                     q_hat=st.q_hat[0], A_hat=st.A_hat[0], w_hat=st.w_hat[0], g=st.g[0],
                     eta=eta_t, beta=beta_t, population=st.population[0])
-    return NACState(state.t + 1, st.theta_next[0], st.mu_next[0]), info
+    psi = None if st.psi is None or not oracle.warm else st.psi[0]
+    return NACState(state.t + 1, st.theta_next[0], st.mu_next[0], psi), info
 
 
 # -- runners -------------------------------------------------------------------------------
@@ -136,27 +141,29 @@ def _check_seeds(seeds) -> list[int]:
 
 
 def nac(game, T: int, eta, beta, *, features=None, R=None, oracle="exact", K_critic=None,
-        K_actor=None, critic_step=None, critic_radius=None, actor_step=None, seed=0, mu0=None,
-        record="log", metrics: bool = False, progress: bool = False) -> NACRun:
+        K_actor=None, critic_step=None, critic_radius=None, actor_step=None, critic_init=None,
+        seed=0, mu0=None, record="log", metrics: bool = False, progress: bool = False) -> NACRun:
     """Run Algorithm 1 for ``T`` iterations (a batch of one; see ``nac_batch``).
 
     ``features``: (S, A, d) with ``||phi|| <= 1`` (default tabular); ``R``: actor radius (default
     ``engine.default_radius``); ``oracle``: ``"exact" | "sampled" | "exact_critic" |
-    "exact_actor"`` or an ``OracleConfig``; ``K_critic``, ``K_actor``, ``critic_step``,
-    ``critic_radius``, ``actor_step``: sampled-oracle settings (``oracle.py``); ``record``:
+    "exact_actor" | "practical"`` or an ``OracleConfig``; ``K_critic``, ``K_actor``,
+    ``critic_step``, ``critic_radius``, ``actor_step``, ``critic_init``: sampled-oracle
+    settings (``oracle.py``); ``record``:
     ``"log" | "all" | "last" | [t, ...]`` (``records.py``); ``metrics=True`` adds the exact
     metrics of ``metrics.py`` (costs exact solves at every recorded t).
     """
     seed = check_int("seed", seed, minimum=0)
     return nac_batch(game, T, eta, beta, [seed], features=features, R=R, oracle=oracle,
                      K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                     critic_radius=critic_radius, actor_step=actor_step, mu0=mu0,
-                     record=record, metrics=metrics, progress=progress)[0]
+                     critic_radius=critic_radius, actor_step=actor_step,
+                     critic_init=critic_init, mu0=mu0, record=record, metrics=metrics,
+                     progress=progress)[0]
 
 
 def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact",
               K_critic=None, K_actor=None, critic_step=None, critic_radius=None,
-              actor_step=None, mu0=None, record="log", metrics: bool = False,
+              actor_step=None, critic_init=None, mu0=None, record="log", metrics: bool = False,
               progress: bool = False) -> list[NACRun]:
     """Run many instances of Algorithm 1 together; returns one ``NACRun`` per run.
 
@@ -170,7 +177,8 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact
     Ts = [_check_T(v, "T" if B == 1 else f"T[{i}]") for i, v in enumerate(_per_run(T, B, "T"))]
     seeds = _per_run(list(seeds) if len(seeds) != 1 else seeds[0], B, "seeds")
     oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                       critic_radius=critic_radius, actor_step=actor_step)
+                       critic_radius=critic_radius, actor_step=actor_step,
+                       critic_init=critic_init)
     prob = engine.prepare(game, features, R, oracle)
     lam = game.lam
     etas = [as_schedule(e, "eta") for e in _per_run(eta, B, "eta")]
@@ -214,6 +222,7 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
     idx = np.arange(B)                                  # original index of each active run
     theta = np.zeros((B, dim))
     mu = np.tile(mu_start, (B, 1))
+    psi = None                                          # warm-started critic (oracle.py)
     rngs = [np.random.default_rng(s) for s in seeds] if prob.oracle.uses_samples else None
     const_eta = all(e.is_constant for e in etas)
     const_beta = all(b.is_constant for b in betas)
@@ -265,6 +274,7 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
                 out_extra[idx[r]] = (float(max_norm[r]), float(min_pi[r]))
             keep = ~done
             idx, theta, mu, T_act = idx[keep], theta[keep], mu[keep], T_act[keep]
+            psi = None if psi is None else psi[keep]
             sum_pi, sum_mu = sum_pi[keep], sum_mu[keep]
             max_norm, min_pi = max_norm[keep], min_pi[keep]
             if const_eta:
@@ -278,7 +288,8 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
         beta_t = beta_arr if const_beta else np.array(
             [check_beta(betas[i](t), f"beta(t={t})") for i in idx])
         st = engine.step_batch(prob, theta, mu, eta_t, beta_t,
-                               None if rngs is None else [rngs[i] for i in idx])
+                               None if rngs is None else [rngs[i] for i in idx], psi0=psi)
+        psi = st.psi
         max_norm = np.maximum(max_norm, np.sqrt((theta * theta).sum(axis=-1)))
         min_pi = np.minimum(min_pi, st.pi.min(axis=(-2, -1)))
         if t in grid:

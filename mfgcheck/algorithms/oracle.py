@@ -7,10 +7,22 @@ mode               critic ``q_hat_t``                      actor ``w_hat_t``
 ``sampled``        Algorithm 2 (TD(0), ``K_critic``)       Algorithm 3 (SGD, ``K_actor``)
 ``exact_critic``   exact                                   Algorithm 3
 ``exact_actor``    Algorithm 2                             exact minimiser of ``L_hat``
+``practical``      Algorithm 2, warm-started (carried      appendix D: ``w = F^+ g`` from the pairs
+                   across iterations)                      of sampled episodes, ``||w|| <= R``
 =================  =====================================  =====================================
 
 The mixed modes isolate one error: ``exact_critic`` has ``eps_critic = 0``, ``exact_actor`` has
-``eps_actor = 0``.
+``eps_actor = 0``. ``practical`` is the paper's own implementation (appendix D, ``practical.py``).
+
+Critic options (the factors of the ablation, ``ablation.py``):
+
+- ``critic_step``: a number, schedule or callable (the step ``alpha_k``), or ``"prop1"``:
+  Proposition 1's ``alpha_k = 1/(omega (k+1)(1-gamma))`` with ``omega`` computed exactly for
+  the current ``(pi_t, mu_t)`` at every iteration (an oracle the agent does not have: for
+  experiments);
+- ``critic_init``: ``"zero"`` (Algorithm 2 as stated, ``psi_0 = 0`` at every iteration) or
+  ``"warm"`` (``psi_0`` at iteration ``t`` is the critic ``psi_bar`` output at ``t - 1``;
+  the default of ``practical``).
 
 Defaults for the sampled parts: ``K_critic = K_actor = 1000``; critic step a constant 0.05
 (appendix D's 0.001 needs ~1e5 samples per iteration before the averaged TD iterate moves
@@ -25,8 +37,10 @@ from dataclasses import dataclass, field
 from .._validate import InvalidInputError, check_int, check_positive
 from .schedules import Schedule, as_schedule
 
-ORACLE_MODES = ("exact", "sampled", "exact_critic", "exact_actor")
+ORACLE_MODES = ("exact", "sampled", "exact_critic", "exact_actor", "practical")
+CRITIC_INITS = ("zero", "warm")
 DEFAULT_CRITIC_STEP = 0.05
+PROP1_STEP = "prop1"
 
 
 @dataclass(frozen=True)
@@ -34,20 +48,28 @@ class OracleConfig:
     mode: str = "exact"
     K_critic: int = 1000
     K_actor: int = 1000
-    critic_step: Schedule = field(default_factory=lambda: as_schedule(DEFAULT_CRITIC_STEP,
-                                                                      "critic_step"))
+    critic_step: Schedule | str = field(
+        default_factory=lambda: as_schedule(DEFAULT_CRITIC_STEP, "critic_step"))
     critic_radius: float | None = None
     actor_step: float | None = None
+    critic_init: str | None = None      # None: "warm" for practical, "zero" otherwise
 
     def __post_init__(self):
         if self.mode not in ORACLE_MODES:
             raise InvalidInputError(f"oracle: {self.mode!r}; use one of {ORACLE_MODES}")
         for name in ("K_critic", "K_actor"):
             object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=1))
-        step = as_schedule(self.critic_step, "critic_step")
-        if step.is_constant:
-            check_positive("critic_step", step.value)
-        object.__setattr__(self, "critic_step", step)
+        if not (isinstance(self.critic_step, str) and self.critic_step == PROP1_STEP):
+            step = as_schedule(self.critic_step, "critic_step")
+            if step.is_constant:
+                check_positive("critic_step", step.value)
+            object.__setattr__(self, "critic_step", step)
+        init = self.critic_init
+        if init is None:
+            init = "warm" if self.mode == "practical" else "zero"
+        if init not in CRITIC_INITS:
+            raise InvalidInputError(f"critic_init: {init!r}; use one of {CRITIC_INITS}")
+        object.__setattr__(self, "critic_init", init)
         for name in ("critic_radius", "actor_step"):
             v = getattr(self, name)
             if v is not None:
@@ -65,11 +87,22 @@ class OracleConfig:
     def uses_samples(self) -> bool:
         return self.mode != "exact"
 
+    @property
+    def critic_theory_step(self) -> bool:
+        """Proposition 1's step with the exact omega of each iteration."""
+        return isinstance(self.critic_step, str)
+
+    @property
+    def warm(self) -> bool:
+        return not self.critic_exact and self.critic_init == "warm"
+
     def describe(self) -> dict:
         out = {"mode": self.mode}
         if not self.critic_exact:
-            out.update(K_critic=self.K_critic, critic_step=self.critic_step.describe(),
-                       critic_radius=self.critic_radius)
+            step = ({"kind": PROP1_STEP} if self.critic_theory_step
+                    else self.critic_step.describe())
+            out.update(K_critic=self.K_critic, critic_step=step,
+                       critic_radius=self.critic_radius, critic_init=self.critic_init)
         if not self.actor_exact:
             out.update(K_actor=self.K_actor, actor_step=self.actor_step)
         return out

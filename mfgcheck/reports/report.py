@@ -3,7 +3,8 @@
 The registry ``PARTS`` lists the parts (bsuite style: each is settings + analysis + plots; the
 summary reads them): ``theory`` (verdict table), ``lemmas`` (property checks), ``assumptions``
 (constants per game), ``rate`` (Theorem 1's rate), ``experiments`` (appendix D's figures),
-``serverless`` (appendix E's application, simulated: ``reports/serverless.py``).
+``serverless`` (appendix E's application, simulated: ``reports/serverless.py``),
+``ablation`` (the sampled-oracle ablation, ``algorithms.ablation``).
 Each part's result is plain data; a part that raises is recorded as ``{"status": "error"}``
 with the error, and the report is still written (exit status 3).
 
@@ -115,6 +116,17 @@ def _serverless(profile, store, finished, selected):
     return OneTask(serverless_task, profile.name, label="serverless simulation", local=True)
 
 
+def ablation_task(setting) -> dict | None:
+    from .experiments import run_ablation
+
+    return run_ablation(setting)
+
+
+def _ablation(profile, store, finished, selected):
+    return OneTask(ablation_task, profile.ablation, label="sampled-oracle ablation",
+                   local=True)
+
+
 PARTS = (
     Part("theory", "Proof steps (theory/)", _theory),
     Part("lemmas", "Lemma checks (properties/)", _lemmas, needs=("theory",)),
@@ -122,6 +134,7 @@ PARTS = (
     Part("rate", "Theorem 1 rate", _rate),
     Part("experiments", "Appendix D figures", _experiments),
     Part("serverless", "Appendix E application (simulated)", _serverless),
+    Part("ablation", "Sampled-oracle ablation", _ablation),
 )
 
 

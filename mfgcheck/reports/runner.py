@@ -179,7 +179,7 @@ def run_metrics(game, run, features, R: float, ref=None) -> tuple[dict, str]:
 def _oracle_kwargs(settings: dict) -> dict:
     kw = dict(settings.get("oracle_kwargs") or {})
     return {k: kw.get(k) for k in ("K_critic", "K_actor", "critic_step", "critic_radius",
-                                   "actor_step")}
+                                   "actor_step", "critic_init")}
 
 
 def _group_key(s: dict, *names) -> tuple:

@@ -118,6 +118,19 @@ class PaperSetting:
 
 
 @dataclass(frozen=True)
+class AblationSetting:
+    """The sampled-oracle ablation (``algorithms.ablation``): the variants whose label is in
+    ``variants`` (empty: all), ``seeds`` runs each, ``iterations`` of the baseline's schedule
+    (Theorem 1's steps for its T); ``overrides`` change the baseline (a small K in tests)."""
+
+    game: GameSpec
+    seeds: tuple[int, ...]
+    iterations: int
+    variants: tuple[str, ...] = ()
+    overrides: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class LemmaSetting:
     """The property checks of properties/: ``examples`` Hypothesis examples per claim
     (derandomised, so the table is reproducible)."""
@@ -145,6 +158,7 @@ class Profile:
     assumptions: AssumptionSetting
     bootstrap_seed: int = 0
     description: str = ""
+    ablation: AblationSetting | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -163,6 +177,11 @@ RANDOM = GameSpec("random", {"n_states": 5, "n_actions": 3, "seed": 0, "gamma": 
 SIS_RAW = replace(SIS, normalise=False)
 LQ_RAW = replace(LQ, normalise=False)
 
+# The quick profile's ablation: every factor except K = 10000 (the full profile has it).
+ABLATION_QUICK = ("baseline", "critic step: Proposition 1 (exact omega)",
+                  "critic init: warm start", "K = 100",
+                  "actor step: constant 0.03 (~10x Prop. 2)", "actor: exact minimiser",
+                  "features: random, full rank", "critic: exact (reference)")
 SAMPLED_RATE = {"K_critic": 100, "K_actor": 100, "critic_step": 0.05}
 PAPER_SAMPLED = {"K_critic": 100, "K_actor": 100, "critic_step": 0.001}
 
@@ -202,6 +221,8 @@ def quick() -> Profile:
         paper=_paper(tuple(range(10)), (1_000, 500), (1_000, 500), 10, PAPER_SAMPLED, 10),
         lemmas=LemmaSetting(examples=40),
         assumptions=AssumptionSetting((SIS, LQ, RANDOM), budget=200),
+        ablation=AblationSetting(SIS, seeds=tuple(range(4)), iterations=100,
+                                 variants=ABLATION_QUICK),
     )
 
 
@@ -223,6 +244,7 @@ def full() -> Profile:
                      {**PAPER_SAMPLED, "K_critic": 300, "K_actor": 300}, 10),
         lemmas=LemmaSetting(examples=200),
         assumptions=AssumptionSetting((SIS, LQ, RANDOM), budget=2000),
+        ablation=AblationSetting(SIS, seeds=tuple(range(10)), iterations=300),
     )
 
 
@@ -243,6 +265,9 @@ def test() -> Profile:
                             record_every=5)),
         lemmas=LemmaSetting(examples=3, claims=("lemma2", "lemma4")),
         assumptions=AssumptionSetting((SIS,), budget=20),
+        ablation=AblationSetting(SIS, seeds=(0, 1), iterations=3,
+                                 variants=("baseline", "critic init: warm start"),
+                                 overrides={"K": 20}),
     )
 
 

@@ -43,6 +43,7 @@ def build_document(results: dict) -> Document:
     doc.add(*summary_blocks(results))
     parts = results["parts"]
     for name, render in (("rate", rate.render), ("experiments", experiments.render),
+                         ("ablation", experiments.render_ablation),
                          ("lemmas", tables.render_lemmas), ("theory", tables.render_theory),
                          ("assumptions", tables.render_assumptions),
                          ("serverless", serverless.render)):
@@ -54,7 +55,7 @@ def build_document(results: dict) -> Document:
                     Para(f"**error**: `{part.get('error', '')}`"),
                     Code(part.get("traceback", "")))
             continue
-        if name in ("rate", "experiments", "serverless"):
+        if name in ("rate", "experiments", "serverless", "ablation"):
             doc.add(*render(part, FIGURES))
             for e in part.get("errors", []):
                 doc.add(Para(f"**{e['id']} could not run**: `{e['error']}`"),
@@ -163,6 +164,8 @@ def draw_figures(results: dict, out) -> list[Path]:
         experiments.draw(parts["experiments"], figdir)
     if parts.get("serverless", {}).get("status") == "ok":
         serverless.draw(parts["serverless"], figdir)
+    if parts.get("ablation", {}).get("status") == "ok":
+        experiments.draw_ablation(parts["ablation"], figdir / experiments.ABLATION_FIGURE)
     return sorted(figdir.glob("*.png"))
 
 

@@ -171,7 +171,7 @@ def test_batch_equals_single_runs_bit_for_bit(make, features):
         _same(runs[j], nac(g, T, etas[j], betas[j], features=phi, R=R, seed=j))
 
 
-@pytest.mark.parametrize("oracle", ["sampled", "exact_actor"])
+@pytest.mark.parametrize("oracle", ["sampled", "exact_actor", "practical"])
 def test_sampled_batch_equals_single_runs_bit_for_bit(oracle):
     g = mc.games.random_game(4, 2, seed=5)
     kw = dict(oracle=oracle, K_critic=150, K_actor=150, R=1.0)
@@ -180,10 +180,12 @@ def test_sampled_batch_equals_single_runs_bit_for_bit(oracle):
         _same(runs[j], nac(g, T, 0.5, beta, seed=seed, **kw))
 
 
-def test_nac_step_drives_the_same_run(sis):
-    """T calls of nac_step give the bits of nac(..., T); StepInfo holds what the step used."""
+@pytest.mark.parametrize("oracle", ["sampled", "practical"])
+def test_nac_step_drives_the_same_run(sis, oracle):
+    """T calls of nac_step give the bits of nac(..., T); StepInfo holds what the step used
+    (``practical`` carries its warm-started critic in ``NACState.psi``)."""
     T, rng = 12, np.random.default_rng(11)
-    kw = dict(oracle="sampled", K_critic=100, K_actor=100, R=2.0)
+    kw = dict(oracle=oracle, K_critic=100, K_actor=100, R=2.0)
     run = nac(sis, T, 0.5, 0.05, seed=11, record="all", **kw)
     state = NACState.initial(sis)
     for t in range(T):
@@ -195,6 +197,7 @@ def test_nac_step_drives_the_same_run(sis):
         np.testing.assert_allclose(new.theta, info.theta + 0.5 * info.g, rtol=0, atol=1e-15)
         np.testing.assert_allclose(new.mu, 0.95 * info.mu + 0.05 * info.population, atol=1e-15)
         state = new
+        assert (state.psi is not None) == (oracle == "practical")
     assert state.t == T and np.array_equal(state.theta, run.theta[-1])
 
 

@@ -99,8 +99,9 @@ def test_td0_scalar_route_matches_vectorised_route():
     cost = tr.rewards - g.lam * np.log(PI)[tr.states, tr.actions]
     steps = np.full(5000, 0.05)
     for radius in (1e3, 5.0):
-        a, na = _td0_tabular(x[0], cost[0], steps, g.gamma, radius, 4)
-        b, nb = _td0_vectorised(x, cost, steps, g.gamma, radius, tabular_features(2, 2))
+        a, na = _td0_tabular(x[0], cost[0], steps, g.gamma, radius, np.zeros(4))
+        b, nb = _td0_vectorised(x, cost, steps[None], g.gamma, radius, tabular_features(2, 2),
+                                np.zeros((1, 4)))
         np.testing.assert_allclose(a, b[0], rtol=0, atol=1e-12)
         assert na == nb[0] and (radius > 100 or na > 100)
 
