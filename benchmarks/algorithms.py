@@ -1,97 +1,117 @@
-"""Throughput of Algorithm 1 (issue 4): run-iterations per second, with in-run baselines.
+"""Throughput of Algorithm 1 and its oracles: compiled kernels against the NumPy reference,
+measured in one run (the machine may be shared: read the ratios, not the absolute figures).
 
-For SIS and LQ with the exact oracle (tabular features, default R), it times
+Rows (SIS unless said otherwise; tabular features):
 
-- ``nac_batch`` with a batch of 64 runs (the target: >= 1e5 run-iterations/s on SIS);
-- baseline 1, the batch-of-1 loop: ``nac`` called run by run (same engine, B = 1);
-- baseline 2, a naive loop over game-level numerics (validated ``policy_evaluation``,
-  ``population_step`` and the general trust-region solver each iteration, one run);
-
-and prints the speed-ups; then the same batch with a radius R small enough that the actor's
-constraint binds (the trust-region solve every iteration). It also times the sampled oracle
-(Algorithms 2 and 3, tabular, K_critic = K_actor = 1000) on SIS, alone and in a batch of 8,
-in run-iterations/s and samples/s.
+- sampled oracles, batch of 8 seeds: Algorithm 2 (trajectory + TD(0)), Algorithm 3
+  (visitation sampling + SGD), the practical actor (episodes + F^+ g), each in samples/s,
+  compiled and NumPy reference, and a whole sampled iteration of Algorithm 1 (K_critic =
+  K_actor = 1000: 2000 samples per run-iteration); target >= 2e7 samples/s;
+- Algorithm 1 with the exact oracle at batch 64 and batch 1 (targets >= 4e6 and >= 1e6
+  run-iterations/s), compiled (``kernels.exact_affine_advance``) and NumPy reference;
+- LQ (25 states, not affine in mu: NumPy path) exact at batch 64, and both games with a
+  radius that binds (the trust-region actor every iteration; NumPy path).
 
 Run: ``.venv/bin/python benchmarks/algorithms.py`` (``--quick`` for a shorter run).
+``MFGCHECK_KERNELS=numpy`` selects the reference inside one process (``kernels.use_compiled``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 
 import numpy as np
 from _timing import timed  # benchmarks/, the script's folder
 
 import mfgcheck as mc
-from mfgcheck.algorithms import default_radius, nac, nac_batch
-from mfgcheck.numerics import actor_regression as ar
+from mfgcheck.algorithms import Environment, nac_batch, sgd_actor, td0_critic
+from mfgcheck.algorithms.practical import episodic_actor
 
 
-def naive_loop(game, T, eta, beta):
-    """Algorithm 1, exact oracle, written plainly on game-level numerics (one run)."""
-    phi = mc.numerics.tabular_features(game.n_states, game.n_actions)
-    R = default_radius(game)
-    theta, mu = np.zeros(phi.shape[-1]), game.rho.copy()
-    for _ in range(T):
-        pi = mc.numerics.loglinear_policy(theta, phi)
-        vals = mc.numerics.policy_evaluation(game, pi, mu)
-        d = mc.numerics.visitation(game, pi, mu)
-        F, b, c = ar.actor_quadratic(pi, d, phi, vals.advantage)
-        w = ar.solve_actor_exact(F, b, c, R).w
-        theta = (1 - eta * game.lam) * theta + eta * w
-        mu = (1 - beta) * mu + beta * mc.numerics.population_step(game, pi, mu)
-    return theta, mu
+def _with(backend, fn):
+    old = os.environ.get("MFGCHECK_KERNELS")
+    os.environ["MFGCHECK_KERNELS"] = backend
+    try:
+        return fn()
+    finally:
+        if old is None:
+            os.environ.pop("MFGCHECK_KERNELS")
+        else:
+            os.environ["MFGCHECK_KERNELS"] = old
 
 
-def exact_rows(name, game, T, B, eta, beta, singles, naive_T):
-    t_batch, runs = timed(lambda: nac_batch(game, T, eta, beta, list(range(B)), record="last"))
-    batch_rate = B * T / t_batch
-    t_single, one = timed(lambda: [nac(game, T, eta, beta, seed=s, record="last")
-                                   for s in range(singles)])
-    single_rate = singles * T / t_single
-    assert np.array_equal(one[0].theta, runs[0].theta)      # same bits alone and in a batch
-    t_naive, (theta, _) = timed(lambda: naive_loop(game, naive_T, eta, beta))
-    naive_rate = naive_T / t_naive
-    print(f"{name:>4} exact  | batch {B:>3}: {batch_rate:>10.3g} run-it/s | batch-of-1 loop: "
-          f"{single_rate:>9.3g} run-it/s (x{batch_rate / single_rate:5.1f}) | naive numerics "
-          f"loop: {naive_rate:>8.3g} run-it/s (x{batch_rate / naive_rate:6.1f})")
-    return batch_rate
+def _both(label, fn, n_units, unit, target=None, repeat=3, ref=None):
+    """Time ``fn`` compiled (after a warm-up call) and with the reference (``ref = (fn,
+    n_units)`` when the reference needs a shorter run); print the rates."""
+    _with("numba", fn)                                              # compile / load cache
+    t_fast, _ = _with("numba", lambda: timed(fn, repeat))
+    fn_ref, n_ref = ref if ref is not None else (fn, n_units)
+    t_ref, _ = _with("numpy", lambda: timed(fn_ref, 1))
+    fast, ref = n_units / t_fast, n_ref / t_ref
+    tgt = "" if target is None else (f" | target >= {target:.0e}: "
+                                     f"{'met' if fast >= target else 'NOT met'}")
+    print(f"{label:<46} compiled {fast:>9.3g} {unit} | numpy {ref:>9.3g} | "
+          f"x{fast / ref:6.1f}{tgt}")
+    return fast
 
 
-def binding_row(name, game, T, B, eta, beta, R):
-    """Exact oracle with a radius that binds: the trust-region solve runs every iteration."""
-    t_batch, runs = timed(lambda: nac_batch(game, T, eta, beta, list(range(B)), R=R,
-                                            record="last"))
-    bound = R / game.lam
-    print(f"{name:>4} exact, R = {R} binding (max ||theta|| = {runs[0].max_theta_norm:.4g}, "
-          f"R/lam = {bound:.4g}) | batch {B}: {B * T / t_batch:.3g} run-it/s")
+def sampled_rows(game, B, K):
+    pi = np.tile(np.array([[0.3, 0.7], [0.6, 0.4]]), (B, 1, 1))
+    mu = np.tile(game.rho, (B, 1))
+    phi = mc.numerics.tabular_features(2, 2)
+    adv = np.random.default_rng(0).normal(size=(B, 2, 2))
+
+    def env():
+        return Environment(game, mu, [np.random.default_rng(s) for s in range(B)])
+
+    _both(f"Algorithm 2 (TD), batch {B}, K={K}",
+          lambda: td0_critic(env(), pi, np.log(pi), phi, lam=game.lam, n_samples=K,
+                             steps=np.full(K, 0.05), radius=1e3), B * K, "samples/s", 2e7)
+    _both(f"Algorithm 3 (SGD), batch {B}, K={K}",
+          lambda: sgd_actor(env(), pi, phi, adv, R=10.0, n_samples=K), B * K, "samples/s")
+    _both(f"practical actor (episodes), batch {B}, K={K}",
+          lambda: episodic_actor(env(), pi, phi, adv, R=10.0, n_samples=K, tabular=True),
+          B * K, "samples/s")
 
 
-def sampled_rows(game, T, K, B):
-    kw = dict(oracle="sampled", K_critic=K, K_actor=K, record="last")
-    t1, _ = timed(lambda: nac(game, T, 0.5, 0.05, seed=0, **kw))
-    tb, _ = timed(lambda: nac_batch(game, T, 0.5, 0.05, list(range(B)), **kw))
-    # samples per iteration: K critic transitions + K actor draws (each ~1/(1-gamma) steps)
-    for label, n, t in (("alone", 1, t1), (f"batch {B}", B, tb)):
-        rate = n * T / t
-        print(f" sis sampled K={K} | {label:>8}: {rate:>8.3g} run-it/s, "
-              f"{rate * 2 * K:>9.3g} samples/s")
+def nac_rows(game, T, B, K):
+    kw = dict(K_critic=K, K_actor=K, record="last")
+    for oracle in ("sampled", "practical"):
+        _both(f"Algorithm 1, {oracle}, batch {B}, K={K}",
+              lambda: nac_batch(game, T, 0.5, 0.05, list(range(B)), oracle=oracle, **kw),
+              B * T * 2 * K, "samples/s", 2e7 if oracle == "sampled" else None, repeat=1)
+
+
+def exact_rows(game, T, T1):
+    def run(B, T):
+        return lambda: nac_batch(game, T, 0.5, 0.05, list(range(B)), record="last")
+    rate64 = _both("Algorithm 1, exact, batch 64", run(64, T), 64 * T, "run-it/s", 4e6)
+    rate1 = _both("Algorithm 1, exact, batch 1", run(1, T1), T1, "run-it/s", 1e6,
+                  ref=(run(1, T1 // 100), T1 // 100))
+    return rate64, rate1
+
+
+def numpy_rows(lq, sis, T_lq, T_sis):
+    for name, game, T, eta, R in (("lq", lq, T_lq, 0.1, None), ("lq", lq, T_lq, 0.1, 5.0),
+                                  ("sis", sis, T_sis, 0.5, 0.05)):
+        t, runs = timed(lambda: nac_batch(game, T, eta, 0.05, list(range(64)), R=R,
+                                          record="last"))
+        tag = "default R" if R is None else f"R = {R} binding"
+        print(f"{name} exact, {tag}, batch 64 (NumPy path){'':<14} {64 * T / t:>9.3g} "
+              f"run-it/s")
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    args = ap.parse_args(argv)
-    q = args.quick
+    q = ap.parse_args(argv).quick
     sis, lq = mc.games.sis(), mc.games.linear_quadratic()
-    rate = exact_rows("sis", sis, 500 if q else 3000, 64, 0.5, 0.05, 4 if q else 8,
-                      200 if q else 1000)
-    exact_rows("lq", lq, 50 if q else 300, 64, 0.1, 0.05, 2 if q else 4, 20 if q else 100)
-    binding_row("sis", sis, 500 if q else 3000, 64, 0.5, 0.05, 0.05)
-    binding_row("lq", lq, 50 if q else 300, 64, 0.1, 0.05, 5.0)
-    sampled_rows(sis, 5 if q else 20, 1000, 8)
-    print(f"target >= 1e5 run-iterations/s (SIS, exact, batch 64): "
-          f"{'met' if rate >= 1e5 else 'NOT met'} ({rate:.3g})")
+    print("compiled kernels vs the NumPy reference, one process (ratios are the measure)")
+    sampled_rows(sis, 8, 20_000 if q else 100_000)
+    nac_rows(sis, 3 if q else 10, 8, 1000)
+    exact_rows(sis, 2000 if q else 20_000, 20_000 if q else 200_000)
+    numpy_rows(lq, sis, 30 if q else 300, 300 if q else 3000)
 
 
 if __name__ == "__main__":

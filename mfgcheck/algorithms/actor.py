@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..numerics import actor_regression as ar
+from . import kernels
 
 
 def advantage_from_critic(q_hat, log_policy, policy, lam: float) -> np.ndarray:
@@ -73,7 +74,11 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
         np.asarray(step, dtype=np.float64), (B,)).copy()
     if tabular is None:
         tabular = _is_tabular(features)
-    if tabular:
+    if tabular and kernels.use_compiled():
+        w = kernels.sgd_tabular_batch(states, actions, targets,
+                                      np.ascontiguousarray(policy, dtype=np.float64),
+                                      2.0 * alpha, float(R))
+    elif tabular:
         w = np.empty((B, dim))
         for b in range(B):
             w[b] = _sgd_tabular(states[b], actions[b], targets[b], policy[b], 2.0 * alpha[b], R)

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import kernels
+
 
 @dataclass(frozen=True)
 class CriticEstimate:
@@ -87,7 +89,10 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     psi0 = np.zeros((B, dim)) if psi0 is None else np.asarray(psi0, dtype=np.float64)
     if tabular is None:
         tabular = _is_tabular(features)
-    if tabular:
+    if tabular and kernels.use_compiled():
+        psi_bar, n_proj = kernels.td0_tabular_batch(x, cost, np.ascontiguousarray(steps),
+                                                    env.gamma, float(radius), psi0)
+    elif tabular:
         psi_bar = np.empty((B, dim))
         n_proj = np.zeros(B, dtype=np.int64)
         for b in range(B):

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import kernels
+
 
 def _cdf(p: np.ndarray) -> np.ndarray:
     c = np.cumsum(p, axis=-1)
@@ -111,9 +113,7 @@ class Environment:
         B, K = self.n_runs, int(n_steps)
         S, A = self.n_states, self.n_actions
         policy = np.broadcast_to(policy, (B, S, A))
-        chain = np.empty((B, K + 1), dtype=np.intp)
-        for b, rng in enumerate(self.rngs):
-            chain[b] = self._chain_one(b, policy[b], K, rng)
+        chain = self._chain(policy, K, restart=False)
         states, actions = np.divmod(chain, A)
         rewards = self._r[self._ar[:, None], states, actions]
         return Trajectory(states=states, actions=actions, rewards=rewards)
@@ -123,10 +123,19 @@ class Environment:
         (B, n) arrays."""
         B, S, A = self.n_runs, self.n_states, self.n_actions
         policy = np.broadcast_to(policy, (B, S, A))
-        chain = np.empty((B, int(n)), dtype=np.intp)
+        return np.divmod(self._chain(policy, int(n) - 1, restart=True), A)
+
+    def _chain(self, policy, K, restart):
+        """``K + 1`` pairs of every run's pair chain (B, K+1): compiled
+        (``kernels.chain_batch``) or the Python reference ``_chain_one``, same uniforms."""
+        if kernels.use_compiled():
+            rows, first = self._pair_cdfs(policy, restart)
+            u = np.stack([1.0 - rng.random(K + 1) for rng in self.rngs])
+            return kernels.chain_batch(rows, first, u)
+        chain = np.empty((self.n_runs, K + 1), dtype=np.intp)
         for b, rng in enumerate(self.rngs):
-            chain[b] = self._chain_one(b, policy[b], int(n) - 1, rng, restart=True)
-        return np.divmod(chain, A)
+            chain[b] = self._chain_one(b, policy[b], K, rng, restart)
+        return chain
 
     def pair_kernel(self, b, pi, restart: bool = False):
         """The kernel on pairs ``x = s A + a`` of run ``b`` (S A, S A): ``P(s'|s, a) pi(a'|s')``,
@@ -155,27 +164,48 @@ class Environment:
     def sample_visitation(self, policy, n: int):
         """``n`` independent ``(s, a) ~ d^pi_mu x pi`` per run; returns two (B, n) arrays."""
         B, n = self.n_runs, int(n)
-        policy = np.broadcast_to(policy, (B, self.n_states, self.n_actions))
-        states = np.empty((B, n), dtype=np.intp)
-        actions = np.empty((B, n), dtype=np.intp)
-        for b, rng in enumerate(self.rngs):
-            states[b], actions[b] = self._visitation_one(b, _cdf(policy[b]), n, rng)
-        return states, actions
+        S, A = self.n_states, self.n_actions
+        policy = np.broadcast_to(policy, (B, S, A))
+        draws = [_visitation_draws(rng, n, self.gamma) for rng in self.rngs]
+        if kernels.use_compiled():
+            rows, first = self._pair_cdfs(policy)
+            width = max(1, max(int(d[0].sum()) for d in draws))
+            u = np.ones((B, width))
+            for b, (H, _, ub) in enumerate(draws):
+                u[b, :ub.size] = ub
+            x = kernels.visitation_batch(rows, first, np.stack([d[0] for d in draws]),
+                                         np.stack([d[1] for d in draws]), u)
+        else:
+            x = np.stack([self._visitation_one(b, policy[b], *draws[b]) for b in range(B)])
+        return np.divmod(x, A)
 
-    def _visitation_one(self, b, cdf_pi, n, rng):
-        # H = number of transitions before stopping; episodes sorted by H so that those still
-        # running at step t are a prefix.
-        H = np.sort(rng.geometric(1.0 - self.gamma, size=n) - 1)[::-1]
-        u0 = 1.0 - rng.random(n)
-        s = _draw(np.broadcast_to(self._cdf_rho, (n, self.n_states)), u0)
-        alive = np.searchsorted(-H, -np.arange(1, H[0] + 1), side="right") if n else []
-        u = 1.0 - rng.random(2 * int(np.sum(alive)) + n)
-        pos = 0
-        cdf_P = self._cdf_P[b]
-        for m in alive:                       # m episodes make transition number t
-            head = s[:m]
-            a = _draw(cdf_pi[head], u[pos:pos + m])
-            s[:m] = _draw(cdf_P[head, a], u[pos + m:pos + 2 * m])
-            pos += 2 * m
-        a = _draw(cdf_pi[s], u[pos:pos + n])
-        return s, a
+    def _pair_cdfs(self, policy, restart=False):
+        """CDF rows of every run's pair kernel (B, SA, SA) and first pair (B, SA)."""
+        rows, first = zip(*(self.pair_kernel(b, policy[b], restart)
+                            for b in range(self.n_runs)))
+        return _cdf(np.stack(rows)), _cdf(np.stack(first))
+
+    def _visitation_one(self, b, pi, H, u0, u):
+        """The NumPy reference of ``kernels.visitation_batch`` for run ``b``: episode ``i``
+        starts at a pair ``~ rho x pi`` and makes ``H_i`` moves of the pair chain
+        ``P(s'|s, a) pi(a'|s')``; its final pair is the sample. Vectorised over episodes: at
+        move ``t`` the episodes with ``H_i > t`` advance, episode ``i`` reading its uniforms
+        from ``u[off_i:off_i + H_i]`` (``off`` the cumulative lengths)."""
+        joint, first = self.pair_kernel(b, pi)
+        rows, first = _cdf(joint), _cdf(first)
+        x = _draw(np.broadcast_to(first, (H.size, first.size)), u0)
+        off = np.cumsum(H) - H
+        for t in range(int(H.max()) if H.size else 0):
+            m = np.flatnonzero(H > t)
+            x[m] = _draw(rows[x[m]], u[off[m] + t])
+        return x
+
+
+def _visitation_draws(rng, n: int, gamma: float):
+    """The random numbers of ``n`` visitation samples, in this order: the episode lengths
+    ``H_i = Geometric(1 - gamma) - 1`` (``Pr(H = h) = (1 - gamma) gamma^h``), one uniform per
+    episode start, one per move (``sum H`` of them), uniforms in (0, 1]."""
+    H = rng.geometric(1.0 - gamma, size=n) - 1
+    u0 = 1.0 - rng.random(n)
+    u = 1.0 - rng.random(int(H.sum()))
+    return H, u0, u

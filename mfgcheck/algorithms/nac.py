@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import InvalidInputError, check_int
-from . import engine
+from . import engine, kernels
 from . import metrics as metrics_mod
 from .oracle import as_oracle
 from .records import NACRun, record_times
@@ -213,6 +213,16 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact
     return runs
 
 
+def _compiled_exact(prob, constant_steps: bool):
+    """``(P_v, r_v)`` when the compiled exact step applies (``kernels.exact_affine_advance``:
+    exact oracle, tabular features, ``rho > 0``, constant steps, a game affine in ``mu``);
+    else ``None``."""
+    if not (kernels.use_compiled() and constant_steps and prob.oracle.mode == "exact"
+            and prob.tabular and prob.d_positive):
+        return None
+    return kernels.affine_model(prob.game)
+
+
 def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
     """The batched loop (records.py describes what is stored)."""
     game = prob.game
@@ -261,6 +271,13 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
         bar = progress_bar(total=Tmax, desc=f"NAC {game.name} x{B}")
     t = 0
     T_act = Ts.copy()
+    fast = _compiled_exact(prob, const_eta and const_beta)
+    grid_sorted = np.array(sorted(grid) + [Tmax + 1], dtype=np.int64)
+    numpy_next = False
+    if fast is not None:
+        theta = np.ascontiguousarray(theta)
+        eta_arr = np.ascontiguousarray(eta_arr, dtype=np.float64)
+        beta_arr = np.ascontiguousarray(beta_arr, dtype=np.float64)
     while idx.size:
         done = T_act == t
         if done.any():
@@ -287,6 +304,20 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
             [check_eta(etas[i](t), game.lam, f"eta(t={t})") for i in idx])
         beta_t = beta_arr if const_beta else np.array(
             [check_beta(betas[i](t), f"beta(t={t})") for i in idx])
+        if fast is not None and t not in grid and not numpy_next:
+            # compiled iterations up to the next recorded t or the next run's end
+            nxt = min(int(T_act.min()), int(grid_sorted[np.searchsorted(grid_sorted, t,
+                                                                         side="right")]))
+            n = nxt - t
+            done_n = kernels.exact_affine_advance(
+                fast[0], fast[1], theta, mu, eta_t, beta_t, game.lam, game.gamma, prob.R,
+                n, sum_pi, sum_mu, max_norm, min_pi)
+            t += done_n
+            numpy_next = done_n < n                     # the actor's ball binds at t
+            if bar is not None:
+                bar.update(done_n)
+            continue
+        numpy_next = False
         st = engine.step_batch(prob, theta, mu, eta_t, beta_t,
                                None if rngs is None else [rngs[i] for i in idx], psi0=psi)
         psi = st.psi
@@ -296,7 +327,7 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
             store(range(idx.size), t, theta, st.pi, mu, st.q_hat, st.A_hat, st.w_hat)
         sum_pi += st.pi
         sum_mu += mu
-        theta, mu = st.theta_next, st.mu_next
+        theta, mu = np.ascontiguousarray(st.theta_next), np.ascontiguousarray(st.mu_next)
         t += 1
         if bar is not None:
             bar.update(1)

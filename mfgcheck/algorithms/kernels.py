@@ -1,0 +1,361 @@
+"""Compiled kernels (numba) of the sampled oracles' hot loops, and the switch that selects them.
+
+Each kernel is a line-by-line transcription of its NumPy/Python reference, fed with the same
+random numbers drawn by NumPy from the run's own ``Generator`` (so a run gives the same samples
+alone or in a batch, compiled or not), and doing the same floating-point operations in the same
+order: the results are **bit-equal** to the reference (``tests/algorithms/test_kernels.py``).
+
+==========================  ========================================  ==========================
+kernel                      reference                                 what
+==========================  ========================================  ==========================
+``chain_batch``             ``Environment._chain_one``                the pair chain (TD's
+                                                                      trajectory, episodes)
+``td0_tabular_batch``       ``critic._td0_tabular``                   Algorithm 2, one-hot phi
+``visitation_batch``        ``Environment._visitation_one``           ``(s, a) ~ d^pi_mu x pi``
+``sgd_tabular_batch``       ``actor._sgd_tabular``                    Algorithm 3, one-hot phi
+``exact_affine_advance``    ``engine.step_batch`` (exact oracle)      Algorithm 1, exact oracle
+==========================  ========================================  ==========================
+
+The last one is not bit-equal: it solves the same equations with other code (Gaussian
+elimination instead of LAPACK), for games affine in ``mu`` (``affine_model``: SIS), tabular
+features and constant steps; ``nac_batch`` uses it between recorded iterations (recorded
+iterations run the NumPy step, which also stores the step's q, A and w). The tests bound the
+difference (1e-12 T relative to the scale over T iterations).
+
+Inverse-CDF draws scan the CDF row from the left for the first entry ``>= u``: the index
+``bisect_left`` (the reference) returns, since CDF rows are non-decreasing and end at exactly 1.
+
+The switch: compiled kernels are used when numba imports and the environment variable
+``MFGCHECK_KERNELS`` is not ``numpy``; ``use_compiled()`` tells. ``cache=True`` keeps the
+compiled code between processes (first use compiles in a few seconds).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - numba is a dependency; the reference still works
+    numba = None
+
+
+def use_compiled() -> bool:
+    """Whether the sampled oracles run the compiled kernels (module docstring)."""
+    return numba is not None and os.environ.get("MFGCHECK_KERNELS", "numba") != "numpy"
+
+
+def _jit(fn):
+    return numba.njit(cache=True, nogil=True)(fn) if numba is not None else fn
+
+
+@_jit
+def _first_geq(cdf, u):
+    i = 0
+    while cdf[i] < u:
+        i += 1
+    return i
+
+
+@_jit
+def chain_batch(rows, first, u):
+    """Pair chains, one per run: ``rows`` (B, n, n) CDFs of the pair kernel, ``first`` (B, n)
+    CDF of the first pair, ``u`` (B, K+1) uniforms in (0, 1]; returns (B, K+1) pair indices."""
+    B, K1 = u.shape
+    out = np.empty((B, K1), dtype=np.int64)
+    for b in range(B):
+        rb = rows[b]
+        ub = u[b]
+        x = _first_geq(first[b], ub[0])
+        out[b, 0] = x
+        for k in range(1, K1):
+            v = ub[k]
+            j = 0
+            while rb[x, j] < v:
+                j += 1
+            x = j
+            out[b, k] = x
+    return out
+
+
+@_jit
+def td0_tabular_batch(x, cost, steps, gamma, radius, psi0):
+    """``critic._td0_tabular`` for every run: ``x`` (B, K+1) pair indices, ``cost`` (B, K),
+    ``steps`` (B, K), ``psi0`` (B, n); returns ``(psi_bar (B, n), n_proj (B,))``."""
+    B, K = steps.shape
+    n = psi0.shape[1]
+    out = np.empty((B, n))
+    n_proj_out = np.zeros(B, dtype=np.int64)
+    r2 = radius * radius
+    for b in range(B):
+        psi = psi0[b].copy()
+        acc = np.zeros(n)
+        last = np.zeros(n, dtype=np.int64)
+        nsq = 0.0
+        for j in range(n):
+            nsq += psi[j] * psi[j]
+        n_proj = 0
+        for k in range(K):
+            i = x[b, k]
+            cur = psi[i]
+            new = cur + steps[b, k] * (cost[b, k] + gamma * psi[x[b, k + 1]] - cur)
+            acc[i] += cur * (k + 1 - last[i])
+            last[i] = k + 1
+            psi[i] = new
+            nsq += new * new - cur * cur
+            if nsq > r2:
+                nsq = 0.0
+                for j in range(n):
+                    nsq += psi[j] * psi[j]
+                if nsq > r2:
+                    scale = radius / math.sqrt(nsq)
+                    for j in range(n):
+                        acc[j] += psi[j] * (k + 1 - last[j])
+                        last[j] = k + 1
+                        psi[j] *= scale
+                    nsq = 0.0
+                    for j in range(n):
+                        nsq += psi[j] * psi[j]
+                    n_proj += 1
+        for j in range(n):
+            acc[j] += psi[j] * (K - last[j])
+            out[b, j] = acc[j] / K
+        n_proj_out[b] = n_proj
+    return out, n_proj_out
+
+
+@_jit
+def visitation_batch(rows, first, H, u0, u):
+    """``Environment._visitation_pairs`` after its random draws, for every run: episode ``i``
+    starts at the pair drawn by ``u0[b, i]`` from ``first[b]`` and makes ``H[b, i]`` moves of
+    the pair chain ``rows[b]`` with the next uniforms of ``u[b]`` (episode by episode);
+    returns the final pairs (B, n)."""
+    B, n = H.shape
+    out = np.empty((B, n), dtype=np.int64)
+    for b in range(B):
+        pos = 0
+        fb = first[b]
+        rb = rows[b]
+        ub = u[b]
+        for i in range(n):
+            x = _first_geq(fb, u0[b, i])
+            for _ in range(H[b, i]):
+                v = ub[pos]
+                j = 0
+                while rb[x, j] < v:
+                    j += 1
+                x = j
+                pos += 1
+            out[b, i] = x
+    return out
+
+
+@_jit
+def sgd_tabular_batch(states, actions, targets, pi, two_alpha, R):
+    """``actor._sgd_tabular`` for every run: ``states``, ``actions``, ``targets`` (B, K),
+    ``pi`` (B, S, A), ``two_alpha`` (B,); returns ``w_bar`` (B, S*A)."""
+    B, K = targets.shape
+    S, A = pi.shape[1], pi.shape[2]
+    out = np.empty((B, S * A))
+    r2 = R * R
+    for b in range(B):
+        w = np.zeros((S, A))
+        acc = np.zeros((S, A))
+        last = np.zeros(S, dtype=np.int64)
+        nsq = 0.0
+        ta = two_alpha[b]
+        for k in range(K):
+            s = states[b, k]
+            a = actions[b, k]
+            mean = 0.0
+            for j in range(A):
+                mean += pi[b, s, j] * w[s, j]
+            coef = ta * (w[s, a] - mean - targets[b, k])
+            nk = k + 1 - last[s]
+            last[s] = k + 1
+            for j in range(A):
+                old = w[s, j]
+                acc[s, j] += old * nk
+                new = old - coef * ((1.0 if j == a else 0.0) - pi[b, s, j])
+                w[s, j] = new
+                nsq += new * new - old * old
+            if nsq > r2:
+                nsq = 0.0
+                for t in range(S):
+                    for j in range(A):
+                        nsq += w[t, j] * w[t, j]
+                if nsq > r2:
+                    scale = R / math.sqrt(nsq)
+                    for t in range(S):
+                        n_t = k + 1 - last[t]
+                        last[t] = k + 1
+                        for j in range(A):
+                            acc[t, j] += w[t, j] * n_t
+                            w[t, j] *= scale
+                    nsq = 0.0
+                    for t in range(S):
+                        for j in range(A):
+                            nsq += w[t, j] * w[t, j]
+        for t in range(S):
+            for j in range(A):
+                acc[t, j] += w[t, j] * (K - last[t])
+                out[b, t * A + j] = acc[t, j] / K
+    return out
+
+
+# -- Algorithm 1 with the exact oracle, tabular features, games affine in mu ----------------
+def affine_model(game, rtol: float = 1e-13):
+    """``(P_d, r_d)`` with ``P_d[0] = P(e_0)`` and ``P_d[j] = P(e_j) - P(e_0)`` (j >= 1), and the
+    same for ``r``, when ``P(mu) = P(e_0) + sum_{j >= 1} mu_j (P(e_j) - P(e_0))`` on the simplex
+    (the game is affine in ``mu``; SIS: the infection probability is ``0.92 mu(I)``), checked
+    at 4 random mean fields to ``rtol`` relative to the largest entry; ``None`` otherwise (the
+    NumPy path runs). Why differences from a base, not ``sum_j mu_j P(e_j)``: the rows of
+    ``P(e_0) + sum_j mu_j D_j`` sum to 1 whatever the rounding of ``sum mu``; with the convex
+    form a mass error ``e`` of ``mu`` becomes ``(1 + beta) e`` in one step of the mean field
+    and grows geometrically (it did: 6e-6 after 300 iterations)."""
+    S = game.n_states
+    eye = np.eye(S)
+    Pv = game.transition_fn(eye[:, None, :])[:, 0]
+    rv = game.reward_fn(eye[:, None, :])[:, 0]
+    Pd = np.concatenate([Pv[:1], Pv[1:] - Pv[:1]])
+    rd = np.concatenate([rv[:1], rv[1:] - rv[:1]])
+    rng = np.random.default_rng(0)
+    for mu in rng.dirichlet(np.ones(S), size=4):
+        P, r = game.transition_fn(mu), game.reward_fn(mu)
+        P_lin = Pd[0] + np.tensordot(mu[1:], Pd[1:], 1)
+        r_lin = rd[0] + np.tensordot(mu[1:], rd[1:], 1)
+        if (np.abs(P - P_lin).max() > rtol * max(1.0, np.abs(P).max())
+                or np.abs(r - r_lin).max() > rtol * max(1.0, np.abs(r).max())):
+            return None
+    return np.ascontiguousarray(Pd), np.ascontiguousarray(rd)
+
+
+@_jit
+def exact_affine_advance(Pv, rv, theta, mu, eta, beta, lam, gamma, R, n_steps, sum_pi,
+                         sum_mu, max_norm, min_pi):
+    """``Pv``, ``rv``: ``affine_model``'s base and differences. ``n_steps`` iterations of
+    Algorithm 1 with the exact oracle and tabular features for every run, in place on
+    ``theta`` (B, S*A), ``mu`` (B, S) and the running sums; the same maths as ``engine.step_batch``
+    (``V = (I - gamma P_pi)^{-1} E_pi[r - lam log pi]`` by Gaussian elimination with partial
+    pivoting, ``w = A - mean_a A``). Stops, before an iteration changes anything, at the first
+    iteration where some run's ``||w|| > R`` (the constrained actor then runs in NumPy); returns the
+    number of iterations done."""
+    B = theta.shape[0]
+    S, A = Pv.shape[1], Pv.shape[2]
+    P = np.empty((S, A, S))
+    r = np.empty((S, A))
+    logpi = np.empty((S, A))
+    M = np.empty((S, S))
+    V = np.empty(S)
+    pi = np.empty((B, S, A))
+    Ppi = np.empty((B, S, S))
+    w = np.empty((B, S * A))
+    pop = np.empty(S)
+    for step in range(n_steps):
+        binding = False
+        for b in range(B):
+            nt = 0.0
+            for i in range(S * A):
+                nt += theta[b, i] * theta[b, i]
+            if math.sqrt(nt) > max_norm[b]:
+                max_norm[b] = math.sqrt(nt)
+            for s in range(S):
+                z = theta[b, s * A]
+                for a in range(1, A):
+                    z = max(z, theta[b, s * A + a])
+                Z = 0.0
+                for a in range(A):
+                    pi[b, s, a] = math.exp(theta[b, s * A + a] - z)
+                    Z += pi[b, s, a]
+                lZ = math.log(Z)
+                for a in range(A):
+                    pi[b, s, a] /= Z
+                    logpi[s, a] = theta[b, s * A + a] - z - lZ
+                    if pi[b, s, a] < min_pi[b]:
+                        min_pi[b] = pi[b, s, a]
+            for s in range(S):
+                for a in range(A):
+                    rr = rv[0, s, a]
+                    for j in range(1, S):
+                        rr += mu[b, j] * rv[j, s, a]
+                    r[s, a] = rr
+                    for t in range(S):
+                        pp = Pv[0, s, a, t]
+                        for j in range(1, S):
+                            pp += mu[b, j] * Pv[j, s, a, t]
+                        P[s, a, t] = pp
+            for s in range(S):
+                rhs = 0.0
+                for a in range(A):
+                    rhs += pi[b, s, a] * (r[s, a] - lam * logpi[s, a])
+                V[s] = rhs
+                for t in range(S):
+                    pp = 0.0
+                    for a in range(A):
+                        pp += pi[b, s, a] * P[s, a, t]
+                    Ppi[b, s, t] = pp
+                    M[s, t] = (1.0 if s == t else 0.0) - gamma * pp
+            for c in range(S):                      # Gaussian elimination, partial pivoting
+                p = c
+                for i in range(c + 1, S):
+                    if abs(M[i, c]) > abs(M[p, c]):
+                        p = i
+                if p != c:
+                    for j in range(S):
+                        tmp = M[c, j]
+                        M[c, j] = M[p, j]
+                        M[p, j] = tmp
+                    tmp = V[c]
+                    V[c] = V[p]
+                    V[p] = tmp
+                for i in range(c + 1, S):
+                    f = M[i, c] / M[c, c]
+                    for j in range(c, S):
+                        M[i, j] -= f * M[c, j]
+                    V[i] -= f * V[c]
+            for c in range(S - 1, -1, -1):
+                acc = V[c]
+                for j in range(c + 1, S):
+                    acc -= M[c, j] * V[j]
+                V[c] = acc / M[c, c]
+            nw = 0.0
+            for s in range(S):
+                mean_q = 0.0
+                for a in range(A):
+                    q = 0.0
+                    for t in range(S):
+                        q += P[s, a, t] * V[t]
+                    q = r[s, a] + gamma * q
+                    w[b, s * A + a] = q
+                    mean_q += pi[b, s, a] * q
+                m = 0.0
+                for a in range(A):
+                    w[b, s * A + a] -= mean_q
+                    m += w[b, s * A + a]
+                m /= A
+                for a in range(A):
+                    w[b, s * A + a] -= m
+                    nw += w[b, s * A + a] * w[b, s * A + a]
+            if math.sqrt(nw) > R:
+                binding = True
+        if binding:
+            return step
+        for b in range(B):
+            for s in range(S):
+                for a in range(A):
+                    sum_pi[b, s, a] += pi[b, s, a]
+            for t in range(S):
+                acc = 0.0
+                for s in range(S):
+                    acc += mu[b, s] * Ppi[b, s, t]
+                pop[t] = acc
+                sum_mu[b, t] += mu[b, t]
+            for t in range(S):
+                mu[b, t] = (1.0 - beta[b]) * mu[b, t] + beta[b] * pop[t]
+            el = eta[b] * lam
+            for i in range(S * A):
+                theta[b, i] = (1.0 - el) * theta[b, i] + eta[b] * w[b, i]
+    return n_steps

@@ -1,0 +1,136 @@
+"""Compiled kernels (algorithms.kernels) against their NumPy/Python references.
+
+The sampled kernels do the reference's arithmetic on the same random numbers: bit-equal.
+The exact-oracle kernel solves the same equations with other code (Gaussian elimination
+instead of LAPACK, scalar sums): equal within a rounding bound (each iteration adds a few
+ulps of the iterate's scale; Theorem 1's steps make the map contracting, so over T iterations
+the difference stays below 1e-12 T relative to the scale, which is 100x the observed one).
+"""
+
+import numpy as np
+import pytest
+
+import mfgcheck as mc
+from mfgcheck.algorithms import Environment, kernels, nac_batch, theorem1_steps
+from mfgcheck.algorithms.actor import _sgd_tabular
+from mfgcheck.algorithms.critic import _td0_tabular
+from mfgcheck.algorithms.environment import _visitation_draws
+
+pytestmark = pytest.mark.skipif(kernels.numba is None, reason="numba not installed")
+
+PI = np.array([[0.3, 0.7], [0.6, 0.4]])
+MU = np.array([0.6, 0.4])
+
+
+@pytest.fixture
+def numpy_reference(monkeypatch):
+    """Run a block with the NumPy reference path."""
+    def use(flag):
+        monkeypatch.setenv("MFGCHECK_KERNELS", "numpy" if flag else "numba")
+    return use
+
+
+def test_pair_chain_and_visitation_kernels_are_bit_equal_to_the_reference():
+    g = mc.games.random_game(4, 3, seed=2, gamma=0.8)
+    pi = np.random.default_rng(0).dirichlet(np.ones(3), size=4)
+    env = Environment(g, np.tile(MU[:1].repeat(4) / MU[:1].repeat(4).sum(), (2, 1)),
+                      [np.random.default_rng(s) for s in (1, 2)])
+    rows, first = env._pair_cdfs(np.broadcast_to(pi, (2, 4, 3)))
+    u = np.stack([1.0 - np.random.default_rng(s).random(3001) for s in (5, 6)])
+    x = kernels.chain_batch(rows, first, u)
+    for b, s in enumerate((5, 6)):
+        ref = env._chain_one(b, pi, 3000, np.random.default_rng(s))
+        np.testing.assert_array_equal(x[b], ref)
+    draws = [_visitation_draws(np.random.default_rng(s), 2000, g.gamma) for s in (7, 8)]
+    width = max(int(d[0].sum()) for d in draws)
+    ub = np.ones((2, width))
+    for b, d in enumerate(draws):
+        ub[b, :d[2].size] = d[2]
+    xv = kernels.visitation_batch(rows, first, np.stack([d[0] for d in draws]),
+                                  np.stack([d[1] for d in draws]), ub)
+    for b in range(2):
+        np.testing.assert_array_equal(xv[b], env._visitation_one(b, pi, *draws[b]))
+
+
+@pytest.mark.parametrize("radius", [1e3, 5.0])
+def test_td0_kernel_is_bit_equal_to_the_scalar_reference(radius):
+    """Also with the projection binding (radius 5: thousands of projections) and a warm
+    start."""
+    g = mc.games.sis()
+    env = Environment(g, np.tile(MU, (2, 1)), [np.random.default_rng(s) for s in (3, 4)])
+    tr = env.rollout(PI[None], 5000)
+    x = tr.states * 2 + tr.actions
+    cost = tr.rewards - g.lam * np.log(PI)[tr.states, tr.actions]
+    steps = np.full((2, 5000), 0.05)
+    psi0 = np.array([[0.0, 0.0, 0.0, 0.0], [-1.0, 0.5, -2.0, 0.25]])
+    out, n_proj = kernels.td0_tabular_batch(x, cost, steps, g.gamma, radius, psi0)
+    for b in range(2):
+        ref, n_ref = _td0_tabular(x[b], cost[b], steps[b], g.gamma, radius, psi0[b])
+        np.testing.assert_array_equal(out[b], ref)
+        assert n_proj[b] == n_ref
+    assert radius > 100 or n_proj.min() > 100
+
+
+@pytest.mark.parametrize("R", [100.0, 0.5])
+def test_sgd_kernel_is_bit_equal_to_the_scalar_reference(R):
+    rng = np.random.default_rng(3)
+    s, a = rng.integers(0, 2, (2, 4000)), rng.integers(0, 2, (2, 4000))
+    targets = rng.normal(size=(2, 4000))
+    pi = np.stack([PI, PI[::-1]])
+    w = kernels.sgd_tabular_batch(s, a, targets, pi, np.array([0.02, 0.03]), R)
+    for b in range(2):
+        ref = _sgd_tabular(s[b], a[b], targets[b], pi[b], [0.02, 0.03][b], R)
+        np.testing.assert_array_equal(w[b], ref)
+
+
+@pytest.mark.parametrize("oracle", ["sampled", "practical"])
+def test_sampled_runs_compiled_and_reference_give_the_same_bits(numpy_reference, oracle):
+    """A whole run of Algorithm 1 with sampled oracles: compiled = NumPy reference, bit for
+    bit (same random numbers, same arithmetic), seeds in a batch."""
+    g = mc.games.sis().normalised()
+    kw = dict(oracle=oracle, K_critic=300, K_actor=300, record="all")
+    numpy_reference(True)
+    ref = nac_batch(g, 8, 0.5, 0.05, [1, 2], **kw)
+    numpy_reference(False)
+    fast = nac_batch(g, 8, 0.5, 0.05, [1, 2], **kw)
+    for r, f in zip(ref, fast):
+        np.testing.assert_array_equal(r.theta, f.theta)
+        np.testing.assert_array_equal(r.q_hat, f.q_hat)
+
+
+def test_exact_kernel_matches_the_numpy_step_within_the_rounding_bound(numpy_reference):
+    g = mc.games.sis().normalised()
+    T = 400
+    eta, beta = theorem1_steps(T, g.lam, 3, 10)
+    numpy_reference(True)
+    ref = nac_batch(g, T, eta, beta, [0], record="all")[0]
+    numpy_reference(False)
+    fast = nac_batch(g, T, eta, beta, [0], record="last")[0]
+    scale = np.abs(ref.theta).max()
+    assert np.abs(fast.theta[-1] - ref.theta[-1]).max() <= 1e-12 * T * scale
+    assert np.abs(fast.average_policy - ref.average_policy).max() <= 1e-12 * T
+    assert np.abs(fast.average_mean_field - ref.average_mean_field).max() <= 1e-12 * T
+    assert fast.max_theta_norm == pytest.approx(ref.max_theta_norm, rel=1e-12 * T)
+    assert fast.min_policy_all == pytest.approx(ref.min_policy_all, rel=1e-12 * T)
+
+
+def test_exact_kernel_is_batch_invariant_and_hands_binding_steps_to_numpy(numpy_reference):
+    """A run gives the same bits alone and in a batch; with a radius that binds, the kernel
+    stops and NumPy's constrained actor takes over: the run agrees with the NumPy reference
+    within the rounding bound and keeps Lemma 2's ||theta|| <= R/lam."""
+    g = mc.games.sis().normalised()
+    runs = nac_batch(g, 300, [0.5, 0.7], [0.05, 0.02], [0, 0], record="last")
+    alone = nac_batch(g, 300, 0.7, 0.02, [0], record="last")[0]
+    np.testing.assert_array_equal(runs[1].theta, alone.theta)
+    T, R = 300, 1.0
+    fast = nac_batch(g, T, 0.5, 0.05, [0], R=R, record="last")[0]
+    numpy_reference(True)
+    ref = nac_batch(g, T, 0.5, 0.05, [0], R=R, record="last")[0]
+    assert fast.max_theta_norm <= R / g.lam * (1 + 1e-12)
+    scale = np.abs(ref.theta).max()
+    assert np.abs(fast.theta[-1] - ref.theta[-1]).max() <= 1e-12 * T * scale
+
+
+def test_affine_model_detects_sis_and_rejects_lq():
+    assert kernels.affine_model(mc.games.sis()) is not None
+    assert kernels.affine_model(mc.games.linear_quadratic()) is None
