@@ -181,6 +181,9 @@ class Environment:
 
     def _pair_cdfs(self, policy, restart=False):
         """CDF rows of every run's pair kernel (B, SA, SA) and first pair (B, SA)."""
+        if kernels.use_compiled():
+            return kernels.pair_cdfs_batch(self._P, np.ascontiguousarray(policy), self._rho,
+                                           self.gamma, restart)
         rows, first = zip(*(self.pair_kernel(b, policy[b], restart)
                             for b in range(self.n_runs)))
         return _cdf(np.stack(rows)), _cdf(np.stack(first))

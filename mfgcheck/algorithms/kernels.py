@@ -8,6 +8,7 @@ order: the results are **bit-equal** to the reference (``tests/algorithms/test_k
 ==========================  ========================================  ==========================
 kernel                      reference                                 what
 ==========================  ========================================  ==========================
+``pair_cdfs_batch``         ``Environment.pair_kernel``, ``_cdf``     pair-kernel CDF rows
 ``chain_batch``             ``Environment._chain_one``                the pair chain (TD's
                                                                       trajectory, episodes)
 ``td0_tabular_batch``       ``critic._td0_tabular``                   Algorithm 2, one-hot phi
@@ -58,6 +59,38 @@ def _first_geq(cdf, u):
     while cdf[i] < u:
         i += 1
     return i
+
+
+@_jit
+def pair_cdfs_batch(P, pi, rho, gamma, restart):
+    """``Environment.pair_kernel`` + ``_cdf`` for every run: CDF rows (B, SA, SA) of the pair
+    kernel ``P(s'|s, a) pi(a'|s')`` (with ``restart``: ``(gamma P + (1 - gamma) rho(s'))``) and
+    the CDF (B, SA) of the first pair ``rho(s) pi(a|s)``; running sums left to right, last
+    entry set to exactly 1 (the reference's ``cumsum``)."""
+    B, S, A = pi.shape
+    n = S * A
+    rows = np.empty((B, n, n))
+    first = np.empty((B, n))
+    for b in range(B):
+        for s in range(S):
+            for a in range(A):
+                x = s * A + a
+                c = 0.0
+                for t in range(S):
+                    p = P[b, s, a, t]
+                    if restart:
+                        p = gamma * p + (1.0 - gamma) * rho[t]
+                    for a2 in range(A):
+                        c += p * pi[b, t, a2]
+                        rows[b, x, t * A + a2] = c
+                rows[b, x, n - 1] = 1.0
+        c = 0.0
+        for s in range(S):
+            for a in range(A):
+                c += rho[s] * pi[b, s, a]
+                first[b, s * A + a] = c
+        first[b, n - 1] = 1.0
+    return rows, first
 
 
 @_jit
@@ -218,19 +251,20 @@ def affine_model(game, rtol: float = 1e-13):
     and grows geometrically (it did: 6e-6 after 300 iterations)."""
     S = game.n_states
     eye = np.eye(S)
-    Pv = game.transition_fn(eye[:, None, :])[:, 0]
-    rv = game.reward_fn(eye[:, None, :])[:, 0]
+    Pv = game.transition_at(eye[:, None, :])[:, 0]       # as the NumPy path evaluates it
+    rv = game.reward_at(eye[:, None, :])[:, 0]
     Pd = np.concatenate([Pv[:1], Pv[1:] - Pv[:1]])
     rd = np.concatenate([rv[:1], rv[1:] - rv[:1]])
     rng = np.random.default_rng(0)
     for mu in rng.dirichlet(np.ones(S), size=4):
-        P, r = game.transition_fn(mu), game.reward_fn(mu)
+        P, r = game.transition_at(mu), game.reward_at(mu)
         P_lin = Pd[0] + np.tensordot(mu[1:], Pd[1:], 1)
         r_lin = rd[0] + np.tensordot(mu[1:], rd[1:], 1)
         if (np.abs(P - P_lin).max() > rtol * max(1.0, np.abs(P).max())
                 or np.abs(r - r_lin).max() > rtol * max(1.0, np.abs(r).max())):
             return None
-    return np.ascontiguousarray(Pd), np.ascontiguousarray(rd)
+    return (np.ascontiguousarray(Pd, dtype=np.float64),
+            np.ascontiguousarray(rd, dtype=np.float64))
 
 
 @_jit

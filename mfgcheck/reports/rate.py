@@ -71,7 +71,7 @@ def run_settings(rs: RateSetting, game) -> list[dict]:
     """The settings of every run of ``rs`` (one per T and seed), as stored in the RunStore."""
     seeds = (0,) if rs.oracle == "exact" else rs.seeds
     return [{"experiment": EXPERIMENT, "runner": runner.runner_id(), "game": asdict(rs.game),
-             "oracle": rs.oracle, "oracle_kwargs": dict(rs.oracle_kwargs),
+             "oracle": rs.oracle, "oracle_kwargs": rs.oracle_kwargs_at(T),
              "features": rs.features, "R": rs.R, "T": int(T), "seed": int(seed),
              "c_eta": rs.c_eta, "c_beta": rs.c_beta, "eta": rs.eta(T, game.lam),
              "beta": rs.beta(T)} for T in rs.T for seed in seeds]
@@ -244,7 +244,12 @@ def analyse(rs: RateSetting, game, eq_rec: dict, records: list[dict], constants:
     title = f"{rs.game.title}{' (normalised)' if rs.game.normalise else ''}, {rs.oracle} oracle"
     caption = (f"lam = {fmt(game.lam)}, gamma = {fmt(game.gamma)}, eta = {fmt(rs.c_eta)} "
                f"T^-2/5/lam, beta = {fmt(rs.c_beta)} T^-4/5, R = {fmt(per_T[0]['R'])}, "
-               f"{rs.features} features, {rs.oracle} oracle, seeds = {len(seeds)}")
+               f"{rs.features} features, {rs.oracle} oracle, seeds = {len(seeds)}"
+               + ("" if rs.K_schedule is None else
+                  f", K_critic = ceil({fmt(rs.K_schedule[0])} T^{fmt(rs.K_schedule[2])}), "
+                  f"K_actor = ceil({fmt(rs.K_schedule[1])} T^{fmt(2 * rs.K_schedule[2])}) "
+                  "(eps_total = O(T^-p) with p the exponent of K_critic, so the eps term of the "
+                  "bound is O(T^(-p/4)))"))
     return {
         "id": rs.id, "title": title, "caption": caption, "setting": asdict(rs),
         "game": game.describe(), "reward_scale": _scale(rs), "normalised": rs.game.normalise,

@@ -21,6 +21,7 @@ not the runs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 
 # Theorem 1's step constants, eta = C_ETA T^(-2/5)/lam and beta = C_BETA T^(-4/5) (RateSetting
@@ -83,9 +84,22 @@ class RateSetting:
     oracle_kwargs: dict = field(default_factory=dict)
     bootstrap: int = 2000
     constants_budget: int = 64  # pairs searched by assumption_constants (d1, d2, d3)
+    K_schedule: tuple[float, float, float] | None = None  # (k_critic, k_actor, p): below
 
     def eta(self, T: int, lam: float) -> float:
         return self.c_eta * T ** (-2 / 5) / lam
+
+    def oracle_kwargs_at(self, T: int) -> dict:
+        """``oracle_kwargs`` with, when ``K_schedule = (k_c, k_a, p)`` is set, ``K_critic =
+        ceil(k_c T^p)`` and ``K_actor = ceil(k_a T^(2p))``: Proposition 1's critic error is
+        O(1/K_critic) and Proposition 2's actor error O(1/sqrt(K_actor)), so both shrink like
+        T^-p and eps_total = O(T^-p); Theorem 1's sqrt(eps_total^(1/2)) term is then
+        O(T^(-p/4)), below the T^(-1/5) term when p >= 4/5."""
+        kw = dict(self.oracle_kwargs)
+        if self.K_schedule is not None:
+            kc, ka, p = self.K_schedule
+            kw.update(K_critic=math.ceil(kc * T ** p), K_actor=math.ceil(ka * T ** (2 * p)))
+        return kw
 
     def beta(self, T: int) -> float:
         return self.c_beta * T ** (-4 / 5)
@@ -184,6 +198,13 @@ ABLATION_QUICK = ("baseline", "critic step: Proposition 1 (exact omega)",
                   "features: random, full rank", "critic: exact (reference)")
 SAMPLED_RATE = {"K_critic": 100, "K_actor": 100, "critic_step": 0.05}
 PAPER_SAMPLED = {"K_critic": 100, "K_actor": 100, "critic_step": 0.001}
+# Appendix D's implementation (algorithms.practical): the paper's critic step 0.001, the critic
+# carried across iterations, K = 1000 transitions per oracle call.
+PAPER_PRACTICAL = {"K_critic": 1000, "K_actor": 1000, "critic_step": 0.001}
+# The sampled rate with K growing with T (RateSetting.oracle_kwargs_at): K_critic = 10 T^0.8,
+# K_actor = T^1.6 / 10, so eps_total = O(T^-0.8) and the eps term is O(T^-0.2); the critic
+# warm-started (the ablation: from psi_0 = 0 every iteration it locks in whatever K).
+K_GROWING = (10.0, 0.1, 0.8)
 
 
 def _paper(seeds, exact_iterations, sampled_iterations, segments, sampled_kwargs,
@@ -202,6 +223,10 @@ def _paper(seeds, exact_iterations, sampled_iterations, segments, sampled_kwargs
                                 nac_eta=eta, nac_beta=beta, dl_eta=eta, segments=segments,
                                 seeds=seeds, oracle="sampled", oracle_kwargs=sampled_kwargs,
                                 record_every=record_every))
+        out.append(PaperSetting(f"{tag}-practical", fig, spec, sampled_iterations[k],
+                                nac_eta=eta, nac_beta=beta, dl_eta=eta, segments=segments,
+                                seeds=seeds, oracle="practical", oracle_kwargs=PAPER_PRACTICAL,
+                                record_every=record_every))
     return tuple(out)
 
 
@@ -217,6 +242,10 @@ def quick() -> Profile:
                                                           30_000, 100_000)),
             RateSetting("sis-sampled", SIS, "sampled", (100, 300, 1_000),
                         seeds=tuple(range(5)), oracle_kwargs=SAMPLED_RATE),
+            RateSetting("sis-sampled-growing-K", SIS, "sampled", (30, 100, 300),
+                        seeds=tuple(range(5)),
+                        oracle_kwargs={**SAMPLED_RATE, "critic_init": "warm"},
+                        K_schedule=K_GROWING),
         ),
         paper=_paper(tuple(range(10)), (1_000, 500), (1_000, 500), 10, PAPER_SAMPLED, 10),
         lemmas=LemmaSetting(examples=40),

@@ -8,13 +8,13 @@ critic's error."""
 import numpy as np
 
 import mfgcheck as mc
-from mfgcheck.algorithms import ablation as ab
 
 SEEDS = [0, 1]
 ITERATIONS = 30          # the baseline locks within ~20 iterations of Theorem 1's T = 300 steps
 
 
 def _run(overrides):
+    from mfgcheck.algorithms import ablation as ab
     g = mc.games.sis().normalised()
     r = ab.run_variant(g, overrides, SEEDS, iterations=ITERATIONS)
     return g, r, {k: np.asarray(v, float) for k, v in r.series.items()}

@@ -14,7 +14,7 @@ import mfgcheck as mc
 from mfgcheck.algorithms import Environment, kernels, nac_batch, theorem1_steps
 from mfgcheck.algorithms.actor import _sgd_tabular
 from mfgcheck.algorithms.critic import _td0_tabular
-from mfgcheck.algorithms.environment import _visitation_draws
+from mfgcheck.algorithms.environment import _cdf, _visitation_draws
 
 pytestmark = pytest.mark.skipif(kernels.numba is None, reason="numba not installed")
 
@@ -134,3 +134,16 @@ def test_exact_kernel_is_batch_invariant_and_hands_binding_steps_to_numpy(numpy_
 def test_affine_model_detects_sis_and_rejects_lq():
     assert kernels.affine_model(mc.games.sis()) is not None
     assert kernels.affine_model(mc.games.linear_quadratic()) is None
+
+
+@pytest.mark.parametrize("restart", [False, True])
+def test_pair_cdf_kernel_is_bit_equal_to_the_reference(restart):
+    g = mc.games.random_game(4, 3, seed=2, gamma=0.8)
+    pis = np.random.default_rng(0).dirichlet(np.ones(3), size=(2, 4))
+    env = Environment(g, np.random.default_rng(1).dirichlet(np.ones(4), size=2),
+                      [np.random.default_rng(s) for s in (1, 2)])
+    rows, first = kernels.pair_cdfs_batch(env._P, pis, env._rho, g.gamma, restart)
+    for b in range(2):
+        joint, f = env.pair_kernel(b, pis[b], restart)
+        np.testing.assert_array_equal(rows[b], _cdf(joint))
+        np.testing.assert_array_equal(first[b], _cdf(f))

@@ -105,3 +105,8 @@ def test_proposition2_optimum_is_the_exact_constrained_minimum():
     F, b, c = ar.actor_quadratic(pi, d, CASE.features, vals.advantage)
     sol = ar.solve_actor_cvxpy(F, b, c, CASE.R)
     assert m["optimum"] == pytest.approx(sol.value, abs=1e-8)
+
+
+def test_proposition1_measures_a_case_once():
+    """check_proposition1 and check_proposition1_rate share one measurement per case."""
+    assert proposition1.measure_critic(CASE) is proposition1.measure_critic(CASE)
