@@ -99,6 +99,24 @@ class HuntResult:
             lines.append(f"  instance: {_short(ev.instance)}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict, the search spent and the worst instance's evidence (its
+        sides to 17 digits, and at high precision when certified)."""
+        import html
+
+        rows = [("target", html.escape(self.target + (f"  (bound {self.bound})"
+                                                       if self.bound else ""))),
+                ("result", html.escape(str(self).splitlines()[0].split(": ", 1)[1])),
+                ("search", f"{self.examples} examples in {self.seconds:.1f} s "
+                           f"(budget {self.budget:g} s)"),
+                ("max ratio lhs/rhs", ratio_text(self.max_ratio))]
+        ev = self.evidence
+        body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        return f"<table><tbody>{body}</tbody></table>" + (ev._repr_html_() if ev else "")
+
+    def _repr_latex_(self) -> str | None:
+        return self.evidence._repr_latex_() if self.evidence is not None else None
+
 
 def _short(d, limit: int = 600) -> str:
     import json

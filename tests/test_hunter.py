@@ -206,3 +206,23 @@ def test_rate_judges_a_users_slope(tmp_path):
             "--quiet", "--theory-slope"]
     assert main(argv + ["-0.2"]) == 0
     assert main(argv + ["-2"]) == 1
+
+
+def test_hunt_result_displays_in_jupyter_without_rounding_a_violation_to_one():
+    """A violation by 1e-4 must read as one in the notebook table (never as a ratio of 1),
+    with both sides to 17 digits and the status the evidence carries."""
+    from mfgcheck.hunter import HuntResult
+    from mfgcheck.properties.evidence import Evidence
+
+    ev = Evidence("lemma3", "lemma3.statement", lhs=1.0001, rhs=1.0, instance={"p": 0.5})
+    r = HuntResult("lemma3", "candidate", ev, max_ratio=ev.ratio, examples=7, seconds=0.5,
+                   budget=1.0, bound="exp(-Qmax/(2*lam))/nA")
+    html = r._repr_html_()
+    assert "CANDIDATE" in html and "7 examples" in html and "exp(-Qmax/(2*lam))/nA" in html
+    assert f"{1.0001:.17g}" in html and "VIOLATED (float64 candidate)" in html
+    shown = [c for c in html.split("<td>") if c.startswith("1 + ")]
+    assert shown, "the ratio 1.0001 is not printed as 1 + ..."
+    assert r._repr_latex_() == ev._repr_latex_() and "VIOLATED" in r._repr_latex_()
+    none = HuntResult("lemma3", "none", None, max_ratio=0.5, examples=3, seconds=0.1,
+                      budget=1.0)
+    assert "no counterexample" in none._repr_html_() and none._repr_latex_() is None

@@ -175,10 +175,9 @@ class Evidence:
         """One-row table for Jupyter: step, lhs, relation, rhs, slack, ratio, verdict (17
         significant digits, enough to confirm a violation elsewhere)."""
         import html
-        verdict = "holds" if self.holds else "VIOLATED"
         cells = [f"<code>{html.escape(self.step)}</code>", f"{self.lhs:.17g}",
                  html.escape(self.relation), f"{self.rhs:.17g}", f"{self.slack:.6g}",
-                 f"{self.ratio:.6g}", verdict, html.escape(self.note)]
+                 ratio_text(self.ratio), self._verdict_text(), html.escape(self.note)]
         head = "".join(f"<th>{h}</th>" for h in ("step", "lhs", "", "rhs", "slack", "ratio",
                                                   "", "note"))
         return (f"<table><thead><tr>{head}</tr></thead><tbody><tr>"
@@ -188,13 +187,17 @@ class Evidence:
         op = r"\leq" if self.relation == "<=" else "="
         step = self.step.replace("_", r"\_")
         return (f"$\\text{{{step}}}:\\ {self.lhs:.17g} {op} {self.rhs:.17g}"
-                f"\\quad(\\text{{{'holds' if self.holds else 'VIOLATED'}}})$")
+                f"\\quad(\\text{{{self._verdict_text()}}})$")
+
+    def _verdict_text(self) -> str:
+        """One wording of the status for every display (text, HTML, LaTeX)."""
+        return {"holds": "holds", "candidate": "VIOLATED (float64 candidate)",
+                "violated": "VIOLATED (confirmed at high precision)"}[self.status]
 
     def __str__(self) -> str:
-        verdict = {"holds": "holds", "candidate": "VIOLATED (float64 candidate)",
-                   "violated": "VIOLATED (confirmed at high precision)"}[self.status]
         return (f"[{self.step}] lhs={self.lhs:.17g} {self.relation} rhs={self.rhs:.17g}  "
-                f"slack={self.slack:.3g} ratio={ratio_text(self.ratio)}  {verdict}")
+                f"slack={self.slack:.3g} ratio={ratio_text(self.ratio)}  "
+                f"{self._verdict_text()}")
 
 
 def ratio(lhs: float, rhs: float) -> float:
