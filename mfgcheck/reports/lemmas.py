@@ -85,7 +85,9 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False,
     given, is filled with ``{step_id: {"examples": n, "raised": k}}`` for every check."""
     from ..progress import progress as progress_bar
     from ..properties import step_id, strategies
+    from ..properties.reproducible import load_package_modules
 
+    load_package_modules()  # the same draws whatever ran before in this process
     groups, skipped = discover(claims)
     records: dict[str, list[dict]] = defaultdict(list)
     timings: dict[str, float] = {}
