@@ -490,8 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replace theory's right side (for a >= claim, the floor), e.g. "
                         "'exp(-Qmax/(2*lam))/nA'; names are theory's symbols")
     h.add_argument("--lhs", default=None, metavar="EXPR", help="replace theory's left side")
-    h.add_argument("--budget", type=float, default=60.0, help="seconds (default 60)")
-    h.add_argument("--seed", type=int, default=0, help="search seed (default 0)")
+    h.add_argument("--budget", type=float, default=60.0, help="search budget in seconds")
+    h.add_argument("--seed", type=int, default=0, help="search seed")
     h.add_argument("--json", action="store_true", help="print the result as JSON")
     h.set_defaults(func=_hunt)
 
