@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ._validate import InvalidInputError  # noqa: F401 - public: mc.InvalidInputError
+from ._errors import InvalidInputError  # noqa: F401 - public: mc.InvalidInputError
 
 __version__ = "0.1.0"
 

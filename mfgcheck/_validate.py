@@ -18,13 +18,11 @@ import operator
 
 import numpy as np
 
+from ._errors import InvalidInputError  # defined apart: light modules raise it without NumPy
+
 ATOL = 1e-9
 _EPS64 = float(np.finfo(np.float64).eps)
 _F64 = np.dtype(np.float64)
-
-
-class InvalidInputError(ValueError):
-    """Raised when an input to mfgcheck is not what the mathematics requires."""
 
 
 # -- scalars -----------------------------------------------------------------------------------
