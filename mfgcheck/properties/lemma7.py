@@ -27,6 +27,7 @@ the run, see ``trajectory``; ``D`` here is ``D(pi*_t, pi_t) = E_{d*}||pi*_t - pi
 
 from __future__ import annotations
 
+from .. import findings as _findings
 from ._along import along
 from ._theory import Bound
 from .evidence import Evidence
@@ -41,13 +42,10 @@ KNOWN_FAILURES = {
 }
 
 #: What the checks show about the statement itself (beyond its proof's steps); the report
-#: prints it beside the claim's line. Pinned by tests/properties/test_runs.py.
-STATEMENT_FINDING = (
-    "the statement as written fails on real runs when its constants (d1, d2, d3, C2) are the "
-    "smallest valid on the pairs the run visits - the only pairs the proof uses - e.g. a 2x2 "
-    "game with d_bar = 0.354 > 0, slack -1.9e-5 at t = 0; with sqrt(2 sigma^pi_t) it held on "
-    "every run. With the paper's global constants (suprema over all mean fields, never "
-    "smaller) the statement may still hold: the proof does not establish it")
+#: prints it beside the claim's line. One fact, one place: the text is the findings
+#: registry's (``mfgcheck.findings``, id ``lemma7.statement``), with its kind.
+_STATEMENT = _findings.get("lemma7.statement")
+STATEMENT_FINDING = f"{_STATEMENT.found} (finding {_STATEMENT.id}: {_STATEMENT.kind})"
 
 
 def _norms(tr, numbers):

@@ -127,6 +127,16 @@ def ratio_note(r, tight: dict) -> str:
             f", within the error {fmt(_f(tight['error']))} of the computed sides"
             if holds and tight.get("error") is not None else ""))
     if r > 1 and holds:
+        precise = tight.get("precise") or {}
+        if tight.get("confirmed") is False:
+            # a float64 violation that the independent re-check overturned (confirm.py):
+            # the row holds because of that re-check, not because of rounding
+            from ..properties.evidence import ratio_text
+
+            again = precise.get("ratio")
+            return ("ratio > 1 in float64, overturned by the re-check ("
+                    + str(precise.get("route", "high precision"))
+                    + (f": ratio {ratio_text(_f(again))}" if again is not None else "") + ")")
         err = tight.get("error")
         return ("ratio > 1 but within the error of the computed sides"
                 + (f" ({fmt(_f(err))})" if err is not None else ""))
