@@ -16,6 +16,18 @@ from .._validate import check_int, check_number
 from .base import Game
 
 
+def random_game_arrays(n_states: int, n_actions: int, seed: int, logit_scale: float):
+    """The game's data ``(L, H, B, G)`` (module docstring) for a seed: what ``random_game``
+    builds its maps from, and what a high-precision re-implementation of those maps reads
+    (properties/replay.py)."""
+    rng = np.random.default_rng(seed)
+    L = logit_scale * rng.standard_normal((n_states, n_actions, n_states))
+    H = rng.standard_normal((n_states, n_states))
+    B = rng.uniform(size=(n_states, n_actions))
+    G = rng.uniform(size=(n_states, n_states))
+    return L, H, B, G
+
+
 def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 0.9,
                 lam: float = 0.1, transition_coupling: float = 1.0,
                 reward_coupling: float = 0.5, logit_scale: float = 1.0, rho=None) -> Game:
@@ -26,11 +38,7 @@ def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 
     reward_coupling = check_number("reward_coupling", reward_coupling, ge=0.0, le=1.0)
     transition_coupling = check_number("transition_coupling", transition_coupling)
     logit_scale = check_number("logit_scale", logit_scale)
-    rng = np.random.default_rng(seed)
-    L = logit_scale * rng.standard_normal((n_states, n_actions, n_states))
-    H = rng.standard_normal((n_states, n_states))
-    B = rng.uniform(size=(n_states, n_actions))
-    G = rng.uniform(size=(n_states, n_states))
+    L, H, B, G = random_game_arrays(n_states, n_actions, seed, logit_scale)
 
     def transition(mu):
         mu = np.asarray(mu, dtype=np.float64)
