@@ -21,6 +21,9 @@ from ._validate import InvalidInputError, check_int, check_number
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 GAMES = ("sis", "lq", "random", "serverless")
+# algorithms.oracle.ORACLE_MODES (not imported: the parser must not load the numerical
+# stack; tests/test_cli.py keeps the two equal)
+ORACLES = ("exact", "sampled", "exact_critic", "exact_actor", "practical")
 
 
 # -- argument types: the checks of _validate, with argparse's "argument --X: problem" ------------
@@ -454,9 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="iteration counts (each needs eta lam < 1 and beta <= 1)")
     rt.add_argument("--seeds", type=POSITIVE_INT, default=5,
                     help="number of seeds (sampled oracles; exact uses 1)")
-    rt.add_argument("--oracle", default="exact",
-                    choices=["exact", "sampled", "exact_critic", "exact_actor"],
-                    help="where the critic and actor come from (algorithms.oracle)")
+    rt.add_argument("--oracle", default="exact", choices=ORACLES,
+                    help="where the critic and actor come from (algorithms.oracle; practical: "
+                         "appendix D's trajectory-based natural gradient, critic carried "
+                         "across iterations)")
     rt.add_argument("--K", type=POSITIVE_INT, default=None,
                     help="samples per oracle call (sampled; None: algorithms' default)")
     rt.add_argument("--critic-step", type=POSITIVE, default=None,

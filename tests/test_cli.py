@@ -149,3 +149,20 @@ def test_rate_command_resumes(capsys, tmp_path):
     assert main(argv) == code                          # rerun: resumed, same verdict
     assert capsys.readouterr().out.splitlines()[:6] == text.splitlines()[:6]
     assert len(list((tmp_path / "runs").glob("*.json"))) == n
+
+
+def test_rate_offers_every_oracle_mode_and_runs_the_practical_one(capsys, tmp_path):
+    """``rate --oracle practical`` (appendix D's oracle) runs and stores practical runs; the
+    CLI's oracle choices are algorithms.oracle's modes (the parser does not import them)."""
+    from mfgcheck.algorithms.oracle import ORACLE_MODES
+    from mfgcheck.cli import ORACLES
+
+    assert tuple(ORACLES) == tuple(ORACLE_MODES)
+    argv = ["rate", "--oracle", "practical", "--T", "30", "60", "--seeds", "2", "--K", "50",
+            "--out", str(tmp_path), "--quiet"]
+    assert main(argv) in (0, 1)
+    assert "practical oracle" in capsys.readouterr().out
+    stored = [json.loads(p.read_text()) for p in (tmp_path / "runs").glob("*.json")]
+    assert len(stored) == 4                             # 2 T x 2 seeds
+    assert {s["settings"]["oracle"] for s in stored} == {"practical"}
+    assert {s["settings"]["seed"] for s in stored} == {0, 1}

@@ -162,6 +162,7 @@ def summarise(results: list[VariantResult | dict]) -> dict:
         s = {k: np.asarray(v, float) for k, v in r["series"].items()}
         row = {"label": r["label"], "factor": r["factor"],
                "locked_fraction": float(np.mean(r["locked"])),
+               "locked": int(np.sum(r["locked"])), "seeds": len(r["locked"]),
                "exploitability_final_mean": float(np.mean(r["exploitability_final"])),
                "exploitability_final_min": float(np.min(r["exploitability_final"])),
                "exploitability_final_max": float(np.max(r["exploitability_final"])),

@@ -277,7 +277,7 @@ def render_ablation(ab: dict, figrel: str) -> list:
                    f"(Lemma 8's eps_critic), at t = 0 and averaged along the run; omega the "
                    f"smallest eigenvalue of the d^pi_mu x pi feature covariance "
                    f"(and of the stationary one).")]
-    rows = [[r["label"], f"{fmt(r['locked_fraction'])}",
+    rows = [[r["label"], locked_text(r, ab),
              f"{fmt(r['exploitability_final_mean'])} ({fmt(r['exploitability_final_min'])}–"
              f"{fmt(r['exploitability_final_max'])})", fmt(r["err_weighted_t0"]),
              fmt(r["err_max_t0"]), fmt(r["err_weighted_mean"]), fmt(r["err_max_mean"]),
@@ -294,12 +294,20 @@ def render_ablation(ab: dict, figrel: str) -> list:
     blocks.append(Para(
         "**Which factor changes the outcome**: "
         + (", ".join(decisive) if decisive else "none of the factors varied")
-        + f" (the baseline locks in {fmt(s['baseline_locked_fraction'])} of the seeds). "
+        + f" (the baseline locks in on {locked_text(base, ab)} seeds). "
         "A step that failed numerically ended its run (the row gives the iteration and the "
         "smallest pi_t(a|s) there); that row's last policy counts as final."))
     blocks.append(Image(f"{figrel}/{ABLATION_FIGURE}", "Ablation: critic errors and omega",
                         "Mean over seeds along the run; solid: the baseline and the warm start."))
     return blocks
+
+
+def locked_text(row: dict, ab: dict) -> str:
+    """``"4/4"``: the seeds of a variant that lock in, out of its seeds (a results.json written
+    before the counts were stored: from the fraction and the seeds of the variants)."""
+    n = row.get("seeds", len(ab["variants"][0]["seeds"]))
+    k = row.get("locked", round(row["locked_fraction"] * n))
+    return f"{k}/{n}"
 
 
 def ablation_lines(ab: dict | None) -> list[dict]:
@@ -309,8 +317,8 @@ def ablation_lines(ab: dict | None) -> list[dict]:
     s = ab["summary"]
     rows = {r["factor"]: r for r in s["rows"]}
     base = rows["none"]
-    text = (f"sampled-oracle ablation ({ab['game']}): baseline locks in "
-            f"{fmt(base['locked_fraction'])} of seeds (E(pi_T) "
+    text = (f"sampled-oracle ablation ({ab['game']}): baseline locks in on "
+            f"{locked_text(base, ab)} seeds (E(pi_T) "
             f"{fmt(base['exploitability_final_mean'])} vs E(pi_0) "
             f"{fmt(base['exploitability_initial'])}); factors that change the outcome: "
             f"{', '.join(s['decisive_factors']) or 'none'}")
