@@ -1,16 +1,18 @@
 """A tiny document model rendered to Markdown and to plain HTML+CSS (no JavaScript).
 
 The report is a list of blocks (``Heading``, ``Para``, ``Bullets``, ``Table``, ``Image``,
-``Code``); each renders to Markdown and to HTML, so both pages carry the same text and
-numbers. Inline markup inside text is the Markdown subset ``**bold**``, ``*italic*``,
-```code``` and ``[text](url)``; the HTML renderer escapes everything else.
+``Code``; ``Details`` folds blocks under a one-line summary); each renders to Markdown and
+to HTML, so both pages carry the same text and numbers. Inline markup inside text is the
+Markdown subset ``**bold**``, ``*italic*``, ```code``` and ``[text](url)``; the HTML renderer
+escapes everything else.
 
 Reading aids, in both renderings: every heading gets a unique anchor (``Heading.anchor`` or
 a slug of its text) and the document opens with a table of contents linking to the level-2
 and level-3 headings; ``badge(status)`` writes a verdict as ``[FINDING]``, which the HTML
 renderer turns into a coloured badge (``STATUS_COLOURS``, one colour per status, also used
 by the figures); every HTML table sits in a horizontally scrolling box and long cells wrap,
-so no table runs off the page.
+so no table runs off the page; long reference tables (every proof step, the parameters) are
+folded (``Details``) and open on a click.
 
 ``fmt`` is the one number formatter of the report: every number a page shows goes through it
 (3 significant digits by default; integers in full), and the tests check that each number
@@ -101,6 +103,17 @@ class Code:
 
 
 @dataclass
+class Details:
+    """Blocks folded under a one-line ``summary`` (HTML ``<details>``: closed until the reader
+    opens it; the Markdown carries the same tags, which GitHub renders folded and a plain
+    reader sees as one line before the content). Long reference material (every proof step,
+    the parameters) folds away, so the page reads in a minute."""
+
+    summary: str
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
 class Document:
     title: str
     blocks: list = field(default_factory=list)
@@ -115,7 +128,7 @@ class Document:
         repeated slug gets ``-2``, ``-3``, ...)."""
         seen: dict[str, int] = {}
         out = []
-        for b in self.blocks:
+        for b in _walk(self.blocks):
             if isinstance(b, Heading):
                 base = b.anchor or _slug(b.text) or "section"
                 seen[base] = seen.get(base, 0) + 1
@@ -126,6 +139,14 @@ class Document:
         """``(level, text, anchor)`` of the level-2 and level-3 headings: the table of
         contents."""
         return [(h.level, h.text, a) for h, a in self.anchors() if h.level in (2, 3)]
+
+
+def _walk(blocks):
+    """Every block, those folded in ``Details`` included, in document order."""
+    for b in blocks:
+        yield b
+        if isinstance(b, Details):
+            yield from _walk(b.blocks)
 
 
 def _toc_position(doc: Document) -> int:
@@ -159,28 +180,40 @@ def to_markdown(doc: Document) -> str:
     for i, b in enumerate(doc.blocks):
         if i == toc_at:
             out += _md_toc(doc)
-        if isinstance(b, Heading):
-            out += [f'<a id="{anchors[id(b)]}"></a>', "", "#" * b.level + " " + b.text, ""]
-        elif isinstance(b, Para):
-            out += [b.text, ""]
-        elif isinstance(b, Bullets):
-            out += [f"- {item}" for item in b.items] + [""]
-        elif isinstance(b, Table):
-            if b.caption:
-                out += [b.caption, ""]
-            out.append("| " + " | ".join(_md_cell(h) for h in b.header) + " |")
-            out.append("|" + "|".join("---" for _ in b.header) + "|")
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
-            out.append("")
-        elif isinstance(b, Image):
-            out += [f"![{b.alt}]({b.path})", ""]
-            if b.caption:
-                out += [f"*{b.caption}*", ""]
-        elif isinstance(b, Code):
-            out += ["```", b.text.rstrip("\n"), "```", ""]
-        else:  # pragma: no cover - a programming error
-            raise TypeError(f"unknown block {type(b).__name__}")
+        out += _md_block(b, anchors)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_block(b, anchors) -> list[str]:
+    out: list[str] = []
+    if isinstance(b, Heading):
+        out += [f'<a id="{anchors[id(b)]}"></a>', "", "#" * b.level + " " + b.text, ""]
+    elif isinstance(b, Details):
+        # the summary line as HTML (GitHub renders Markdown inside <summary> as text)
+        out += ["<details>", f"<summary>{inline_html(b.summary)}</summary>", ""]
+        for inner in b.blocks:
+            out += _md_block(inner, anchors)
+        out += ["</details>", ""]
+    elif isinstance(b, Para):
+        out += [b.text, ""]
+    elif isinstance(b, Bullets):
+        out += [f"- {item}" for item in b.items] + [""]
+    elif isinstance(b, Table):
+        if b.caption:
+            out += [b.caption, ""]
+        out.append("| " + " | ".join(_md_cell(h) for h in b.header) + " |")
+        out.append("|" + "|".join("---" for _ in b.header) + "|")
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
+        out.append("")
+    elif isinstance(b, Image):
+        out += [f"![{b.alt}]({b.path})", ""]
+        if b.caption:
+            out += [f"*{b.caption}*", ""]
+    elif isinstance(b, Code):
+        out += ["```", b.text.rstrip("\n"), "```", ""]
+    else:  # pragma: no cover - a programming error
+        raise TypeError(f"unknown block {type(b).__name__}")
+    return out
 
 
 # -- HTML ------------------------------------------------------------------------------
@@ -245,6 +278,8 @@ figcaption { font-style: italic; color: #444; }
 .badge { display: inline-block; padding: .05em .5em; border-radius: .7em; color: #fff;
          font-size: .78em; font-weight: 700; letter-spacing: .03em; white-space: nowrap; }
 a.top { font-size: .8em; font-weight: normal; margin-left: .6em; }
+details { margin: .4em 0 1em; } details > summary { cursor: pointer; color: #1a4f8b; }
+details[open] > summary { margin-bottom: .4em; }
 """
 CSS += "\n".join(f".badge.verdict-{s} {{ background: {c}; }}" for s, c in STATUS_COLOURS.items())
 CSS = CSS.strip()
@@ -280,32 +315,43 @@ def to_html(doc: Document) -> str:
     for i, b in enumerate(doc.blocks):
         if i == toc_at:
             out.append(_html_toc(doc))
-        if isinstance(b, Heading):
-            top = ' <a class="top" href="#top">top</a>' if b.level == 2 and doc.toc else ""
-            out.append(f'<h{b.level} id="{anchors[id(b)]}">{inline_html(b.text)}{top}'
-                       f"</h{b.level}>")
-        elif isinstance(b, Para):
-            cls = f' class="{b.cls}"' if b.cls else ""
-            out.append(f"<p{cls}>{inline_html(b.text)}</p>")
-        elif isinstance(b, Bullets):
-            out.append("<ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in b.items)
-                       + "</ul>")
-        elif isinstance(b, Table):
-            if b.caption:
-                out.append(f'<p class="caption">{inline_html(b.caption)}</p>')
-            head = "".join(f"<th>{inline_html(h)}</th>" for h in b.header)
-            body = "".join("<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row)
-                           + "</tr>" for row in b.rows)
-            cls = f' class="{b.cls}"' if b.cls else ""
-            out.append(f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
-                       f"<tbody>{body}</tbody></table></div>")
-        elif isinstance(b, Image):
-            cap = f"<figcaption>{inline_html(b.caption)}</figcaption>" if b.caption else ""
-            out.append(f'<figure><img src="{html.escape(b.path)}" alt="{html.escape(b.alt)}">'
-                       f"{cap}</figure>")
-        elif isinstance(b, Code):
-            out.append(f"<pre><code>{html.escape(b.text)}</code></pre>")
-        else:  # pragma: no cover
-            raise TypeError(f"unknown block {type(b).__name__}")
+        out += _html_block(b, anchors, doc.toc)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _html_block(b, anchors, toc: bool) -> list[str]:
+    out: list[str] = []
+    if isinstance(b, Heading):
+        top = ' <a class="top" href="#top">top</a>' if b.level == 2 and toc else ""
+        out.append(f'<h{b.level} id="{anchors[id(b)]}">{inline_html(b.text)}{top}'
+                   f"</h{b.level}>")
+    elif isinstance(b, Details):
+        out.append(f"<details><summary>{inline_html(b.summary)}</summary>")
+        for inner in b.blocks:
+            out += _html_block(inner, anchors, toc)
+        out.append("</details>")
+    elif isinstance(b, Para):
+        cls = f' class="{b.cls}"' if b.cls else ""
+        out.append(f"<p{cls}>{inline_html(b.text)}</p>")
+    elif isinstance(b, Bullets):
+        out.append("<ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in b.items)
+                   + "</ul>")
+    elif isinstance(b, Table):
+        if b.caption:
+            out.append(f'<p class="caption">{inline_html(b.caption)}</p>')
+        head = "".join(f"<th>{inline_html(h)}</th>" for h in b.header)
+        body = "".join("<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row)
+                       + "</tr>" for row in b.rows)
+        cls = f' class="{b.cls}"' if b.cls else ""
+        out.append(f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
+                   f"<tbody>{body}</tbody></table></div>")
+    elif isinstance(b, Image):
+        cap = f"<figcaption>{inline_html(b.caption)}</figcaption>" if b.caption else ""
+        out.append(f'<figure><img src="{html.escape(b.path)}" alt="{html.escape(b.alt)}">'
+                   f"{cap}</figure>")
+    elif isinstance(b, Code):
+        out.append(f"<pre><code>{html.escape(b.text)}</code></pre>")
+    else:  # pragma: no cover
+        raise TypeError(f"unknown block {type(b).__name__}")
+    return out

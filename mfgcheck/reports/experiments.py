@@ -45,11 +45,17 @@ def run_chunk(chunk: list[dict]) -> list[dict]:
 
 
 def chunks(items: list[dict]) -> list[list[int]]:
-    """One task per algorithm (all seeds advance together as one batch)."""
+    """One task per algorithm and ``SEEDS_PER_TASK`` seeds (they advance together as one
+    batch; a run gives the same bits alone or in a batch, so the split only balances the
+    workers: 10 seeds of a long panel are two tasks)."""
     by_alg: dict[str, list[int]] = {}
     for i, s in enumerate(items):
         by_alg.setdefault(s["algorithm"], []).append(i)
-    return list(by_alg.values())
+    return [idx[j:j + SEEDS_PER_TASK] for idx in by_alg.values()
+            for j in range(0, len(idx), SEEDS_PER_TASK)]
+
+
+SEEDS_PER_TASK = 5
 
 
 def run_cost(s: dict) -> float:

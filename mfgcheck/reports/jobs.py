@@ -107,11 +107,20 @@ class Job:
 
 
 class OneTask(Job):
-    """A part computed by one task; its error is the part's error."""
+    """A part computed by one task; its error is the part's error.
 
-    def __init__(self, fn, arg, *, cost: float = 1e12, label: str = "", local: bool = False):
+    ``after = (part name, fn)``: the task's value is finished in this process by
+    ``fn(value, that part's result)`` once that part of the report has finished too (the
+    task itself does not wait for it: the lemma checks run beside the theory part, and only
+    their summary reads the theory's verdicts); ``(None, fn)``: ``fn(value, None)`` at once."""
+
+    def __init__(self, fn, arg, *, cost: float = 1e12, label: str = "", local: bool = False,
+                 after: tuple[str | None, Callable] | None = None):
         self.task = Task(("part",), fn, arg, cost, label, local)
         self.value = None
+        self.after = after
+        self._got = False
+        self._other: tuple | None = None if after is None or after[0] is not None else (None,)
 
     def start(self):
         return [self.task]
@@ -120,7 +129,23 @@ class OneTask(Job):
         if not outcome.ok:
             raise TaskFailed(outcome)
         self.value = outcome.value
+        self._got = True
+        self._finish()
         return []
+
+    def on_part_finished(self, name, result):
+        if self.after is not None and name == self.after[0]:
+            self._other = (result,)
+            self._finish()
+        return []
+
+    def _finish(self):
+        if self.after is not None and self._got and self._other is not None:
+            fn, self.after = self.after[1], None
+            self.value = fn(self.value, self._other[0])
+
+    def blocked(self) -> bool:
+        return self.after is not None and self._got
 
     def result(self):
         return self.value

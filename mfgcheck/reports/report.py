@@ -61,11 +61,18 @@ def theory_task(_) -> dict:
     return {**theory_part(), "rates": theory_rates()}
 
 
-def lemmas_task(arg) -> dict:
-    from .tables import lemma_part
+def lemmas_task(setting) -> dict:
+    """The property checks (``tables.lemma_checks``); summarised with the theory's verdicts
+    by ``lemmas_summary`` once the theory part is done (the checks do not wait for it)."""
+    from .tables import lemma_checks
 
-    setting, steps = arg
-    return lemma_part(setting, theory_steps=steps)
+    return lemma_checks(setting)
+
+
+def lemmas_summary(raw: dict, theory: dict | None) -> dict:
+    from .tables import lemma_summary
+
+    return lemma_summary(raw, (theory or {}).get("steps"))
 
 
 def assumptions_task(setting) -> dict:
@@ -79,8 +86,8 @@ def _theory(profile, store, finished, selected):
 
 
 def _lemmas(profile, store, finished, selected):
-    steps = finished.get("theory", {}).get("steps")
-    return OneTask(lemmas_task, (profile.lemmas, steps), label="property checks")
+    return OneTask(lemmas_task, profile.lemmas, label="property checks",
+                   after=("theory" if "theory" in selected else None, lemmas_summary))
 
 
 def _assumptions(profile, store, finished, selected):
@@ -104,16 +111,11 @@ def _experiments(profile, store, finished, selected):
     return SweepJob(store, [experiments.group(ps) for ps in profile.paper], entries="panels")
 
 
-def serverless_task(profile_name) -> dict:
-    from .serverless import run
-
-    return run(profile_name)
-
-
 def _serverless(profile, store, finished, selected):
-    # local: in this process, so the workers see the same tasks as without this part (the
-    # lemma part's Hypothesis searches depend on what ran before them in a worker)
-    return OneTask(serverless_task, profile.name, label="serverless simulation", local=True)
+    from .serverless import ServerlessJob
+
+    # its calibration, game, training and simulated runs as tasks on the workers
+    return ServerlessJob(profile.name)
 
 
 def ablation_task(setting) -> dict | None:
@@ -123,13 +125,12 @@ def ablation_task(setting) -> dict | None:
 
 
 def _ablation(profile, store, finished, selected):
-    return OneTask(ablation_task, profile.ablation, label="sampled-oracle ablation",
-                   local=True)
+    return OneTask(ablation_task, profile.ablation, label="sampled-oracle ablation")
 
 
 PARTS = (
     Part("theory", "Proof steps (theory/)", _theory),
-    Part("lemmas", "Lemma checks (properties/)", _lemmas, needs=("theory",)),
+    Part("lemmas", "Lemma checks (properties/)", _lemmas),
     Part("assumptions", "Assumptions 1-3", _assumptions),
     Part("rate", "Theorem 1 rate", _rate),
     Part("experiments", "Appendix D figures", _experiments),

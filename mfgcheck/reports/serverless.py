@@ -46,25 +46,128 @@ def setting_for(profile_name: str):
 
 
 def run(profile_name: str, *, progress: bool = False) -> dict:
-    from .. import numerics
+    """The section's data in this process (``ServerlessJob`` computes the same on an
+    executor, its parts side by side)."""
     from ..serverless import experiment
-    from ..serverless import game as game_mod
 
     t0 = time.perf_counter()
-    g = game_mod.serverless().normalised()
+    setting = setting_for(profile_name)
+    exp = experiment.run(setting, progress=progress)
+    return assemble(profile_name, game_part((profile_name, None)), exp,
+                    time.perf_counter() - t0)
+
+
+def game_part(arg) -> dict:
+    """Task: the serverless game (calibrated ``data``, or the default calibration), its
+    certified equilibrium and the assumption constants, from ``(profile_name, data)``."""
+    from .. import numerics
+    from ..serverless import game as game_mod
+
+    profile_name, data = arg
+    data = game_mod.default_data() if data is None else data
+    g = game_mod.serverless(data=data).normalised()
     eq = numerics.solve_equilibrium(g)
     budget = ASSUMPTION_BUDGET.get(profile_name, 200)
     ac = numerics.assumption_constants(g, equilibrium=eq, n_pairs=budget, seed=0).as_dict()
     constants = {k: ac[k] for k in ("d0", "d1", "d2", "d3", "C1", "C2", "C3",
                                     "lipschitz_Lambda", "d_bar", "contraction")}
-    game_part = {"describe": g.describe(), "certificate": eq.certificate(),
-                 "mean_field": eq.mean_field.tolist(), "policy": eq.policy.tolist(),
-                 "contention": float(game_mod.contention(eq.mean_field, game_mod.default_data())),
-                 "assumptions": constants, "assumption_budget": budget}
-    exp = experiment.run(setting_for(profile_name), progress=progress)
-    return {"simulation": True, "profile": profile_name, "game": game_part,
+    return {"describe": g.describe(), "certificate": eq.certificate(),
+            "mean_field": eq.mean_field.tolist(), "policy": eq.policy.tolist(),
+            "contention": float(game_mod.contention(eq.mean_field, data)),
+            "assumptions": constants, "assumption_budget": budget}
+
+
+def assemble(profile_name: str, game: dict, exp: dict, seconds: float) -> dict:
+    return {"simulation": True, "profile": profile_name, "game": game,
             "experiment": exp, "paper_measured": PAPER_MEASURED,
-            "wall_time_inner": time.perf_counter() - t0}
+            "wall_time_inner": seconds}
+
+
+def calibration_task(setting) -> tuple:
+    """Task: the experiment's calibration, and whether it is the game section's default one
+    (same inputs: the section then reuses it instead of simulating the cells again)."""
+    from ..serverless import experiment
+    from ..serverless import game as game_mod
+
+    data = experiment.calibration(setting)
+    return data, game_mod.is_default(data)
+
+
+def train_task(arg) -> dict:
+    from ..serverless import experiment
+
+    setting, data = arg
+    return experiment.train(setting, data=data)
+
+
+def simulate_task(arg) -> dict:
+    from ..serverless import experiment
+
+    setting, trained, name, day, seed = arg
+    return experiment.simulate(setting, trained, name, day, seed)
+
+
+class ServerlessJob:
+    """The section as tasks for the report's executor (``jobs.Job``): the calibration, then
+    the game section and the training side by side, then one task per simulated run
+    (policy, day, seed). The same numbers as ``run`` (every task is deterministic in its
+    argument; the runs are sorted when assembled)."""
+
+    def __init__(self, profile_name: str):
+        self.profile_name = profile_name
+        self.setting = setting_for(profile_name)
+        self.game = self.trained = None
+        self.runs: list[dict] = []
+        self.seconds = 0.0
+
+    def _task(self, key, fn, arg, cost, label):
+        from .jobs import Task
+
+        return Task(key, fn, arg, cost, f"serverless {label}")
+
+    def start(self):
+        return [self._task(("calibrate",), calibration_task, self.setting, 1e12,
+                           "calibration (simulated cells)")]
+
+    def take(self, task, outcome):
+        from .jobs import TaskFailed
+
+        if not outcome.ok:
+            raise TaskFailed(outcome)
+        self.seconds += outcome.seconds
+        kind = task.key[0]
+        if kind == "calibrate":
+            data, default = outcome.value
+            return [self._task(("game",), game_part,
+                               (self.profile_name, data if default else None), 1e12,
+                               "game, equilibrium, assumption constants"),
+                    self._task(("train",), train_task, (self.setting, data), 1e12,
+                               "NAC and DL-NAC training")]
+        if kind == "game":
+            self.game = outcome.value
+        elif kind == "train":
+            self.trained = outcome.value
+            from ..serverless import experiment
+
+            return [self._task(("simulate", *sim), simulate_task,
+                               (self.setting, self.trained, *sim), 1e11,
+                               f"{sim[0]}, day {sim[1]}, seed {sim[2]}")
+                    for sim in experiment.simulations(self.setting)]
+        else:
+            self.runs.append(outcome.value)
+        return []
+
+    def on_part_finished(self, name, result):
+        return []
+
+    def blocked(self) -> bool:
+        return False
+
+    def result(self) -> dict:
+        from ..serverless import experiment
+
+        exp = experiment.assemble(self.setting, self.trained, self.runs, self.seconds)
+        return assemble(self.profile_name, self.game, exp, self.seconds)
 
 
 def draw(part: dict, figdir) -> list:

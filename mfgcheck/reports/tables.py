@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import time
 
-from .doc import Heading, Para, Table, fmt
+from .doc import Details, Heading, Para, Table, badge, fmt
 from .settings import AssumptionSetting
 
 CLAIMS = ("lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "lemma6", "lemma7", "lemma8",
@@ -96,9 +96,16 @@ def render_theory(part: dict) -> list:
         rows = [[s["id"], s["label"], s["verdict"], s["justification"],
                  f"`{s['detail']}`" if s["detail"] else "", s["note"]]
                 for s in part["steps"] if s["claim"] == claim]
+        c = part["counts"].get(claim, {})
+        kinds = ["proved", "conditional", "refuted", "numeric"]
+        kinds += sorted(set(c) - set(kinds))
+        folded = f"{fmt(len(rows))} steps: " + ", ".join(
+            f"{fmt(c[v])} {v}" for v in kinds if c.get(v))
         blocks += [Heading(3, claim_title(claim), anchor=claim_anchor(claim)),
-                   Table(["step", "what", "verdict", "justification (appendix)",
-                          "condition / counterexample / property", "note"], rows)]
+                   Details(folded, [Table(["step", "what", "verdict",
+                                           "justification (appendix)",
+                                           "condition / counterexample / property", "note"],
+                                          rows)])]
     return blocks
 
 
@@ -261,6 +268,12 @@ def lemma_part(setting, *, progress: bool = False, theory_steps=None) -> dict:
     summary can say *not checked* for a check that crashed, is missing or saw no example.
     The report reads nothing left by earlier test runs (the tightness records of the test
     campaigns live in a user cache directory, ``properties.tightness``)."""
+    return lemma_summary(lemma_checks(setting, progress=progress), theory_steps)
+
+
+def lemma_checks(setting, *, progress: bool = False) -> dict:
+    """The checks of ``lemma_part`` without the summary: they need no theory verdicts, so the
+    report runs them beside the theory part and summarises when both are done."""
     from . import lemmas
 
     start = time.perf_counter()
@@ -268,13 +281,20 @@ def lemma_part(setting, *, progress: bool = False, theory_steps=None) -> dict:
     records, skipped, timings = lemmas.run_checks(examples=setting.examples,
                                                   claims=setting.claims, progress=progress,
                                                   calls=calls)
-    rows = summarise_evidence(records, theory_steps)
+    return {"examples": setting.examples, "claims": tuple(setting.claims), "records": records,
+            "skipped": skipped, "calls": calls, "timings": timings,
+            "seconds": time.perf_counter() - start}
+
+
+def lemma_summary(raw: dict, theory_steps) -> dict:
+    """``lemma_part`` from ``lemma_checks``' output and the theory's steps (or None)."""
+    rows = summarise_evidence(raw["records"], theory_steps)
     from ..properties import CLAIMS, statement_findings
 
-    return {"examples_per_group": setting.examples, "rows": rows, "skipped": skipped,
-            "calls": calls, "selected": list(setting.claims or CLAIMS),
+    return {"examples_per_group": raw["examples"], "rows": rows, "skipped": raw["skipped"],
+            "calls": raw["calls"], "selected": list(raw["claims"] or CLAIMS),
             "statement_findings": statement_findings(),
-            "group_seconds": timings, "wall_time": time.perf_counter() - start}
+            "group_seconds": raw["timings"], "wall_time": raw["seconds"]}
 
 
 def render_lemmas(part: dict) -> list:
@@ -297,7 +317,7 @@ def render_lemmas(part: dict) -> list:
              f"{fmt(r['violations'])} ({fmt(r.get('confirmed', 0))} confirmed)"
              if r["violations"] else "0",
              fmt(r.get("invalid", 0)), fmt(r["min_slack"]), ratio_cell(r),
-             r["theory_verdict"] or "—", r["status"], r["tightest"]["instance"]]
+             r["theory_verdict"] or "—", badge(r["status"]), r["tightest"]["instance"]]
             for r in part["rows"]]
     blocks.append(Table(["claim", "check (step)", "examples", "violations", "NaN", "min slack",
                          "max ratio", "theory", "status", "tightest instance"], rows))

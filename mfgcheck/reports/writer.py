@@ -16,6 +16,7 @@ from . import experiments, rate, serverless, tables
 from .doc import (
     Bullets,
     Code,
+    Details,
     Document,
     Heading,
     Image,
@@ -115,7 +116,8 @@ def summary_blocks(results: dict) -> list:
         items.append(f"{badge(line['status'])} **{line['title']}**: {line['text']}")
         for d in line.get("details", []):
             items.append(f"{badge(d['status'])} **{line['title']}** rate, {d['text']}")
-    blocks.append(Bullets(items))
+    blocks.append(Details(f"{fmt(len(items))} lines: each claim's verdict with its evidence, "
+                          "then each rate setting", [Bullets(items)]))
     if s.get("key_findings"):
         blocks += [Heading(3, "What the measurements say"), Bullets(s["key_findings"])]
     if s["other"]:
@@ -144,10 +146,12 @@ def reproducibility_blocks(results: dict) -> list:
              f"their settings): {fmt(runs['computed'])} computed, {fmt(runs['reused'])} reused "
              "from an earlier, interrupted or identical invocation. `mfgcheck report --from "
              "results.json` regenerates these pages from results.json alone."),
-        Table(["package", "version"], [[k, str(v)] for k, v in env.items()]),
         Table(["part", "wall time (s)"], [[k, fmt(v)] for k, v in wall.items()]),
+        Details("package versions", [Table(["package", "version"],
+                                           [[k, str(v)] for k, v in env.items()])]),
         Heading(3, "Parameters (the profile)"),
-        Code(json.dumps(results["profile"], indent=1, sort_keys=True)),
+        Details("every parameter of the profile (JSON)",
+                [Code(json.dumps(results["profile"], indent=1, sort_keys=True))]),
     ]
 
 

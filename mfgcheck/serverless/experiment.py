@@ -102,17 +102,23 @@ def _trace(setting: Setting) -> trace.Trace:
     return trace.shipped_trace()
 
 
-def train(setting: Setting, progress=None) -> dict:
-    """Steps 1-2 of the module docstring; policies as (S, A) arrays, exploitabilities."""
+def calibration(setting: Setting) -> game_mod.GameData:
+    """Step 1's simulator calibration on the trace's first (training) day, for the setting's
+    functions (``game.calibrate``; computed once per process for the same inputs)."""
+    tr = _trace(setting)
+    return game_mod.calibrate(tr.day(tr.days[0])[:setting.functions],
+                              functions=model.FUNCTIONS[:setting.functions])
+
+
+def train(setting: Setting, progress=None, *, data: game_mod.GameData | None = None) -> dict:
+    """Steps 1-2 of the module docstring; policies as (S, A) arrays, exploitabilities.
+    ``data``: ``calibration(setting)`` if already computed."""
     from .. import algorithms as al
     from .. import numerics as nm
 
     say = progress or (lambda msg: None)
     t0 = time.perf_counter()
-    tr = _trace(setting)
-    counts = tr.day(tr.days[0])[:setting.functions]
-    fns = model.FUNCTIONS[:setting.functions]
-    data = game_mod.calibrate(counts, functions=fns)
+    data = calibration(setting) if data is None else data
     g = game_mod.serverless(data=data).normalised()
     say(f"game calibrated with the simulator ({time.perf_counter() - t0:.0f} s)")
     eq = nm.solve_equilibrium(g)
@@ -268,6 +274,12 @@ def _is_tty() -> bool:
     return sys.stderr.isatty()
 
 
+def simulations(setting: Setting) -> list[tuple[str, int, int]]:
+    """Step 3's runs: ``(policy, day, seed)`` for every held-out day, seed and policy."""
+    return [(name, day, seed) for day in setting.days for seed in setting.seeds
+            for name in POLICIES]
+
+
 def run(setting: Setting, *, progress: bool = False) -> dict:
     """The whole experiment (module docstring) as plain data."""
     started = time.perf_counter()
@@ -277,8 +289,7 @@ def run(setting: Setting, *, progress: bool = False) -> dict:
             print(f"mfgcheck serverless: {msg}", file=sys.stderr, flush=True)
 
     trained = train(setting, progress=say)
-    jobs = [(setting, trained, name, day, seed) for day in setting.days
-            for seed in setting.seeds for name in POLICIES]
+    jobs = [(setting, trained, *sim) for sim in simulations(setting)]
     runs = []
     bar = None
     if progress and _is_tty():
@@ -303,7 +314,13 @@ def run(setting: Setting, *, progress: bool = False) -> dict:
             done(_job(job), i)
     if bar is not None:
         bar.close()
-    runs.sort(key=lambda r: (POLICIES.index(r["policy"]), r["day"], r["seed"]))
+    return assemble(setting, trained, runs, time.perf_counter() - started)
+
+
+def assemble(setting: Setting, trained: dict, runs: list[dict], wall_time: float) -> dict:
+    """The experiment's plain data from ``train``'s result and every ``simulate`` run (in any
+    order: they are sorted here)."""
+    runs = sorted(runs, key=lambda r: (POLICIES.index(r["policy"]), r["day"], r["seed"]))
     return {
         "simulation": True,
         "setting": {**{k: (list(v) if isinstance(v, tuple) else v)
@@ -317,5 +334,5 @@ def run(setting: Setting, *, progress: bool = False) -> dict:
         "runs": [{k: v for k, v in r.items() if k not in ("series", "latency_quantiles")}
                  for r in runs],
         "quantile_levels": list(QUANTILE_LEVELS),
-        "wall_time": time.perf_counter() - started,
+        "wall_time": wall_time,
     }

@@ -290,3 +290,51 @@ def test_findings_table_is_in_the_report_and_links_to_the_claims(page):
     # the summary's severity column reads the same registry
     summary = re.search(r'<table class="summary">(.*?)</table>', html, re.S).group(1)
     assert "major" in summary or "minor" in summary
+
+
+def test_proof_step_tables_are_folded_under_their_claim_heading(page):
+    """Every claim's proof-step table sits in a closed <details> right after its heading,
+    whose one-line summary counts its steps by verdict (from results.json); the Markdown
+    carries the same fold."""
+    out, results, html, _ = page
+    theory = results["parts"]["theory"]
+    for claim, counts in theory["counts"].items():
+        m = re.search(rf'id="claim-{claim}">.*?</h3>\s*<details><summary>(.*?)</summary>'
+                      r'\s*<div class="table-wrap"><table>', html, re.S)
+        assert m, claim
+        n = sum(1 for s in theory["steps"] if s["claim"] == claim)
+        assert m.group(1).startswith(f"{n} steps: ")
+        for verdict, k in counts.items():
+            assert f"{k} {verdict}" in m.group(1)
+    assert "<details open" not in html           # folded until the reader opens them
+    md = (out / "index.md").read_text()
+    assert md.count("<details>") == md.count("</details>") == html.count("<details>") >= \
+        len(theory["counts"])
+
+
+def test_lemma_table_status_column_has_verdict_badges(page):
+    _, results, html, _ = page
+    table = html[html.index('id="lemma-checks'):]
+    table = table[:table.index("</table>")]
+    header = re.findall(r"<th>(.*?)</th>", table)
+    col = header.index("status")
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) == len(results["parts"]["lemmas"]["rows"]) > 0
+    for row, rec in zip(rows, results["parts"]["lemmas"]["rows"]):
+        cell = re.findall(r"<td>(.*?)</td>", row, re.S)[col]
+        assert cell == f'<span class="badge verdict-{rec["status"]}">' \
+                       f'{doc.STATUS_LABELS[rec["status"]]}</span>'
+
+
+def test_details_fold_blocks_in_both_renderings():
+    d = doc.Document("t", [doc.Para("intro"), doc.Heading(2, "A"),
+                           doc.Details("3 steps: **2** proved",
+                                       [doc.Heading(3, "inner"), doc.Table(["x"], [["1"]])])])
+    html = doc.to_html(d)
+    assert '<details><summary>3 steps: <strong>2</strong> proved</summary>' in html
+    assert html.index("<details>") < html.index('<h3 id="inner">') < html.index("<table>") \
+        < html.index("</details>")
+    md = doc.to_markdown(d)
+    assert "<details>\n<summary>3 steps: <strong>2</strong> proved</summary>\n\n" in md
+    assert md.index("| x |") < md.index("</details>")
+    assert [a for _, a in d.anchors()] == ["a", "inner"]

@@ -1,0 +1,127 @@
+"""How the report's parts are split into tasks changes its wall time, never its numbers.
+
+The lemma checks run beside the theory part and are summarised with its verdicts once both
+are done; the serverless section runs as tasks (calibration, game, training, one task per
+simulated run); the paper panels run in chunks of seeds. Each arrangement is compared with
+the computation it replaces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from mfgcheck.executor import SerialExecutor
+from mfgcheck.reports.jobs import OneTask, run_jobs
+from mfgcheck.reports.store import canonical_json
+
+TIMING = ("wall_time", "seconds", "events_per_wall_time_s")
+
+
+def _strip(x):
+    if isinstance(x, dict):
+        return {k: _strip(v) for k, v in x.items() if not any(t in k for t in TIMING)}
+    if isinstance(x, list):
+        return [_strip(v) for v in x]
+    return x
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    needs: tuple = ()
+
+
+def test_a_task_finished_with_another_parts_result():
+    """``OneTask(after=(part, fn))``: the task runs without waiting for the other part (here
+    before it: it costs more), and its part finishes with ``fn(value, other part's result)``;
+    with ``(None, fn)`` (the other part not in this report) with ``fn(value, None)``."""
+    order = []
+
+    def other(_):
+        order.append("theory")
+        return {"steps": [1, 2]}
+
+    def checks(_):
+        order.append("lemmas")
+        return {"rows": 3}
+
+    def summary(raw, theory):
+        return {**raw, "steps_seen": (theory or {}).get("steps")}
+
+    def make(part, finished):
+        if part.name == "theory":
+            return OneTask(other, None, cost=1.0)
+        return OneTask(checks, None, cost=2.0, after=("theory", summary))
+
+    results, _ = run_jobs([_Part("theory"), _Part("lemmas")], make, SerialExecutor())
+    assert order == ["lemmas", "theory"]
+    assert results["lemmas"] == {"status": "ok", "rows": 3, "steps_seen": [1, 2]}
+    results, _ = run_jobs([_Part("lemmas")],
+                          lambda p, f: OneTask(checks, None, after=(None, summary)),
+                          SerialExecutor())
+    assert results["lemmas"] == {"status": "ok", "rows": 3, "steps_seen": None}
+
+
+def test_lemma_table_summarised_after_the_checks_equals_lemma_part():
+    """``lemma_summary(lemma_checks(s), steps)`` is ``lemma_part(s, theory_steps=steps)``."""
+    from mfgcheck.reports import tables
+    from mfgcheck.reports.settings import LemmaSetting
+
+    s = LemmaSetting(examples=3, claims=("lemma4",))
+    steps = [{"id": "lemma4.bound", "claim": "lemma4", "verdict": "refuted"}]
+    a = tables.lemma_part(s, theory_steps=steps)
+    b = tables.lemma_summary(tables.lemma_checks(s), steps)
+    assert canonical_json(_strip(a)) == canonical_json(_strip(b))
+    assert a["rows"] and any(r["theory_verdict"] == "refuted" for r in a["rows"]) == any(
+        r["step"] == "lemma4.bound" for r in a["rows"])
+
+
+def test_serverless_section_as_tasks_equals_the_section_in_one_process():
+    pytest.importorskip("simpy")
+    from mfgcheck.reports import serverless
+
+    job = serverless.ServerlessJob("test")
+    results, _ = run_jobs([_Part("serverless")], lambda p, f: job, SerialExecutor())
+    as_tasks = results["serverless"]
+    assert as_tasks["status"] == "ok"
+    in_one = serverless.run("test")
+    assert len(as_tasks["experiment"]["runs"]) == len(in_one["experiment"]["runs"]) > 1
+    assert canonical_json(_strip({**as_tasks, "status": None})) == canonical_json(
+        _strip({**in_one, "status": None}))
+
+
+def test_calibration_is_computed_once_per_process_for_the_same_inputs():
+    pytest.importorskip("simpy")
+    from mfgcheck.serverless import game, model
+
+    counts = np.full((2, 1440), 30.0)
+    counts[:, ::7] = 90.0
+    fns = model.FUNCTIONS[:2]
+    a = game.calibrate(counts, functions=fns, invocations=40)
+    assert game.calibrate(counts.astype(np.int64), functions=fns, invocations=40) is a
+    b = game.calibrate(counts, functions=fns, invocations=41)
+    assert b is not a and b.invocations == 41
+    assert not game.is_default(a)
+
+
+def test_paper_panel_runs_do_not_depend_on_their_chunk():
+    """A panel's runs alone equal the same runs inside a batch of seeds (the sampled and the
+    practical oracles, NAC and DL-NAC), so chunking the seeds changes no number."""
+    from mfgcheck.reports import experiments, settings
+
+    for oracle, kw in (("sampled", {"K_critic": 5, "K_actor": 5, "critic_step": 0.001}),
+                       ("practical", {"K_critic": 20, "K_actor": 20, "critic_step": 0.001})):
+        ps = settings.PaperSetting("p", "Figure 1", settings.SIS_RAW, 8, nac_eta=0.05,
+                                   nac_beta=0.01, dl_eta=0.05, segments=2, seeds=(0, 1, 2),
+                                   oracle=oracle, oracle_kwargs=kw, record_every=2)
+        items = experiments.run_settings(ps)
+        for alg in ("nac", "dl-nac"):
+            chunk = [s for s in items if s["algorithm"] == alg]
+            together = experiments.run_chunk(chunk)
+            alone = [experiments.run_chunk([s])[0] for s in chunk]
+            assert canonical_json(together) == canonical_json(alone)
+            assert len({canonical_json(r) for r in together}) > 1     # seeds differ
+    assert experiments.chunks(items) == [[0, 1, 2], [3, 4, 5]]
+    assert experiments.SEEDS_PER_TASK < 10
