@@ -324,6 +324,7 @@ def _theorem1(args, consts: dict) -> dict:
     placeholders reported as assumed; steps from --eta/--beta or Theorem 1's schedule."""
     from .algorithms.schedules import check_beta, check_eta
     from .reports import bounds
+    from .theory import step_sizes
 
     given = {name: getattr(args, name) for name in ("C1", "C2", "C3", "d0", "d1", "d2", "d3",
                                                       "eps_total", "sigma_pi0", "sigma_mu0")}
@@ -339,7 +340,7 @@ def _theorem1(args, consts: dict) -> dict:
     eta, beta = _check_steps(args.lam, [args.T], args.c_eta, args.c_beta,
                              given_eta=args.eta is not None, given_beta=args.beta is not None)
     steps = {"c_eta": args.c_eta, "c_beta": args.c_beta,
-             "eta": "c_eta T^(-2/5)/lam", "beta": "c_beta T^(-4/5)"}
+             "eta": step_sizes.ETA_TEXT, "beta": step_sizes.BETA_TEXT}
     if args.eta is not None:
         eta, steps["eta"] = check_eta(args.eta, args.lam, "--eta"), "given"
     if args.beta is not None:
@@ -397,7 +398,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .reports.settings import C_BETA, C_ETA
+    from .theory.step_sizes import C_BETA, C_ETA
 
     p = _Parser(prog="mfgcheck", description=__doc__, formatter_class=_Formatter)
     sub = p.add_subparsers(dest="command", required=True, metavar="command",
@@ -530,7 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _bounds_args(b) -> None:
     """``bounds``' options; their domains are reports.bounds.DOMAINS (one place)."""
     from .reports import bounds
-    from .reports.settings import C_BETA, C_ETA
+    from .theory.step_sizes import C_BETA, C_ETA
 
     def domain(name):
         return POSITIVE_INT if name in bounds.INTEGERS else _typed("float", **bounds.DOMAINS[name])

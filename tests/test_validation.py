@@ -20,7 +20,8 @@ from mfgcheck.games import Game
 from mfgcheck.numerics import actor_regression as ar
 from mfgcheck.numerics import equilibrium as eq_mod
 from mfgcheck.reports import bounds
-from mfgcheck.reports.settings import C_BETA, C_ETA, RateSetting
+from mfgcheck.reports.settings import RateSetting
+from mfgcheck.theory.step_sizes import C_BETA, C_ETA
 
 EPS32 = float(np.finfo(np.float32).eps)
 
@@ -310,8 +311,21 @@ def test_help_documents_every_option_and_its_default(command):
 
 
 def test_step_constants_have_one_source():
-    assert RateSetting("x", None, "exact", (100,)).c_eta == C_ETA
-    assert RateSetting("x", None, "exact", (100,)).c_beta == C_BETA
+    """theory.step_sizes' constants are the defaults of the report's settings, `rate`,
+    `bounds --T` and algorithms.theorem1_steps, and all evaluate the same steps."""
+    import inspect
+
+    from mfgcheck.algorithms import theorem1_steps
+
+    rs = RateSetting("x", None, "exact", (100,))
+    assert (rs.c_eta, rs.c_beta) == (C_ETA, C_BETA)
+    params = inspect.signature(theorem1_steps).parameters
+    assert (params["c_eta"].default, params["c_beta"].default) == (C_ETA, C_BETA)
+    for T, lam in ((100, 0.5), (12345, 0.07)):
+        assert theorem1_steps(T, lam) == (rs.eta(T, lam), rs.beta(T))
+        # by hand: eta = c_eta T^(-2/5) / lam, beta = c_beta T^(-4/5)
+        assert rs.eta(T, lam) == pytest.approx(C_ETA / (T ** 0.4 * lam), rel=1e-15)
+        assert rs.beta(T) == pytest.approx(C_BETA / T ** 0.8, rel=1e-15)
     for command in ("rate", "bounds"):
         sub = _subparsers()[command]
         defaults = {a.dest: a.default for a in sub._actions}

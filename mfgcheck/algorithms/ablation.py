@@ -42,13 +42,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import numerics as nm
+from ..theory import step_sizes
 from . import engine
 from .critic import stationary_batch, td_omega
 from .oracle import OracleConfig
 from .schedules import theorem1_steps
 
-BASELINE = {"T": 300, "c_eta": 3.0, "c_beta": 10.0, "K": 1000, "critic_step": 0.05,
-            "critic_init": "zero", "actor": "sgd", "actor_step": None, "features": "tabular"}
+BASELINE = {"T": 300, "c_eta": step_sizes.C_ETA, "c_beta": step_sizes.C_BETA, "K": 1000,
+            "critic_step": 0.05, "critic_init": "zero", "actor": "sgd", "actor_step": None,
+            "features": "tabular"}
 
 # (label, factor, overrides): one factor changed at a time.
 VARIANTS = (

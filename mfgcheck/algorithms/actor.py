@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..numerics import actor_regression as ar
+from ..numerics.policies import is_tabular
 from . import kernels
 
 
@@ -62,8 +63,6 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
     incrementally and recomputed before each projection); other features the vectorised
     route across runs. ``tabular=None`` detects.
     """
-    from .critic import _is_tabular
-
     K = int(n_samples)
     S, A, dim = features.shape
     B = env.n_runs
@@ -73,7 +72,7 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
     alpha = sgd_step_size(R, advantage, K) if step is None else np.broadcast_to(
         np.asarray(step, dtype=np.float64), (B,)).copy()
     if tabular is None:
-        tabular = _is_tabular(features)
+        tabular = is_tabular(features)
     if tabular and kernels.use_compiled():
         w = kernels.sgd_tabular_batch(states, actions, targets,
                                       np.ascontiguousarray(policy, dtype=np.float64),

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..numerics.policies import is_tabular
 from . import kernels
 
 
@@ -58,12 +59,6 @@ def default_critic_radius(game, R: float) -> float:
     ent = game.lam * math.log(game.n_actions)
     q_bound = r_abs + ent + 2.0 * R + game.gamma * (r_abs + ent) / (1.0 - game.gamma)
     return math.sqrt(game.n_states * game.n_actions) * q_bound
-
-
-def _is_tabular(features) -> bool:
-    from ..numerics.policies import tabular_features
-    S, A, dim = features.shape
-    return dim == S * A and np.array_equal(features, tabular_features(S, A))
 
 
 def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
@@ -88,7 +83,7 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     steps = np.broadcast_to(np.asarray(steps, dtype=np.float64)[..., :K], (B, K))
     psi0 = np.zeros((B, dim)) if psi0 is None else np.asarray(psi0, dtype=np.float64)
     if tabular is None:
-        tabular = _is_tabular(features)
+        tabular = is_tabular(features)
     if tabular and kernels.use_compiled():
         psi_bar, n_proj = kernels.td0_tabular_batch(x, cost, np.ascontiguousarray(steps),
                                                     env.gamma, float(radius), psi0)

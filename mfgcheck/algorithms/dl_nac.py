@@ -14,7 +14,6 @@ exact exploitability of ``pi_t`` at every iteration (the zig-zag curve of Figure
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -119,8 +118,7 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
                       oracle=oracle.describe(), seed=seed,
                       features=("tabular" if prob.tabular
                                 else {"shape": list(prob.features.shape)}),
-                      theta_bound=prob.R / game.lam,
-                      p_min_bound=math.exp(-2 * prob.R / game.lam) / game.n_actions)
+                      **engine.lemma2_bounds(game, prob.R))
         runs.append(DLNACRun(game=game.describe(), params=params, t=np.arange(N + 1),
                              policy=policy[b], mean_field=mean_field[b],
                              theta_norm=theta_norm[b], min_policy=policy[b].min(axis=(-2, -1)),

@@ -29,6 +29,7 @@ call.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ import numpy as np
 
 from .._validate import InvalidInputError
 from ..numerics import actor_regression as ar
-from ..numerics.policies import tabular_features, validate_features
+from ..numerics.policies import is_tabular, tabular_features, validate_features
 from .actor import advantage_from_critic, exact_actor, sgd_actor
 from .critic import default_critic_radius, prop1_steps, td0_critic, td_omega
 from .environment import Environment
@@ -56,6 +57,22 @@ def default_radius(game) -> float:
     """
     spread = (game.reward_scale + game.gamma * game.lam * math.log(game.n_actions))
     return math.sqrt(game.n_states * game.n_actions) * spread / (1.0 - game.gamma)
+
+
+@functools.cache
+def _lemma2_evaluators():
+    from ..theory import constants
+
+    return constants.numeric("theta_bound"), constants.numeric("p_min_bound")
+
+
+def lemma2_bounds(game, R: float) -> dict[str, float]:
+    """Lemma 2's bounds for a run with radius ``R`` on ``game``, evaluated from the theory's
+    formulas (``theory.constants``): ``theta_bound = R/lam`` (every ``||theta_t||_2``) and
+    ``p_min_bound = exp(-2R/lam)/|A|`` (every ``pi_t(a|s)``)."""
+    theta_bound, p_min_bound = _lemma2_evaluators()
+    return {"theta_bound": theta_bound(R=R, lam=game.lam),
+            "p_min_bound": p_min_bound(R=R, lam=game.lam, nA=game.n_actions)}
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,7 @@ def prepare(game, features, R, oracle: OracleConfig) -> Problem:
         phi, tabular = tabular_features(S, A), True
     else:
         phi = validate_features(features, S, A)
-        tabular = phi.shape[-1] == S * A and np.array_equal(phi, tabular_features(S, A))
+        tabular = is_tabular(phi)
     if R is None:
         R = default_radius(game)
     try:

@@ -17,7 +17,8 @@ Per recorded ``t``:
 - ``eps_total`` their sum, and ``actor_loss_true = L_t(w_hat_t)`` (Lemma 8's proof bounds it by
   ``4 eps_approx + 2 eps_actor + 6 eps_critic``).
 
-The ``eps_*`` are NaN at the final ``t = T``, where no step is taken. Losses are evaluated by
+The ``eps_*`` are NaN at the final ``t = T``, where no step is taken; ``error_metrics`` computes
+them alone (they need no equilibrium). Losses are evaluated by
 ``actor_loss`` (a sum of nonnegative terms), minimisers by ``actor_regression``.
 """
 
@@ -28,9 +29,9 @@ import numpy as np
 from .. import numerics as nm
 from ..numerics import actor_regression as ar
 
+ERROR_NAMES = ("eps_critic", "eps_actor", "eps_approx", "eps_total", "actor_loss_true")
 METRIC_NAMES = ("sigma_pi", "sigma_mu", "D_pi", "theorem1_lhs", "exploitability",
-                "exploitability_avg", "eps_critic", "eps_actor", "eps_approx", "eps_total",
-                "actor_loss_true")
+                "exploitability_avg", *ERROR_NAMES)
 
 
 def reference(game):
@@ -63,6 +64,29 @@ def _exploitability(game, pi, notes, label):
             return float("nan")
 
 
+def error_metrics(game, run, features, R: float, tabular: bool) -> dict:
+    """The oracle errors ``ERROR_NAMES`` (module docstring) of every recorded iterate of
+    ``run``, NaN at the final ``t = T``; they need no equilibrium and no exploitability."""
+    out = {k: np.full(run.t.shape, np.nan) for k in ERROR_NAMES}
+    for i in range(run.t.size):
+        if np.isnan(run.w_hat[i]).any():
+            continue                                   # final iterate: no step taken
+        pi, mu = run.policy[i], run.mean_field[i]
+        vals = nm.policy_evaluation(game, pi, mu)
+        d = nm.visitation(game, pi, mu)
+        w_hat, A_hat = run.w_hat[i], run.advantage[i]
+        out["eps_critic"][i] = float(np.max((run.q_hat[i] - vals.q) ** 2))
+        w_opt = _actor_min(pi, d, features, A_hat, R, tabular)
+        out["eps_actor"][i] = float(ar.actor_loss(w_hat, pi, d, features, A_hat)
+                                    - ar.actor_loss(w_opt, pi, d, features, A_hat))
+        F, b, c = ar.actor_quadratic(pi, d, features, vals.advantage)
+        w_star = ar.unconstrained_minimum(F, b, c).w
+        out["eps_approx"][i] = float(ar.actor_loss(w_star, pi, d, features, vals.advantage))
+        out["eps_total"][i] = out["eps_approx"][i] + out["eps_actor"][i] + out["eps_critic"][i]
+        out["actor_loss_true"][i] = float(ar.actor_loss(w_hat, pi, d, features, vals.advantage))
+    return out
+
+
 def compute_metrics(game, run, features, R: float, tabular: bool, ref=None,
                     notes: list | None = None) -> dict:
     """The metrics above for every recorded iterate of ``run`` (a ``NACRun``). Where an
@@ -71,7 +95,7 @@ def compute_metrics(game, run, features, R: float, tabular: bool, ref=None,
     notes = [] if notes is None else notes
     eq, d_star = reference(game) if ref is None else ref
     pi_eq, mu_eq = eq.policy, eq.mean_field
-    out = {k: np.full(run.t.shape, np.nan) for k in METRIC_NAMES}
+    out = {k: np.full(run.t.shape, np.nan) for k in METRIC_NAMES[:-len(ERROR_NAMES)]}
     for i in range(run.t.size):
         pi, mu = run.policy[i], run.mean_field[i]
         pi_star_t = nm.best_response(game, mu)
@@ -85,18 +109,5 @@ def compute_metrics(game, run, features, R: float, tabular: bool, ref=None,
         out["exploitability"][i] = _exploitability(game, pi, notes, f"t={t} pi_t")
         out["exploitability_avg"][i] = _exploitability(game, run.avg_policy[i], notes,
                                                        f"t={t} avg pi")
-        if np.isnan(run.w_hat[i]).any():
-            continue                                   # final iterate: no step taken
-        vals = nm.policy_evaluation(game, pi, mu)
-        d = nm.visitation(game, pi, mu)
-        w_hat, A_hat = run.w_hat[i], run.advantage[i]
-        out["eps_critic"][i] = float(np.max((run.q_hat[i] - vals.q) ** 2))
-        w_opt = _actor_min(pi, d, features, A_hat, R, tabular)
-        out["eps_actor"][i] = float(ar.actor_loss(w_hat, pi, d, features, A_hat)
-                                    - ar.actor_loss(w_opt, pi, d, features, A_hat))
-        F, b, c = ar.actor_quadratic(pi, d, features, vals.advantage)
-        w_star = ar.unconstrained_minimum(F, b, c).w
-        out["eps_approx"][i] = float(ar.actor_loss(w_star, pi, d, features, vals.advantage))
-        out["eps_total"][i] = out["eps_approx"][i] + out["eps_actor"][i] + out["eps_critic"][i]
-        out["actor_loss_true"][i] = float(ar.actor_loss(w_hat, pi, d, features, vals.advantage))
+    out.update(error_metrics(game, run, features, R, tabular))
     return out

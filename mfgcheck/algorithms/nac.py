@@ -23,7 +23,6 @@ Step sizes: numbers, ``Schedule``s or callables ``t -> step``; ``0 < eta_t lam <
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -202,8 +201,7 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact
         params = dict(T=Ts[i], eta=etas[i].describe(), beta=betas[i].describe(), R=prob.R,
                       oracle=oracle.describe(), seed=seeds[i], features=features_desc,
                       mu0=mu_start.tolist(), record=record if isinstance(record, str) else "list",
-                      theta_bound=prob.R / lam,
-                      p_min_bound=math.exp(-2 * prob.R / lam) / game.n_actions)
+                      **engine.lemma2_bounds(game, prob.R))
         run = NACRun(game=game.describe(), params=params, wall_time=wall, **rec)
         if metrics:
             run.metrics = metrics_mod.compute_metrics(

@@ -5,7 +5,8 @@ Algorithm 1 takes a policy step ``eta_t`` and a mean-field step ``beta_t``; Algo
 ``Schedule`` (with a vectorised ``values(n)`` for inner loops and ``describe()`` for reports).
 
 ``theorem1_steps(T, lam, c_eta, c_beta)`` gives Theorem 1's constant steps
-``eta = c_eta T^(-2/5) / lam`` and ``beta = c_beta T^(-4/5)`` (appendix B.3) and checks
+``eta = c_eta T^(-2/5) / lam`` and ``beta = c_beta T^(-4/5)`` (appendix B.3; formulas and
+default constants from ``theory.step_sizes``) and checks
 ``0 < eta lam < 1``, which Lemma 2's proof needs (the update is a convex combination of
 ``theta_t`` and ``w_hat_t / lam``).
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import InvalidInputError
+from ..theory import step_sizes
 
 
 class Schedule:
@@ -115,8 +117,10 @@ def check_beta(value: float, name: str = "beta") -> float:
     return v
 
 
-def theorem1_steps(T: int, lam: float, c_eta: float = 1.0, c_beta: float = 1.0):
-    """Theorem 1's steps ``(eta, beta) = (c_eta T^(-2/5) / lam, c_beta T^(-4/5))``.
+def theorem1_steps(T: int, lam: float, c_eta: float = step_sizes.C_ETA,
+                   c_beta: float = step_sizes.C_BETA) -> tuple[float, float]:
+    """Theorem 1's steps ``(eta, beta) = (c_eta T^(-2/5) / lam, c_beta T^(-4/5))``
+    (``theory.step_sizes``, whose constants are the defaults).
 
     Raises ``InvalidInputError`` if ``eta lam = c_eta T^(-2/5)`` is not in (0, 1) or ``beta``
     is not in [0, 1].
@@ -125,10 +129,10 @@ def theorem1_steps(T: int, lam: float, c_eta: float = 1.0, c_beta: float = 1.0):
         raise InvalidInputError(f"T: {T!r} must be an integer >= 1")
     if not lam > 0:
         raise InvalidInputError(f"lam: {lam!r} must be > 0")
-    eta = c_eta * T ** (-0.4) / lam
-    beta = c_beta * T ** (-0.8)
-    return (check_eta(eta, lam, "eta (c_eta T^(-2/5)/lam)"),
-            check_beta(beta, "beta (c_beta T^(-4/5))"))
+    eta = step_sizes.eta(T, lam, c_eta)
+    beta = step_sizes.beta(T, c_beta)
+    return (check_eta(eta, lam, f"eta ({step_sizes.ETA_TEXT})"),
+            check_beta(beta, f"beta ({step_sizes.BETA_TEXT})"))
 
 
 def td_theory_steps(omega: float, gamma: float) -> Power:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._json import to_jsonable
 from .._validate import (
     InvalidInputError,
     check_discount,
@@ -216,17 +217,5 @@ class Game:
         return {
             "name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,
             "gamma": self.gamma, "lam": self.lam, "rho": self.rho.tolist(),
-            "reward_range": list(self.reward_range), "params": _jsonable(self.params),
+            "reward_range": list(self.reward_range), "params": to_jsonable(self.params),
         }
-
-
-def _jsonable(x):
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    if isinstance(x, np.generic):
-        return x.item()
-    return x

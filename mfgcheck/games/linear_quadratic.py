@@ -15,8 +15,9 @@ Choices the paper leaves open, ours (following OpenSpiel's ``mean_field_lin_quad
 - no terminal cost; gamma 0.9, lam 1.0, rho uniform by default.
 
 The transition does not depend on ``mu``; the reward does, through ``mu_bar``. Rewards lie in a
-range computed exactly over every ``mu_bar`` in ``[0, n_states - 1]`` (reward_range), so the
-normalised game is valid for all mean fields.
+range computed exactly over every ``mu_bar`` in ``[0, n_states - 1]`` (``lq_reward_range``,
+also for ``kappa = 0``, where the reward is linear in ``mu_bar``), so the normalised game is
+valid for all mean fields.
 """
 
 from __future__ import annotations
@@ -34,18 +35,23 @@ def _noise(noise_support: int) -> tuple[np.ndarray, np.ndarray]:
     return k, p / p.sum()
 
 
-def _reward_range(n_states, moves, dt, q, kappa):
-    """Exact min and max of r over s, a and mu_bar in [0, S-1] (r is concave in mu_bar)."""
-    s = np.arange(n_states)[:, None]
-    a = moves[None, :]
-    candidates = [np.zeros_like(s, dtype=float), np.full_like(s, n_states - 1, dtype=float)]
-    vertex = np.clip(s + q * a / kappa, 0, n_states - 1)  # argmax of the concave quadratic
-    values = []
-    for m in (*candidates, vertex):
-        d = m - s
-        values.append((-0.5 * a**2 + q * a * d - 0.5 * kappa * d**2) * dt)
-    values = np.stack(np.broadcast_arrays(*values))
-    return float(values.min()), float(values.max())
+def lq_reward_range(positions, moves, mean_lo: float, mean_hi: float, *, q: float,
+                    kappa: float, dt: float) -> tuple[float, float]:
+    """Exact min and max over positions x, moves and mean in ``[mean_lo, mean_hi]`` of the
+    linear-quadratic stage reward ``(-mv^2/2 + q mv d - kappa/2 d^2) dt`` with ``d = mean - x``.
+
+    For ``kappa > 0`` the reward is a concave quadratic in the mean: its extremes over the
+    interval are at the two ends or at the vertex ``x + q mv/kappa`` clipped to it. For
+    ``kappa = 0`` it is linear in the mean and only the ends count (there is no vertex). The
+    same function serves this module's game and the peers' LQ games (games/peers.py)."""
+    s = np.asarray(positions, dtype=float)[:, None]
+    a = np.asarray(moves, dtype=float)[None, :]
+    means = [np.full_like(s, mean_lo), np.full_like(s, mean_hi)]
+    if kappa > 0:
+        means.append(np.clip(s + q * a / kappa, mean_lo, mean_hi))
+    vals = [(-0.5 * a**2 + q * a * (m - s) - 0.5 * kappa * (m - s) ** 2) * dt for m in means]
+    vals = np.stack(np.broadcast_arrays(*vals))
+    return float(vals.min()), float(vals.max())
 
 
 def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25,
@@ -84,7 +90,8 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
     return Game(
         name="lq", n_states=n_states, n_actions=moves.size, gamma=gamma, lam=lam, rho=rho,
         transition_fn=transition, reward_fn=reward,
-        reward_range=_reward_range(n_states, moves, dt, q, kappa),
+        reward_range=lq_reward_range(positions, moves, 0.0, n_states - 1.0, q=q, kappa=kappa,
+                                     dt=dt),
         state_labels=tuple(str(s) for s in states), action_labels=tuple(f"{a:+d}" for a in moves),
         params=dict(gamma=gamma, lam=lam, n_states=n_states, max_move=max_move, dt=dt,
                     sigma=sigma, q=q, kappa=kappa, noise_support=noise_support, torus=True),

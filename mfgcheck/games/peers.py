@@ -27,6 +27,7 @@ from scipy.special import ndtr
 
 from ..numerics.finite_horizon import FiniteHorizonSpec
 from .base import Game
+from .linear_quadratic import lq_reward_range
 
 MFGLIB_VERSION = "0.3.0"
 OPENSPIEL_VERSION = "2.0.2"
@@ -165,18 +166,6 @@ def mfglib_sis(T: int = 50, mu0=(0.4, 0.6)) -> PeerGame:
     )
 
 
-def _lq_reward_range(x, moves, mean_lo, mean_hi, q, kappa, dt):
-    """Exact min and max over states x, moves and mean in [mean_lo, mean_hi] of
-    ``(-mv^2/2 + q mv d - kappa/2 d^2) dt`` with ``d = mean - x`` (concave in d)."""
-    s, a = x[:, None].astype(float), moves[None, :].astype(float)
-    means = [np.full_like(s, mean_lo), np.full_like(s, mean_hi)]
-    if kappa > 0:
-        means.append(np.clip(s + q * a / kappa, mean_lo, mean_hi))
-    vals = [(-0.5 * a**2 + q * a * (m - s) - 0.5 * kappa * (m - s) ** 2) * dt for m in means]
-    vals = np.stack(np.broadcast_arrays(*vals))
-    return float(vals.min()), float(vals.max())
-
-
 def mfglib_linear_quadratic(T: int = 3, el: int = 5, m: int = 2, sigma: float = 3.0,
                             delta: float = 0.1, k: float = 1.0, q: float = 0.01,
                             kappa: float = 0.5, c_term: float = 1.0, mu0=None) -> PeerGame:
@@ -239,7 +228,7 @@ def mfglib_linear_quadratic(T: int = 3, el: int = 5, m: int = 2, sigma: float = 
 
     game = Game(name="mfglib-lq", n_states=S, n_actions=A, gamma=0.9, lam=1.0, rho=rho,
                 transition_fn=transition, reward_fn=reward,
-                reward_range=_lq_reward_range(x, moves, -el, el, q, kappa, delta),
+                reward_range=lq_reward_range(x, moves, -el, el, q=q, kappa=kappa, dt=delta),
                 state_labels=tuple(str(v) for v in x),
                 action_labels=tuple(f"{v:+d}" for v in moves),
                 params=dict(peer="mfglib", T=T, el=el, m=m, sigma=sigma, delta=delta, k=k,
@@ -499,7 +488,7 @@ def openspiel_linear_quadratic(convention: str = "nashconv", **params) -> PeerGa
 
     game = Game(name=f"openspiel-lq-{convention}", n_states=S, n_actions=A, gamma=0.9, lam=1.0,
                 rho=np.full(S, 1.0 / S), transition_fn=transition, reward_fn=reward,
-                reward_range=_lq_reward_range(x, moves, 0.0, S - 1.0, q, kappa, dt),
+                reward_range=lq_reward_range(x, moves, 0.0, S - 1.0, q=q, kappa=kappa, dt=dt),
                 state_labels=tuple(str(v) for v in x),
                 action_labels=tuple(f"{v:+d}" for v in moves),
                 params=dict(peer="openspiel", convention=convention, **p))

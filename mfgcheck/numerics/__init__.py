@@ -14,6 +14,7 @@ from .exploitability import ExploitabilityResult, exploitability, exploitability
 from .fixed_point import NonConvergenceError
 from .policies import (
     grad_log_policy,
+    is_tabular,
     loglinear_logits,
     loglinear_policy,
     random_features,
@@ -29,7 +30,8 @@ __all__ = [
     "actor_regression", "finite_horizon", "mdp", "SoftOptimum", "best_response", "soft_optimum",
     "kl", "l1", "policy_distance", "weighted_kl", "Equilibrium", "Lambda", "solve_equilibrium",
     "PolicyValues", "policy_evaluation", "visitation", "ExploitabilityResult", "exploitability",
-    "exploitability_details", "NonConvergenceError", "grad_log_policy", "loglinear_logits",
+    "exploitability_details", "NonConvergenceError", "grad_log_policy", "is_tabular",
+    "loglinear_logits",
     "loglinear_policy", "random_features", "tabular_features", "uniform_policy",
     "validate_features", "validate_policy", "induced_mean_field", "population_step",
 ]

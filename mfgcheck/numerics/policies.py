@@ -2,7 +2,8 @@
 
 ``pi_theta(a|s) ∝ exp(theta^T phi_{s,a})`` with features ``phi`` of shape (S, A, d) and
 ``||phi_{s,a}||_2 <= 1``; ``grad_theta log pi_theta(a|s) = phi_{s,a} - sum_a' pi(a'|s) phi_{s,a'}``.
-``tabular_features`` (one-hot in (s, a), d = S A) represents every softmax policy exactly.
+``tabular_features`` (one-hot in (s, a), d = S A) represents every softmax policy exactly;
+``is_tabular(phi)`` recognises them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ def tabular_features(n_states: int, n_actions: int) -> np.ndarray:
     n_states = check_int("n_states", n_states, minimum=1)
     n_actions = check_int("n_actions", n_actions, minimum=1)
     return np.eye(n_states * n_actions).reshape(n_states, n_actions, n_states * n_actions)
+
+
+def is_tabular(features) -> bool:
+    """Whether ``features`` (S, A, d) are exactly ``tabular_features(S, A)`` (the one-hot
+    features every tabular route of the solvers and algorithms assumes)."""
+    S, A, dim = np.shape(features)
+    return dim == S * A and bool(np.array_equal(features, tabular_features(S, A)))
 
 
 def random_features(n_states: int, n_actions: int, dim: int, seed: int = 0,

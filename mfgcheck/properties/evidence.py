@@ -51,26 +51,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-import numpy as np
+from .._json import to_jsonable
 
 RTOL = 1e-9
 ATOL = 0.0  # no absolute tolerance unless a check declares the error of its quantities
 STATUSES = ("holds", "candidate", "violated")
-
-
-def _plain(x):
-    """A JSON-serialisable copy (arrays to lists, NumPy scalars to Python numbers)."""
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _plain(x.tolist())
-    if isinstance(x, np.generic):
-        return x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return repr(x)  # "inf", "-inf", "nan": JSON has no literal for them
-    return x
 
 
 @dataclass(frozen=True)
@@ -160,7 +145,7 @@ class Evidence:
 
     def as_dict(self) -> dict:
         """JSON-serialisable form (the tightness files store this)."""
-        return _plain({
+        return to_jsonable({
             "claim": self.claim, "step": self.step, "relation": self.relation,
             "lhs": self.lhs, "rhs": self.rhs, "slack": self.slack, "ratio": self.ratio,
             "tightness": self.tightness, "holds": self.holds, "status": self.status,

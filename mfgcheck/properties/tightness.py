@@ -36,7 +36,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .evidence import Evidence, _plain
+from .._json import to_jsonable
+from .evidence import Evidence
 
 ENV_VAR = "MFGCHECK_TIGHTEST_DIR"
 FORMAT = 1
@@ -83,7 +84,7 @@ def record(evidence: Evidence, *, where: Path | None = None) -> dict:
         rec["tightest"] = new
     rec["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(_plain(rec), indent=1, sort_keys=True))
+    tmp.write_text(json.dumps(to_jsonable(rec), indent=1, sort_keys=True))
     tmp.replace(path)
     return rec
 
@@ -123,7 +124,7 @@ def observe(evidence: Evidence, *, save: bool = True) -> Evidence:
             record(evidence)
         return evidence
     note(f"{evidence}\n  instance: {json.dumps(evidence.instance)[:4000]}\n"
-         f"  measurements: {json.dumps(_plain(evidence.measurements))[:4000]}")
+         f"  measurements: {json.dumps(to_jsonable(evidence.measurements))[:4000]}")
     score = evidence.tightness
     score = 0.0 if math.isnan(score) else max(-TARGET_CLIP, min(TARGET_CLIP, score))
     target(score, label=evidence.step)

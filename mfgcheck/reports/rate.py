@@ -28,18 +28,20 @@ from dataclasses import asdict
 import numpy as np
 
 from .. import numerics
+from ..theory import step_sizes
 from . import bounds, runner, stats
 from .doc import Heading, Image, Para, Table, fmt
 from .settings import RateSetting
 
 EXPERIMENT = "theorem1-rate"
-PAPER_SLOPE = -0.2
+PAPER_SLOPE = -float(step_sizes.RATE_EXPONENT)
 LAST_FLOOR = 1e-9  # a last iterate below this at every T has converged to rounding level
 
 
 def theory_rates() -> dict:
     """Theorem 1's exponents: theory.rates' derivation when available, else the paper's."""
-    out = {"paper": {"a": 0.4, "b": 0.8, "r": 0.2}, "slope": PAPER_SLOPE,
+    paper = (step_sizes.ETA_EXPONENT, step_sizes.BETA_EXPONENT, step_sizes.RATE_EXPONENT)
+    out = {"paper": {k: float(v) for k, v in zip("abr", paper)}, "slope": PAPER_SLOPE,
            "source": "paper (theory.rates unavailable)"}
     try:
         from ..theory import rates

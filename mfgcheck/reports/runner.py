@@ -35,6 +35,8 @@ from .. import algorithms as al
 from .. import numerics
 
 RUNNER_ID = "algorithms-v1"
+# rate runs record the iterates on algorithms.log_grid with this many points per decade
+RATE_RECORD_PER_DECADE = 4
 
 
 def runner_id() -> str:
@@ -89,15 +91,6 @@ def features_for(game, spec: str) -> np.ndarray:
     raise ValueError(f"features: {spec!r}; use 'tabular' or 'random:<dim>'")
 
 
-def log_spaced(T: int, per_decade: int = 4) -> list[int]:
-    """0, about ``per_decade`` log-spaced iterations per decade below T (bsuite style)."""
-    if T <= 1:
-        return [0]
-    k = np.arange(int(np.ceil(np.log10(T) * per_decade)) + 1)
-    pts = np.unique(np.rint(10.0 ** (k / per_decade)).astype(int))
-    return [0] + [int(p) for p in pts if p < T]
-
-
 def equilibrium_record(game, eq=None) -> dict:
     """The equilibrium, its certificate and ``d*`` as plain data."""
     eq = numerics.solve_equilibrium(game) if eq is None else eq
@@ -141,39 +134,18 @@ def safe_exploitability(game, policy) -> float | None:
 
 def run_metrics(game, run, features, R: float, ref=None) -> tuple[dict, str]:
     """``algorithms.compute_metrics`` for one run, and a note. If it raises
-    ``NonConvergenceError`` (an exploitability it evaluates, see ``safe_exploitability``), the
-    errors eps_* are computed here with numerics' actor regression, as compute_metrics
-    defines them, and the metrics it could not compute are left out."""
+    ``NonConvergenceError`` (an exploitability it evaluates, see ``safe_exploitability``), only
+    the oracle errors eps_* (``algorithms.metrics.error_metrics``, which need no exploitability)
+    are returned, and the note says so."""
     from ..algorithms import metrics as mm
 
-    tabular = features.shape[-1] == game.n_states * game.n_actions and np.array_equal(
-        features, numerics.tabular_features(game.n_states, game.n_actions))
+    tabular = numerics.is_tabular(features)
     try:
         return mm.compute_metrics(game, run, features, R, tabular, ref), ""
     except numerics.NonConvergenceError as exc:
-        note = (f"algorithms.compute_metrics raised NonConvergenceError ({exc}); eps_* "
-                "computed by reports.runner.run_metrics")
-    from ..numerics import actor_regression as ar
-
-    out = {k: np.full(run.t.shape, np.nan) for k in ("eps_critic", "eps_actor",
-                                                     "eps_approx", "eps_total")}
-    for i in range(run.t.size):
-        if np.isnan(run.w_hat[i]).any():
-            continue                                   # final iterate: no step taken
-        pi, mu = run.policy[i], run.mean_field[i]
-        vals = numerics.policy_evaluation(game, pi, mu)
-        d = numerics.visitation(game, pi, mu)
-        A_hat = run.advantage[i]
-        out["eps_critic"][i] = float(np.max((run.q_hat[i] - vals.q) ** 2))
-        w_opt = (ar.solve_actor_tabular(pi, d, A_hat, R).w if tabular else
-                 ar.solve_actor_exact(*ar.actor_quadratic(pi, d, features, A_hat), R).w)
-        out["eps_actor"][i] = float(ar.actor_loss(run.w_hat[i], pi, d, features, A_hat)
-                                    - ar.actor_loss(w_opt, pi, d, features, A_hat))
-        F, b, c = ar.actor_quadratic(pi, d, features, vals.advantage)
-        w_star = ar.unconstrained_minimum(F, b, c).w
-        out["eps_approx"][i] = float(ar.actor_loss(w_star, pi, d, features, vals.advantage))
-        out["eps_total"][i] = out["eps_approx"][i] + out["eps_actor"][i] + out["eps_critic"][i]
-    return out, note
+        note = (f"algorithms.compute_metrics raised NonConvergenceError ({exc}); only the "
+                "errors eps_* were computed (algorithms.metrics.error_metrics)")
+    return mm.error_metrics(game, run, features, R, tabular), note
 
 
 def _oracle_kwargs(settings: dict) -> dict:
@@ -202,7 +174,8 @@ def rate_batch(game, eq_rec: dict, settings_list: list[dict], *,
                         [float(s["beta"]) for s in settings_list],
                         [int(s["seed"]) for s in settings_list],
                         features=phi, R=s0["R"], oracle=s0["oracle"], **_oracle_kwargs(s0),
-                        record=log_spaced(Tmax), metrics=False, progress=progress)
+                        record=al.log_grid(Tmax, RATE_RECORD_PER_DECADE).tolist(),
+                        metrics=False, progress=progress)
     from ..algorithms import metrics as mm
 
     ref = mm.reference(game)

@@ -11,12 +11,12 @@ Three profiles:
 - ``test``: the smallest profile that exercises every part (T in {30, 100, 300}, SIS only);
   the test suite uses it.
 
-Theorem 1's step sizes (appendix B.3): ``eta = c_eta T^(-2/5) / lam``, ``beta = c_beta
-T^(-4/5)``, constant over a run of length T. ``lam`` is the lam of the game the theory is
-applied to: the normalised game (rewards in [0, 1], docs/conventions.md) when ``normalise`` is set.
-NAC with these step sizes is invariant under the normalisation (``eta lam`` is unchanged and
-the advantage scales with the reward), so normalising changes the constants of the bound,
-not the runs.
+Theorem 1's step sizes (appendix B.3; ``theory.step_sizes``): ``eta = c_eta T^(-2/5) /
+lam``, ``beta = c_beta T^(-4/5)``, constant over a run of length T. ``lam`` is the lam of the
+game the theory is applied to: the normalised game (rewards in [0, 1], docs/conventions.md)
+when ``normalise`` is set. NAC with these step sizes is invariant under the normalisation
+(``eta lam`` is unchanged and the advantage scales with the reward), so normalising changes
+the constants of the bound, not the runs.
 """
 
 from __future__ import annotations
@@ -24,11 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, replace
 
-# Theorem 1's step constants, eta = C_ETA T^(-2/5)/lam and beta = C_BETA T^(-4/5) (RateSetting
-# says why these values): the one place `mfgcheck rate`, `mfgcheck bounds --T` and the report
-# read them from.
-C_ETA = 3.0
-C_BETA = 10.0
+from ..theory import step_sizes
 
 GRID_QUICK_SIS = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
 GRID_FULL = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
@@ -65,11 +61,8 @@ class RateSetting:
     ``random:<dim>`` (random features of that dimension, seed 0). ``R`` is the radius of the
     actor's ball (Lemma 2: ||theta_t|| <= R/lam); ``None`` takes algorithms' default
     (``engine.default_radius``: large enough that the exact tabular actor never meets the
-    constraint, so eps_total = 0 with the exact oracle). ``c_eta = 3``, ``c_beta = 10``: the
-    O(.) constants of Theorem 1 are free; these put the runs in the asymptotic regime within
-    the grid (with ``c_beta = 1`` the mean field's transient lasts ~T^(1/5) / d_bar steps of
-    size beta and the averages are still pre-asymptotic at T = 1e4). ``eta lam = c_eta
-    T^(-2/5) < 1`` needs T > 16; ``beta <= 1`` needs T >= 18.
+    constraint, so eps_total = 0 with the exact oracle). ``c_eta``, ``c_beta``: the O(.)
+    constants of Theorem 1's steps, by default ``theory.step_sizes``' (which says why).
     """
 
     id: str
@@ -77,8 +70,8 @@ class RateSetting:
     oracle: str
     T: tuple[int, ...]
     seeds: tuple[int, ...] = (0,)
-    c_eta: float = C_ETA
-    c_beta: float = C_BETA
+    c_eta: float = step_sizes.C_ETA
+    c_beta: float = step_sizes.C_BETA
     R: float | None = None
     features: str = "tabular"
     oracle_kwargs: dict = field(default_factory=dict)
@@ -87,7 +80,7 @@ class RateSetting:
     K_schedule: tuple[float, float, float] | None = None  # (k_critic, k_actor, p): below
 
     def eta(self, T: int, lam: float) -> float:
-        return self.c_eta * T ** (-2 / 5) / lam
+        return step_sizes.eta(T, lam, self.c_eta)
 
     def oracle_kwargs_at(self, T: int) -> dict:
         """``oracle_kwargs`` with, when ``K_schedule = (k_c, k_a, p)`` is set, ``K_critic =
@@ -102,7 +95,7 @@ class RateSetting:
         return kw
 
     def beta(self, T: int) -> float:
-        return self.c_beta * T ** (-4 / 5)
+        return step_sizes.beta(T, self.c_beta)
 
 
 @dataclass(frozen=True)

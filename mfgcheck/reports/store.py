@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from .._json import to_jsonable  # the one conversion (report.py imports it from here)
 
 SCHEMA = "mfgcheck-run-v1"
 RECORD_FIELDS = ("key", "schema", "settings", "result", "wall_time")
@@ -43,26 +43,6 @@ class StoreWarning(UserWarning):
 
 class InvalidRecordError(ValueError):
     """A run file's content is not a record of the run it is stored for."""
-
-
-def to_jsonable(x: Any) -> Any:
-    """Plain JSON data from numpy scalars/arrays, tuples, dataclass-free dicts.
-
-    Non-finite floats become the strings ``"nan"``, ``"inf"``, ``"-inf"`` so that the files
-    are strict JSON (``json.loads`` of any other tool reads them)."""
-    if isinstance(x, dict):
-        return {str(k): to_jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [to_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return to_jsonable(x.tolist())
-    if isinstance(x, np.generic):
-        return to_jsonable(x.item())
-    if isinstance(x, float) and not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
-    if isinstance(x, Path):
-        return str(x)
-    return x
 
 
 def canonical_json(x: Any) -> str:

@@ -5,6 +5,7 @@
 - ``lemma1`` ... ``lemma8``, ``proposition1``, ``proposition2``, ``theorem1``: each exposes
   ``claim`` (a :class:`~mfgcheck.theory.core.Claim`) whose ``steps`` carry a verdict
   (proved / conditional / refuted / numeric) decided by SymPy at import.
+- ``step_sizes``: Theorem 1's step sizes at numbers and their default constants (plain Python).
 - ``rates``: Theorem 1's step-size exponents derived from the bounds (``rates.solve()``).
 - ``refute(relation)`` / ``decide(relation)``: an exact rational counterexample to a relation
   over the symbols' declared domains, or ``unknown`` with the budget spent

@@ -1,6 +1,7 @@
 """The constants of appendix A as SymPy expressions, with numeric evaluators and LaTeX.
 
 - ``Qmax = (1 + gamma lam log|A|) / (1 - gamma)``: bound on the soft Q-function (Lemma 3).
+- ``theta_bound = R/lam``: bound on every ||theta_t||_2 (Lemma 2);
 - ``p_min_bound = exp(-2R/lam) / |A|``: floor of every iterate pi_t (Lemma 2).
 - ``tau = exp(-Qmax/lam) / |A|``: floor of pi*_t (Lemma 3; Lemma 5 before (6)).
 - ``KLmax = log|A| + 2R/lam``: bound on KL(pi*_t || pi_{t+1}) (Lemma 5 before (5)).
@@ -21,6 +22,7 @@ from .core import lambdify_kw
 from .symbols import LATEX_NAMES, R, gamma, lam, nA
 
 Qmax = (1 + gamma * lam * log(nA)) / (1 - gamma)
+theta_bound = R / lam
 p_min_bound = exp(-2 * R / lam) / nA
 tau = exp(-Qmax / lam) / nA
 KLmax = log(nA) + 2 * R / lam
@@ -28,6 +30,7 @@ kappa = 2 * log(nA) / (1 - gamma) + (1 + 2 * R * (1 - gamma)) / (lam * (1 - gamm
 
 CONSTANTS: dict[str, sp.Expr] = {
     "Qmax": Qmax,
+    "theta_bound": theta_bound,
     "p_min_bound": p_min_bound,
     "tau": tau,
     "KLmax": KLmax,

@@ -20,7 +20,7 @@ from . import constants
 from .core import Claim, algebraic, between, evaluators, times_at_least, times_at_most
 from .symbols import R, den, eta, lam, nA, num, p_min, phi_norm, theta, theta_norm, w_hat, w_norm
 
-theta_bound = R / lam
+theta_bound = constants.theta_bound
 p_min_bound = constants.p_min_bound
 NAMED = {
     "theta_bound": theta_bound,

@@ -20,9 +20,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import step_sizes
 from .symbols import T, a_exp, b_exp, beta, eta
 
-PAPER = (sp.Rational(2, 5), sp.Rational(4, 5), sp.Rational(1, 5))
+# the paper's exponents (a, b, r), as theory.step_sizes states them
+PAPER = tuple(sp.Rational(x.numerator, x.denominator) for x in (
+    step_sizes.ETA_EXPONENT, step_sizes.BETA_EXPONENT, step_sizes.RATE_EXPONENT))
 _r = sp.Symbol("r", real=True)
 
 

@@ -163,7 +163,7 @@ def test_batch_equals_single_runs_bit_for_bit(make, features):
     g = make()
     phi = None if features is None else mc.numerics.random_features(g.n_states, g.n_actions, 4)
     Ts = [5, 40, 17, 40]
-    steps = [theorem1_steps(T, g.lam, c_eta=0.5) for T in Ts]
+    steps = [theorem1_steps(T, g.lam, c_eta=0.5, c_beta=1.0) for T in Ts]
     etas, betas = [s[0] for s in steps], [s[1] for s in steps]
     R = None if phi is None else 2.0
     runs = nac_batch(g, Ts, etas, betas, [0, 1, 2, 3], features=phi, R=R)
@@ -243,6 +243,20 @@ def test_bad_inputs_raise_naming_the_field(sis):
         nac(sis, 10, 0.5, 0.1, oracle="sampled", K_critic=0)
     with pytest.raises(InvalidInputError, match="eta"):
         nac_step(sis, NACState.initial(sis), eta=20.0, beta=0.1)
+
+
+def test_runs_record_lemma2_bounds_from_the_theory(sis):
+    """nac and dl_nac record Lemma 2's theta_bound = R/lam and p_min_bound = exp(-2R/lam)/|A|
+    (evaluated from theory.constants), here against the formulas typed by hand."""
+    g = mc.games.random_game(4, 3, seed=2)
+    for game, R in ((sis, 1.5), (g, 0.25)):
+        expected = {"theta_bound": R / game.lam,
+                    "p_min_bound": math.exp(-2 * R / game.lam) / game.n_actions}
+        runs = [nac(game, 3, 0.5, 0.1, R=R).params, dl_nac(game, 2, 2, 0.5, R=R).params]
+        for params in runs:
+            for name, value in expected.items():
+                assert params[name] == pytest.approx(value, rel=1e-15), name
+        assert runs[0]["p_min_bound"] > 0
 
 
 def test_theorem1_steps():

@@ -1,5 +1,7 @@
 """Games: the builders match appendix D, the game type validates, normalisation is exact."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -67,6 +69,46 @@ def test_lq_reward_formula_and_range():
     for _ in range(20):
         rr = g.reward(rng.dirichlet(np.ones(25) * 0.1))
         assert rr.min() >= lo - 1e-12 and rr.max() <= hi + 1e-12
+
+
+def _lq_range_by_hand(S, M, q, kappa, dt):
+    """The LQ reward range derived in the displacement d = mu_bar - s alone: mu_bar ranges
+    over [0, S-1] and s over 0..S-1, so d covers [-(S-1), S-1]; for each integer move a,
+    f(d) = -a^2/2 + q a d - kappa/2 d^2 is concave (linear for kappa = 0), so its minimum is
+    at an end of the interval and its maximum at an end or at d = q a / kappa."""
+    lo, hi = math.inf, -math.inf
+    D = S - 1.0
+    for a in range(-M, M + 1):
+        f = lambda d, a=a: (-a * a / 2 + q * a * d - kappa / 2 * d * d) * dt  # noqa: E731
+        ends = [f(-D), f(D)]
+        inner = [f(q * a / kappa)] if kappa > 0 and -D <= q * a / kappa <= D else []
+        lo, hi = min(lo, *ends), max(hi, *ends, *inner)
+    return lo, hi
+
+
+@pytest.mark.parametrize("kappa, q, max_move, dt", [(0.0, 0.01, 3, 1.0), (0.5, 0.01, 3, 1.0),
+                                                    (0.0, -0.3, 2, 0.5), (2.0, 3.0, 2, 1.0),
+                                                    (1e-3, 0.5, 3, 1.0)])
+def test_lq_reward_range_against_derivation_including_kappa_zero(kappa, q, max_move, dt):
+    """``linear_quadratic(kappa=0)`` used to divide by kappa (a NaN range, so no game): the
+    range is now the exact one derived by hand, it is attained, and the normalised game's
+    rewards lie in [0, 1] for every mean field."""
+    S = 9
+    g = mc.games.linear_quadratic(n_states=S, max_move=max_move, q=q, kappa=kappa, dt=dt)
+    lo, hi = g.reward_range
+    exp_lo, exp_hi = _lq_range_by_hand(S, max_move, q, kappa, dt)
+    scale = max(abs(exp_lo), abs(exp_hi))
+    assert lo == pytest.approx(exp_lo, rel=1e-14, abs=1e-14 * scale)
+    assert hi == pytest.approx(exp_hi, rel=1e-14, abs=1e-14 * scale)
+    # attained (the minimum at a point mass at an end; the maximum for kappa = 0 likewise)
+    ends = [g.reward(np.eye(S)[x]) for x in (0, S - 1)]
+    assert min(e.min() for e in ends) == pytest.approx(lo, rel=1e-14, abs=1e-14 * scale)
+    if kappa == 0:
+        assert max(e.max() for e in ends) == pytest.approx(hi, rel=1e-14, abs=1e-14 * scale)
+    gn = g.normalised()
+    rng = np.random.default_rng(3)
+    r = gn.reward(rng.dirichlet(np.ones(S) * 0.2, size=50))
+    assert r.min() >= 0.0 and r.max() <= 1.0
 
 
 def test_random_game_rewards_in_unit_interval_and_seeded():

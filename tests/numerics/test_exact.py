@@ -218,6 +218,15 @@ def test_kl_and_distance_against_scipy():
     assert D == pytest.approx(sum(w[s] * np.abs(p[s] - q[s]).sum() for s in range(3)))
 
 
+def test_is_tabular_recognises_exactly_the_one_hot_features():
+    phi = mc.numerics.tabular_features(3, 2)
+    assert mc.numerics.is_tabular(phi)
+    assert not mc.numerics.is_tabular(phi[..., ::-1])            # same columns, other order
+    assert not mc.numerics.is_tabular(mc.numerics.random_features(3, 2, 6))   # d = S A
+    assert not mc.numerics.is_tabular(mc.numerics.random_features(3, 2, 4))
+    assert not mc.numerics.is_tabular(0.5 * phi)
+
+
 def test_loglinear_policy_with_tabular_features_is_softmax_and_stable():
     phi = mc.numerics.tabular_features(3, 2)
     theta = np.array([1.0, -2.0, 1e4, 0.0, -1e4, 3.0])

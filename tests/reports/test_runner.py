@@ -52,7 +52,37 @@ def test_safe_exploitability_agrees_with_numerics_where_it_converges():
     assert runner.safe_exploitability(game, pi) == numerics.exploitability(game, pi)
 
 
-def test_log_spaced_grid():
-    g = runner.log_spaced(1000)
-    assert g[0] == 0 and max(g) < 1000 and g == sorted(set(g))
-    assert {1, 10, 100} <= set(g)
+def test_rate_runs_record_on_the_log_grid():
+    """Rate runs record on ``algorithms.log_grid`` (4 points a decade): 0 and the distinct
+    round(10^(k/4)) below T, here written out by hand for T = 1000."""
+    from mfgcheck.algorithms import log_grid
+
+    g = log_grid(1000, runner.RATE_RECORD_PER_DECADE).tolist()
+    assert g == [0, 1, 2, 3, 6, 10, 18, 32, 56, 100, 178, 316, 562]
+
+
+def test_run_metrics_without_exploitability_keeps_the_errors_of_compute_metrics(monkeypatch):
+    """When algorithms.compute_metrics raises NonConvergenceError, run_metrics returns the
+    oracle errors eps_* of algorithms.metrics.error_metrics, equal to the ones compute_metrics
+    gives when it does not raise, and a note saying what was left out."""
+    from mfgcheck.algorithms import metrics as mm
+    from mfgcheck.algorithms.oracle import OracleConfig
+
+    game = games.sis()
+    phi = numerics.random_features(2, 2, 3, seed=1)
+    run = al.nac(game, 6, 0.5, 0.1, features=phi, R=2.0, seed=4, record="all",
+                 oracle=OracleConfig("sampled", K_critic=40, K_actor=40))
+    full, note = runner.run_metrics(game, run, phi, 2.0)
+    assert note == ""
+
+    def fail(*args, **kwargs):
+        raise numerics.NonConvergenceError("forced")
+
+    monkeypatch.setattr(mm, "compute_metrics", fail)
+    errors, note = runner.run_metrics(game, run, phi, 2.0)
+    assert "NonConvergenceError (forced)" in note and "eps_*" in note
+    assert set(errors) == set(mm.ERROR_NAMES)
+    assert np.isfinite(errors["eps_total"][:-1]).all() and np.isnan(errors["eps_total"][-1])
+    assert errors["eps_total"][:-1].max() > 0            # sampled oracle: errors are not 0
+    for k in mm.ERROR_NAMES:
+        np.testing.assert_array_equal(errors[k], full[k])

@@ -20,6 +20,17 @@ def test_paper_exponents_are_the_unique_optimum():
     assert result.unique and result.agrees_with_paper
 
 
+def test_step_sizes_state_the_derived_exponents():
+    """theory.step_sizes (what the algorithms, the CLI and the report run) states the
+    exponents the LP derives from the bounds."""
+    from mfgcheck.theory import step_sizes
+
+    result = rates.solve()
+    stated = (step_sizes.ETA_EXPONENT, step_sizes.BETA_EXPONENT, step_sizes.RATE_EXPONENT)
+    assert tuple(R(x.numerator, x.denominator) for x in stated) == (result.a, result.b,
+                                                                      result.r)
+
+
 def test_exponents_read_off_the_bounds():
     exps = rates.exponents()
     assert {e for _, e in exps["avg_sigma_pi_bound"]} == {a_exp - 1, -a_exp, a_exp - b_exp}
