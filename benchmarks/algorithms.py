@@ -25,7 +25,7 @@ import numpy as np
 from _timing import timed  # benchmarks/, the script's folder
 
 import mfgcheck as mc
-from mfgcheck.algorithms import Environment, nac_batch, sgd_actor, td0_critic
+from mfgcheck.algorithms import Environment, OracleConfig, nac_batch, sgd_actor, td0_critic
 from mfgcheck.algorithms.practical import episodic_actor
 
 
@@ -76,10 +76,11 @@ def sampled_rows(game, B, K):
 
 
 def nac_rows(game, T, B, K):
-    kw = dict(K_critic=K, K_actor=K, record="last")
     for oracle in ("sampled", "practical"):
+        config = OracleConfig(oracle, K_critic=K, K_actor=K)
         _both(f"Algorithm 1, {oracle}, batch {B}, K={K}",
-              lambda: nac_batch(game, T, 0.5, 0.05, list(range(B)), oracle=oracle, **kw),
+              lambda: nac_batch(game, T, 0.5, 0.05, list(range(B)), oracle=config,
+                                record="last"),
               B * T * 2 * K, "samples/s", 2e7 if oracle == "sampled" else None, repeat=1)
 
 

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 import mfgcheck as mc
-from mfgcheck.algorithms import nac_batch
+from mfgcheck.algorithms import OracleConfig, nac_batch
 from mfgcheck.games.base import Game
 from mfgcheck.numerics import actor_regression as ar
 
@@ -107,8 +107,9 @@ def main(argv=None):
         ("lq exact, R = 5 binding, batch 64",
          lambda: nac_batch(lq, 50 if q else 300, 0.1, 0.05, seeds, R=5.0, record="last")),
         ("sis sampled K=1000, batch 8",
-         lambda: nac_batch(sis, 5 if q else 20, 0.5, 0.05, list(range(8)), oracle="sampled",
-                           K_critic=1000, K_actor=1000, record="last")),
+         lambda: nac_batch(sis, 5 if q else 20, 0.5, 0.05, list(range(8)),
+                           oracle=OracleConfig("sampled", K_critic=1000, K_actor=1000),
+                           record="last")),
     ]
     for name, game, T, fn in (("sis", sis, 500 if q else 3000, rows[0][1]),
                               ("lq", lq, 50 if q else 300, rows[1][1])):

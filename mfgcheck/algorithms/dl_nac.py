@@ -22,7 +22,7 @@ from .. import numerics as nm
 from .._validate import InvalidInputError
 from . import engine
 from .nac import _check_seeds, _check_T
-from .oracle import as_oracle
+from .oracle import OracleConfig, as_oracle, reject_loose_settings
 from .schedules import as_schedule, check_eta
 
 
@@ -49,34 +49,27 @@ class DLNACRun:
 
 
 def dl_nac(game, segments: int, segment_length: int, eta, *, features=None, R=None,
-           oracle="exact", K_critic=None, K_actor=None, critic_step=None, critic_radius=None,
-           actor_step=None, critic_init=None, seed=0, mu0=None,
-           exploitability: bool = False,
-           progress: bool = False) -> DLNACRun:
+           oracle: str | OracleConfig = "exact", seed=0, mu0=None,
+           exploitability: bool = False, progress: bool = False, **removed) -> DLNACRun:
     """Run DL-NAC (module docstring). Arguments as in ``nac``."""
+    reject_loose_settings("dl_nac", removed)
     return dl_nac_batch(game, segments, segment_length, eta, _check_seeds(seed),
-                        features=features, R=R,
-                        oracle=oracle, K_critic=K_critic, K_actor=K_actor,
-                        critic_step=critic_step, critic_radius=critic_radius,
-                        actor_step=actor_step, critic_init=critic_init, mu0=mu0,
-                        exploitability=exploitability,
-                        progress=progress)[0]
+                        features=features, R=R, oracle=oracle, mu0=mu0,
+                        exploitability=exploitability, progress=progress)[0]
 
 
 def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, features=None,
-                 R=None, oracle="exact", K_critic=None, K_actor=None, critic_step=None,
-                 critic_radius=None, actor_step=None, critic_init=None, mu0=None,
-                 exploitability: bool = False,
-                 progress: bool = False) -> list[DLNACRun]:
+                 R=None, oracle: str | OracleConfig = "exact", mu0=None,
+                 exploitability: bool = False, progress: bool = False,
+                 **removed) -> list[DLNACRun]:
     """DL-NAC for several seeds advancing together (one ``DLNACRun`` per seed); a run gives
     the same bits alone and in a batch. Exact oracles draw no random numbers."""
+    reject_loose_settings("dl_nac_batch", removed)
     segments = _check_T(segments, "segments")
     L = _check_T(segment_length, "segment_length")
     seeds = _check_seeds(seeds)
     B = len(seeds)
-    oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                       critic_radius=critic_radius, actor_step=actor_step,
-                       critic_init=critic_init)
+    oracle = as_oracle(oracle)
     prob = engine.prepare(game, features, R, oracle)
     eta_s = as_schedule(eta, "eta")
     if eta_s.is_constant:

@@ -31,7 +31,7 @@ import numpy as np
 from .._validate import InvalidInputError, check_int
 from . import engine, kernels
 from . import metrics as metrics_mod
-from .oracle import as_oracle
+from .oracle import OracleConfig, as_oracle, reject_loose_settings
 from .records import NACRun, record_times
 from .schedules import as_schedule, check_beta, check_eta
 
@@ -78,17 +78,16 @@ def _rng(x):
     return np.random.default_rng(x)
 
 
-def nac_step(game, state: NACState, *, eta, beta, features=None, R=None, oracle="exact",
-             rng=None, K_critic=None, K_actor=None, critic_step=None, critic_radius=None,
-             actor_step=None, critic_init=None):
+def nac_step(game, state: NACState, *, eta, beta, features=None, R=None,
+             oracle: str | OracleConfig = "exact", rng=None,
+             **removed) -> tuple[NACState, StepInfo]:
     """One iteration of Algorithm 1 from ``state``; returns ``(new_state, StepInfo)``.
 
     ``eta``, ``beta``: numbers or schedules (evaluated at ``state.t``). ``rng``: a Generator
     or seed, needed by sampled oracles (it is advanced). Other arguments as in ``nac``.
     """
-    oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                       critic_radius=critic_radius, actor_step=actor_step,
-                       critic_init=critic_init)
+    reject_loose_settings("nac_step", removed)
+    oracle = as_oracle(oracle)
     prob = engine.prepare(game, features, R, oracle)
     eta_t = check_eta(as_schedule(eta, "eta")(state.t), game.lam)
     beta_t = check_beta(as_schedule(beta, "beta")(state.t))
@@ -139,31 +138,27 @@ def _check_seeds(seeds) -> list[int]:
     return [check_int("seeds", seeds, minimum=0)]
 
 
-def nac(game, T: int, eta, beta, *, features=None, R=None, oracle="exact", K_critic=None,
-        K_actor=None, critic_step=None, critic_radius=None, actor_step=None, critic_init=None,
-        seed=0, mu0=None, record="log", metrics: bool = False, progress: bool = False) -> NACRun:
+def nac(game, T: int, eta, beta, *, features=None, R=None,
+        oracle: str | OracleConfig = "exact", seed=0, mu0=None, record="log",
+        metrics: bool = False, progress: bool = False, **removed) -> NACRun:
     """Run Algorithm 1 for ``T`` iterations (a batch of one; see ``nac_batch``).
 
     ``features``: (S, A, d) with ``||phi|| <= 1`` (default tabular); ``R``: actor radius (default
     ``engine.default_radius``); ``oracle``: ``"exact" | "sampled" | "exact_critic" |
-    "exact_actor" | "practical"`` or an ``OracleConfig``; ``K_critic``, ``K_actor``,
-    ``critic_step``, ``critic_radius``, ``actor_step``, ``critic_init``: sampled-oracle
-    settings (``oracle.py``); ``record``:
+    "exact_actor" | "practical"`` (with default settings) or an ``OracleConfig`` (sample sizes,
+    critic step and radius, actor step, critic start: ``oracle.py``); ``record``:
     ``"log" | "all" | "last" | [t, ...]`` (``records.py``); ``metrics=True`` adds the exact
     metrics of ``metrics.py`` (costs exact solves at every recorded t).
     """
+    reject_loose_settings("nac", removed)
     seed = check_int("seed", seed, minimum=0)
     return nac_batch(game, T, eta, beta, [seed], features=features, R=R, oracle=oracle,
-                     K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                     critic_radius=critic_radius, actor_step=actor_step,
-                     critic_init=critic_init, mu0=mu0, record=record, metrics=metrics,
-                     progress=progress)[0]
+                     mu0=mu0, record=record, metrics=metrics, progress=progress)[0]
 
 
-def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact",
-              K_critic=None, K_actor=None, critic_step=None, critic_radius=None,
-              actor_step=None, critic_init=None, mu0=None, record="log", metrics: bool = False,
-              progress: bool = False) -> list[NACRun]:
+def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None,
+              oracle: str | OracleConfig = "exact", mu0=None, record="log",
+              metrics: bool = False, progress: bool = False, **removed) -> list[NACRun]:
     """Run many instances of Algorithm 1 together; returns one ``NACRun`` per run.
 
     ``T``, ``eta``, ``beta`` and ``seeds`` are each a single value (shared; a one-element
@@ -171,13 +166,12 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None, oracle="exact
     Theorem 1's steps from ``schedules.theorem1_steps``). Runs that reach their T leave the
     batch.
     """
+    reject_loose_settings("nac_batch", removed)
     seeds = _check_seeds(seeds)
     B = _batch_size(T, eta, beta, *([seeds] if len(seeds) > 1 else []))
     Ts = [_check_T(v, "T" if B == 1 else f"T[{i}]") for i, v in enumerate(_per_run(T, B, "T"))]
     seeds = _per_run(list(seeds) if len(seeds) != 1 else seeds[0], B, "seeds")
-    oracle = as_oracle(oracle, K_critic=K_critic, K_actor=K_actor, critic_step=critic_step,
-                       critic_radius=critic_radius, actor_step=actor_step,
-                       critic_init=critic_init)
+    oracle = as_oracle(oracle)
     prob = engine.prepare(game, features, R, oracle)
     lam = game.lam
     etas = [as_schedule(e, "eta") for e in _per_run(eta, B, "eta")]

@@ -24,6 +24,12 @@ Critic options (the factors of the ablation, ``ablation.py``):
   ``"warm"`` (``psi_0`` at iteration ``t`` is the critic ``psi_bar`` output at ``t - 1``;
   the default of ``practical``).
 
+``OracleConfig`` is the one carrier of these settings: ``nac``, ``nac_batch``, ``nac_step``,
+``dl_nac`` and ``dl_nac_batch`` take ``oracle=`` a mode name (defaults for the rest) or an
+``OracleConfig``, e.g. ``nac(game, T, eta, beta, oracle=OracleConfig("sampled", K_critic=500,
+K_actor=500))``; passing a setting as a loose keyword (``nac(..., K_critic=500)``, the old
+signature) is a ``TypeError`` that says so.
+
 Defaults for the sampled parts: ``K_critic = K_actor = 1000``; critic step a constant 0.05
 (appendix D's 0.001 needs ~1e5 samples per iteration before the averaged TD iterate moves
 away from 0 on SIS; pass ``critic_step=0.001`` to reproduce it); critic radius
@@ -32,7 +38,7 @@ away from 0 on SIS; pass ``critic_step=0.001`` to reproduce it); critic radius
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .._validate import InvalidInputError, check_int, check_positive
 from .schedules import Schedule, as_schedule
@@ -97,9 +103,9 @@ class OracleConfig:
         return not self.critic_exact and self.critic_init == "warm"
 
     def describe(self) -> dict:
-        out = {"mode": self.mode}
+        out: dict[str, object] = {"mode": self.mode}
         if not self.critic_exact:
-            step = ({"kind": PROP1_STEP} if self.critic_theory_step
+            step = ({"kind": PROP1_STEP} if isinstance(self.critic_step, str)
                     else self.critic_step.describe())
             out.update(K_critic=self.K_critic, critic_step=step,
                        critic_radius=self.critic_radius, critic_init=self.critic_init)
@@ -108,9 +114,27 @@ class OracleConfig:
         return out
 
 
+#: The settings an ``OracleConfig`` carries besides its mode.
+ORACLE_SETTINGS = tuple(f.name for f in fields(OracleConfig) if f.name != "mode")
+
+
+def reject_loose_settings(function: str, kwargs: dict) -> None:
+    """The error for keywords a runner does not take (``kwargs``, its ``**``): oracle settings
+    travel in ``OracleConfig`` (module docstring); anything else is Python's usual
+    ``TypeError``."""
+    if not kwargs:
+        return
+    loose = [k for k in kwargs if k in ORACLE_SETTINGS]
+    if loose:
+        given = ", ".join(f"{k}={kwargs[k]!r}" for k in loose)
+        raise TypeError(f"{function}: {given}: oracle settings are not keywords of "
+                        f"{function}; pass oracle=OracleConfig(mode, {given})")
+    raise TypeError(f"{function}() got an unexpected keyword argument {next(iter(kwargs))!r}")
+
+
 def as_oracle(oracle, **overrides) -> OracleConfig:
-    """An ``OracleConfig`` from a mode name or a config; ``overrides`` (``K_critic=...``) that
-    are ``None`` are ignored."""
+    """An ``OracleConfig`` from a mode name or a config (with ``overrides``, e.g. settings
+    read from a report's stored settings; ``None`` values are ignored)."""
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if isinstance(oracle, OracleConfig):
         if not overrides:

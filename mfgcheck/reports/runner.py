@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import algorithms as al
 from .. import numerics
+from ..algorithms.oracle import ORACLE_SETTINGS, as_oracle
 
 RUNNER_ID = "algorithms-v1"
 # rate runs record the iterates on algorithms.log_grid with this many points per decade
@@ -148,10 +149,10 @@ def run_metrics(game, run, features, R: float, ref=None) -> tuple[dict, str]:
     return mm.error_metrics(game, run, features, R, tabular), note
 
 
-def _oracle_kwargs(settings: dict) -> dict:
+def _oracle(settings: dict) -> al.OracleConfig:
+    """The ``OracleConfig`` of stored settings: ``oracle`` (the mode) and ``oracle_kwargs``."""
     kw = dict(settings.get("oracle_kwargs") or {})
-    return {k: kw.get(k) for k in ("K_critic", "K_actor", "critic_step", "critic_radius",
-                                   "actor_step", "critic_init")}
+    return as_oracle(settings["oracle"], **{k: kw.get(k) for k in ORACLE_SETTINGS})
 
 
 def _group_key(s: dict, *names) -> tuple:
@@ -173,7 +174,7 @@ def rate_batch(game, eq_rec: dict, settings_list: list[dict], *,
                         [float(s["eta"]) for s in settings_list],
                         [float(s["beta"]) for s in settings_list],
                         [int(s["seed"]) for s in settings_list],
-                        features=phi, R=s0["R"], oracle=s0["oracle"], **_oracle_kwargs(s0),
+                        features=phi, R=s0["R"], oracle=_oracle(s0),
                         record=al.log_grid(Tmax, RATE_RECORD_PER_DECADE).tolist(),
                         metrics=False, progress=progress)
     from ..algorithms import metrics as mm
@@ -210,13 +211,12 @@ def _nanmax(x) -> float:
 
 # -- the paper's experiments (appendix D, Figures 1 and 2) --------------------------------
 def dl_nac_batch(game, segments: int, segment_length: int, eta: float, seeds, *,
-                 features=None, R=None, oracle="exact", record=(), progress: bool = False,
-                 **oracle_kwargs):
+                 features=None, R=None, oracle: str | al.OracleConfig = "exact", record=(),
+                 progress: bool = False):
     """DL-NAC for several seeds at once (``algorithms.dl_nac_batch``); returns, per seed, the
     policies ``pi_t`` at the iterations of ``record`` (and the last), as ``(t_list, policies)``."""
     runs = al.dl_nac_batch(game, segments, segment_length, float(eta), [int(s) for s in seeds],
-                           features=features, R=R, oracle=oracle, progress=progress,
-                           **oracle_kwargs)
+                           features=features, R=R, oracle=oracle, progress=progress)
     N = segments * segment_length
     ts = sorted({int(t) for t in record if 0 <= int(t) <= N} | {N})
     return ts, np.stack([run.policy[ts] for run in runs])      # (B, n_recorded, S, A)
@@ -234,19 +234,18 @@ def paper_batch(game, settings_list: list[dict], *, progress: bool = False) -> l
     n, every = int(s0["iterations"]), int(s0["record_every"])
     record = list(range(0, n, every))
     phi = features_for(game, s0["features"])
-    kw = _oracle_kwargs(s0)
+    oracle = _oracle(s0)
     if s0["algorithm"] == "nac":
         runs = al.nac_batch(game, n, float(s0["eta"]), float(s0["beta"]), seeds,
-                            features=phi, R=s0["R"], oracle=s0["oracle"], **kw,
+                            features=phi, R=s0["R"], oracle=oracle,
                             record=record, progress=progress)
         ts = runs[0].t.tolist()
         policies = np.stack([r.policy for r in runs])
     elif s0["algorithm"] == "dl-nac":
         ts, policies = dl_nac_batch(game, n // int(s0["segment_length"]),
                                     int(s0["segment_length"]), float(s0["eta"]), seeds,
-                                    features=phi, R=s0["R"], oracle=s0["oracle"],
-                                    record=record, progress=progress,
-                                    **{k: v for k, v in kw.items() if v is not None})
+                                    features=phi, R=s0["R"], oracle=oracle,
+                                    record=record, progress=progress)
     else:
         raise ValueError(f"algorithm: {s0['algorithm']!r}; use 'nac' or 'dl-nac'")
     out = []

@@ -124,8 +124,8 @@ def train(setting: Setting, progress=None, *, data: game_mod.GameData | None = N
     eq = nm.solve_equilibrium(g)
     phi = linear_features()
     eta, beta = al.theorem1_steps(setting.nac_T, g.lam, setting.c_eta, setting.c_beta)
-    kw = dict(features=phi, oracle="sampled", R=setting.R, K_critic=setting.K_critic,
-              K_actor=setting.K_actor)
+    oracle = al.OracleConfig("sampled", K_critic=setting.K_critic, K_actor=setting.K_actor)
+    kw = dict(features=phi, oracle=oracle, R=setting.R)
     t1 = time.perf_counter()
     nac = al.nac(g, setting.nac_T, eta, beta, seed=setting.train_seed, record="last", **kw)
     say(f"NAC trained, T={setting.nac_T} ({time.perf_counter() - t1:.0f} s)")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import mfgcheck as mc
-from mfgcheck.algorithms import Environment, kernels, nac_batch, theorem1_steps
+from mfgcheck.algorithms import Environment, OracleConfig, kernels, nac_batch, theorem1_steps
 from mfgcheck.algorithms.actor import _sgd_tabular
 from mfgcheck.algorithms.critic import _td0_tabular
 from mfgcheck.algorithms.environment import _cdf, _visitation_draws
@@ -88,7 +88,7 @@ def test_sampled_runs_compiled_and_reference_give_the_same_bits(numpy_reference,
     """A whole run of Algorithm 1 with sampled oracles: compiled = NumPy reference, bit for
     bit (same random numbers, same arithmetic), seeds in a batch."""
     g = mc.games.sis().normalised()
-    kw = dict(oracle=oracle, K_critic=300, K_actor=300, record="all")
+    kw = dict(oracle=OracleConfig(oracle, K_critic=300, K_actor=300), record="all")
     numpy_reference(True)
     ref = nac_batch(g, 8, 0.5, 0.05, [1, 2], **kw)
     numpy_reference(False)

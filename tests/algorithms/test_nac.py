@@ -119,7 +119,9 @@ def test_metrics_of_an_exact_run(sis):
 def test_lemma2_invariants_hold_along_every_iterate(sis, oracle, R, features):
     """||theta_t|| <= R/lam and min pi_t >= exp(-2R/lam)/|A| at every t (tracked at every
     iterate, not only the recorded ones), for the default R and binding radii."""
-    kw = dict(K_critic=300, K_actor=300) if oracle != "exact" else {}
+    if oracle != "exact":
+        oracle = OracleConfig(oracle, K_critic=300, K_actor=300)
+    kw = {}
     if features == "random":
         kw["features"] = mc.numerics.random_features(2, 2, 3, seed=2)
     runs = nac_batch(sis, 60, 5.0, 0.1, [0, 1], R=R, oracle=oracle, record="all", **kw)
@@ -146,7 +148,7 @@ def _same(a: NACRun, b: NACRun):
 
 
 def test_same_seed_is_bit_equal_and_other_seed_differs(sis):
-    kw = dict(oracle="sampled", K_critic=200, K_actor=200, record="all")
+    kw = dict(oracle=OracleConfig("sampled", K_critic=200, K_actor=200), record="all")
     a, b = nac(sis, 15, 0.5, 0.05, seed=3, **kw), nac(sis, 15, 0.5, 0.05, seed=3, **kw)
     _same(a, b)
     c = nac(sis, 15, 0.5, 0.05, seed=4, **kw)
@@ -174,7 +176,7 @@ def test_batch_equals_single_runs_bit_for_bit(make, features):
 @pytest.mark.parametrize("oracle", ["sampled", "exact_actor", "practical"])
 def test_sampled_batch_equals_single_runs_bit_for_bit(oracle):
     g = mc.games.random_game(4, 2, seed=5)
-    kw = dict(oracle=oracle, K_critic=150, K_actor=150, R=1.0)
+    kw = dict(oracle=OracleConfig(oracle, K_critic=150, K_actor=150), R=1.0)
     runs = nac_batch(g, [6, 9, 9], 0.5, [0.05, 0.1, 0.05], [7, 8, 9], **kw)
     for j, (T, beta, seed) in enumerate(zip([6, 9, 9], [0.05, 0.1, 0.05], [7, 8, 9])):
         _same(runs[j], nac(g, T, 0.5, beta, seed=seed, **kw))
@@ -185,7 +187,7 @@ def test_nac_step_drives_the_same_run(sis, oracle):
     """T calls of nac_step give the bits of nac(..., T); StepInfo holds what the step used
     (``practical`` carries its warm-started critic in ``NACState.psi``)."""
     T, rng = 12, np.random.default_rng(11)
-    kw = dict(oracle=oracle, K_critic=100, K_actor=100, R=2.0)
+    kw = dict(oracle=OracleConfig(oracle, K_critic=100, K_actor=100), R=2.0)
     run = nac(sis, T, 0.5, 0.05, seed=11, record="all", **kw)
     state = NACState.initial(sis)
     for t in range(T):
@@ -240,9 +242,25 @@ def test_bad_inputs_raise_naming_the_field(sis):
     with pytest.raises(InvalidInputError, match="oracle"):
         nac(sis, 10, 0.5, 0.1, oracle="magic")
     with pytest.raises(InvalidInputError, match="K_critic"):
-        nac(sis, 10, 0.5, 0.1, oracle="sampled", K_critic=0)
+        nac(sis, 10, 0.5, 0.1, oracle=OracleConfig("sampled", K_critic=0))
     with pytest.raises(InvalidInputError, match="eta"):
         nac_step(sis, NACState.initial(sis), eta=20.0, beta=0.1)
+
+
+@pytest.mark.parametrize("runner", [
+    lambda g, **kw: nac(g, 3, 0.5, 0.1, **kw),
+    lambda g, **kw: nac_batch(g, 3, 0.5, 0.1, [0, 1], **kw),
+    lambda g, **kw: nac_step(g, NACState.initial(g), eta=0.5, beta=0.1, rng=0, **kw),
+    lambda g, **kw: dl_nac(g, 2, 2, 0.5, **kw),
+    lambda g, **kw: dl_nac_batch(g, 2, 2, 0.5, [0], **kw),
+])
+def test_oracle_settings_travel_only_in_oracle_config(sis, runner):
+    """The old loose keywords (nac(..., K_critic=...)) are a TypeError that names them and
+    says where they go; other unknown keywords are Python's usual TypeError."""
+    with pytest.raises(TypeError, match=r"K_critic=50.*OracleConfig\(mode, K_critic=50"):
+        runner(sis, oracle="sampled", K_critic=50)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'K_crit'"):
+        runner(sis, K_crit=50)
 
 
 def test_runs_record_lemma2_bounds_from_the_theory(sis):
@@ -288,7 +306,7 @@ def test_dl_nac_mean_field_changes_only_at_segment_ends(sis):
 
 def test_dl_nac_batch_equals_single_runs():
     g = mc.games.random_game(3, 2, seed=2)
-    kw = dict(oracle="sampled", K_critic=100, K_actor=100, R=1.0)
+    kw = dict(oracle=OracleConfig("sampled", K_critic=100, K_actor=100), R=1.0)
     runs = dl_nac_batch(g, 2, 4, 0.5, [3, 4], **kw)
     for run, seed in zip(runs, [3, 4]):
         one = dl_nac(g, 2, 4, 0.5, seed=seed, **kw)

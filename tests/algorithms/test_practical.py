@@ -84,7 +84,7 @@ def test_practical_oracle_learns_on_sis_and_is_batch_invariant():
     SIS (normalised, constant steps) with K = 1000 its exploitability ends below half of the
     uniform policy's."""
     g = mc.games.sis().normalised()
-    kw = dict(oracle="practical", K_critic=1000, K_actor=1000, record="last")
+    kw = dict(oracle=OracleConfig("practical", K_critic=1000, K_actor=1000), record="last")
     both = nac_batch(g, 60, 0.5 / g.lam * 0.2, 0.05, [3, 4], **kw)
     alone = nac_batch(g, 60, 0.5 / g.lam * 0.2, 0.05, [4], **kw)
     np.testing.assert_array_equal(both[1].final_policy, alone[0].final_policy)

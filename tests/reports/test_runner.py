@@ -9,15 +9,13 @@ from mfgcheck import games, numerics
 from mfgcheck.reports import runner
 
 
-@pytest.mark.parametrize("oracle, kw", [("exact", {}),
-                                        ("sampled", {"K_critic": 5, "K_actor": 5})])
-def test_dl_nac_batch_equals_dl_nac_per_seed(oracle, kw):
+@pytest.mark.parametrize("oracle", ["exact", al.OracleConfig("sampled", K_critic=5, K_actor=5)])
+def test_dl_nac_batch_equals_dl_nac_per_seed(oracle):
     game = games.sis()
-    ts, pols = runner.dl_nac_batch(game, 3, 4, 0.05, [0, 7], oracle=oracle,
-                                   record=range(13), **kw)
+    ts, pols = runner.dl_nac_batch(game, 3, 4, 0.05, [0, 7], oracle=oracle, record=range(13))
     assert ts == list(range(13))
     for b, seed in enumerate([0, 7]):
-        ref = al.dl_nac(game, 3, 4, 0.05, oracle=oracle, seed=seed, **kw)
+        ref = al.dl_nac(game, 3, 4, 0.05, oracle=oracle, seed=seed)
         assert np.array_equal(pols[b], ref.policy)
 
 
