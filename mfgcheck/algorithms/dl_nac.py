@@ -23,7 +23,7 @@ from .._validate import InvalidInputError
 from . import engine
 from .nac import _check_seeds, _check_T
 from .oracle import OracleConfig, as_oracle, reject_loose_settings
-from .schedules import as_schedule, check_eta
+from .schedules import Constant, as_schedule, check_eta
 
 
 @dataclass
@@ -72,7 +72,7 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
     oracle = as_oracle(oracle)
     prob = engine.prepare(game, features, R, oracle)
     eta_s = as_schedule(eta, "eta")
-    if eta_s.is_constant:
+    if isinstance(eta_s, Constant):
         check_eta(eta_s.value, game.lam)
     mu = game.rho.copy() if mu0 is None else game.check_mean_field(mu0, "mu0").copy()
     if mu.shape != (game.n_states,):

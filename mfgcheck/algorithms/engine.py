@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,6 +44,9 @@ from .critic import default_critic_radius, prop1_steps, td0_critic, td_omega
 from .environment import Environment
 from .oracle import OracleConfig
 from .practical import episodic_actor
+
+if TYPE_CHECKING:
+    from ..games.base import Game
 
 
 def default_radius(game) -> float:
@@ -79,7 +83,7 @@ def lemma2_bounds(game, R: float) -> dict[str, float]:
 class Problem:
     """A validated (game, features, R, oracle) with what the hot loop precomputes."""
 
-    game: object
+    game: Game
     features: np.ndarray
     tabular: bool
     R: float
@@ -190,6 +194,7 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
     P = game_at(game.transition_at, mu)                         # (B, S, A, S)
     Ppi = (pi[..., None] * P).sum(axis=-2)                      # (B, S, S)
     d = None
+    psi: np.ndarray | None = None
     if oracle.critic_exact:
         q_hat, A_hat = exact_critic(prob, pi, logpi, mu, P, Ppi)
         env = None
@@ -197,14 +202,12 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
         env = Environment(game, mu, rngs)
         K = oracle.K_critic
         steps = (prop1_steps(td_omega(visitation(prob, Ppi), pi, prob.features), gamma, K)
-                 if oracle.critic_theory_step else oracle.critic_step.values(K))
+                 if isinstance(oracle.critic_step, str) else oracle.critic_step.values(K))
         crit = td0_critic(env, pi, logpi, prob.features, lam=lam, n_samples=K, steps=steps,
                           radius=prob.critic_radius, tabular=prob.tabular,
                           psi0=psi0 if oracle.warm else None)
         q_hat, psi = crit.q, crit.psi
         A_hat = advantage_from_critic(q_hat, logpi, pi, lam)
-    if oracle.critic_exact:
-        psi = None
     if oracle.actor_exact:
         if prob.tabular and prob.d_positive:
             S, A = pi.shape[-2:]

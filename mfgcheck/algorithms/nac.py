@@ -33,7 +33,7 @@ from . import engine, kernels
 from . import metrics as metrics_mod
 from .oracle import OracleConfig, as_oracle, reject_loose_settings
 from .records import NACRun, record_times
-from .schedules import as_schedule, check_beta, check_eta
+from .schedules import Constant, as_schedule, check_beta, check_eta
 
 
 @dataclass(frozen=True)
@@ -178,9 +178,9 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None,
     betas = [as_schedule(b, "beta") for b in _per_run(beta, B, "beta")]
     for i, (e, b) in enumerate(zip(etas, betas)):
         tag = "" if B == 1 else f"[{i}]"
-        if e.is_constant:
+        if isinstance(e, Constant):
             check_eta(e.value, lam, f"eta{tag}")
-        if b.is_constant:
+        if isinstance(b, Constant):
             check_beta(b.value, f"beta{tag}")
     mu_start = game.rho.copy() if mu0 is None else game.check_mean_field(mu0, "mu0")
     if mu_start.shape != (game.n_states,):

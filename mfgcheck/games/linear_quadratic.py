@@ -49,8 +49,9 @@ def lq_reward_range(positions, moves, mean_lo: float, mean_hi: float, *, q: floa
     means = [np.full_like(s, mean_lo), np.full_like(s, mean_hi)]
     if kappa > 0:
         means.append(np.clip(s + q * a / kappa, mean_lo, mean_hi))
-    vals = [(-0.5 * a**2 + q * a * (m - s) - 0.5 * kappa * (m - s) ** 2) * dt for m in means]
-    vals = np.stack(np.broadcast_arrays(*vals))
+    per_mean = [(-0.5 * a**2 + q * a * (m - s) - 0.5 * kappa * (m - s) ** 2) * dt
+                for m in means]
+    vals = np.stack(np.broadcast_arrays(*per_mean))
     return float(vals.min()), float(vals.max())
 
 
@@ -71,7 +72,7 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
     for j, a in enumerate(moves):
         shift = np.rint(a * dt + sigma * eps * np.sqrt(dt)).astype(int)
         for k, p in zip(shift, p_eps):
-            np.add.at(P, (states, j, (states + k) % n_states), p)
+            np.add.at(P[:, j, :], (states, (states + k) % n_states), p)
     P.setflags(write=False)
     positions = states.astype(float)
     quad_a = (-0.5 * moves**2 * dt)[None, :]

@@ -23,6 +23,7 @@ are not defined and are returned as ``None``.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from .._validate import check_int, check_number
 
@@ -34,7 +35,7 @@ NEEDS = ("T", "eta", "beta", "lam", "gamma", "nA", "R", "C1", "C2", "C3", "d0", 
 # are integers >= 1): Theorem 1 assumes them (eta, beta steps; Assumption 3's constants are
 # non-negative; p_min is a probability; sigma^mu_0 an l1 distance of two distributions).
 INTEGERS = ("T", "nA")
-DOMAINS = {
+DOMAINS: dict[str, dict[str, Any]] = {
     "eta": {"gt": 0.0}, "beta": {"gt": 0.0, "le": 1.0}, "lam": {"gt": 0.0},
     "gamma": {"gt": 0.0, "lt": 1.0}, "R": {"gt": 0.0}, "p_min": {"gt": 0.0, "le": 1.0},
     "eps_total": {"ge": 0.0}, "sigma_pi_0": {"ge": 0.0}, "sigma_mu_0": {"ge": 0.0, "le": 2.0},
@@ -115,7 +116,7 @@ def theorem1_bounds(numbers: dict, *, corrected: bool = False, fallback: bool = 
     n = {k: float(check(k, numbers[k])) for k in NEEDS}
     n["kappa"] = constants(gamma=n["gamma"], lam=n["lam"], nA=int(n["nA"]), R=n["R"])["kappa"]
     n["d_bar"] = 1.0 - n["d1"] * n["d2"] - n["d3"]
-    out = {"kappa": n["kappa"], "d_bar": n["d_bar"], "corrected": corrected}
+    out: dict[str, object] = {"kappa": n["kappa"], "d_bar": n["d_bar"], "corrected": corrected}
     theory = None if fallback else _theory_evaluators(corrected)
     if theory is not None:
         out["source"] = "theory.theorem1"
