@@ -39,6 +39,7 @@ docs: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check mfgcheck tests benchmarks
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) report .hypothesis .pytest_cache
