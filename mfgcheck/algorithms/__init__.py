@@ -8,7 +8,7 @@ from .actor import ActorEstimate, advantage_from_critic, exact_actor, sgd_actor,
 from .critic import CriticEstimate, default_critic_radius, td0_critic
 from .dl_nac import DLNACRun, dl_nac, dl_nac_batch
 from .engine import default_radius
-from .environment import Environment, Trajectory
+from .environment import Environment, Rollout
 from .metrics import METRIC_NAMES, compute_metrics
 from .nac import NACState, StepInfo, nac, nac_batch, nac_step
 from .oracle import ORACLE_MODES, OracleConfig
@@ -26,7 +26,7 @@ from .schedules import (
 __all__ = [
     "ActorEstimate", "advantage_from_critic", "exact_actor", "sgd_actor", "sgd_step_size",
     "CriticEstimate", "default_critic_radius", "td0_critic", "DLNACRun", "dl_nac", "dl_nac_batch",
-    "default_radius", "Environment", "Trajectory", "METRIC_NAMES", "compute_metrics",
+    "default_radius", "Environment", "Rollout", "METRIC_NAMES", "compute_metrics",
     "NACState", "StepInfo", "nac", "nac_batch", "nac_step", "ORACLE_MODES", "OracleConfig",
     "NACRun", "log_grid", "record_times", "Constant", "FunctionSchedule", "Power", "Schedule",
     "as_schedule", "td_theory_steps", "theorem1_steps",

@@ -54,7 +54,7 @@ def _draw(cdf_rows: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Trajectory:
+class Rollout:
     """States, actions and rewards of one trajectory per run, shapes (B, K+1)."""
 
     states: np.ndarray
@@ -102,7 +102,7 @@ class Environment:
         return self._state.copy(), reward
 
     # -- vectorised samplers ---------------------------------------------------------------
-    def rollout(self, policy, n_steps: int) -> Trajectory:
+    def rollout(self, policy, n_steps: int) -> Rollout:
         """One trajectory of ``n_steps`` transitions per run under ``policy`` (B, S, A).
 
         Returns states, actions and rewards for ``k = 0 .. n_steps`` (the last pair is the
@@ -116,7 +116,7 @@ class Environment:
         chain = self._chain(policy, K, restart=False)
         states, actions = np.divmod(chain, A)
         rewards = self._r[self._ar[:, None], states, actions]
-        return Trajectory(states=states, actions=actions, rewards=rewards)
+        return Rollout(states=states, actions=actions, rewards=rewards)
 
     def episode_pairs(self, policy, n: int):
         """``n`` consecutive pairs of back-to-back episodes per run (module docstring); two
