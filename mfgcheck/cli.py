@@ -170,7 +170,7 @@ def _hunt(args) -> int:
         print(f"mfgcheck hunt: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(json.dumps(result.as_dict(), indent=1, default=str))
+        print(json.dumps(result.to_dict(), indent=1, default=str))
     else:
         print(result)
     return {"counterexample": EXIT_FAIL, "candidate": EXIT_ERROR}.get(result.status, EXIT_OK)
@@ -202,13 +202,13 @@ def _game_spec(name: str, lam, gamma, normalise: bool = True):
 
     base = {"sis": settings.SIS, "lq": settings.LQ, "random": settings.RANDOM}.get(name)
     if base is None:    # the simulated serverless game (extra `serverless`)
-        base = settings.GameSpec(name, {}, normalise=True, label=name)
+        base = settings.GameSetting(name, {}, normalise=True, label=name)
     kwargs = dict(base.kwargs)
     if lam is not None:
         kwargs["lam"] = lam
     if gamma is not None:
         kwargs["gamma"] = gamma
-    return settings.GameSpec(base.name, kwargs, normalise=normalise, label=base.label)
+    return settings.GameSetting(base.name, kwargs, normalise=normalise, label=base.label)
 
 
 def _rate(args) -> int:

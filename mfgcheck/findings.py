@@ -69,7 +69,7 @@ class Finding:
         if self.kind == "step false, conclusion survives" and not self.repair:
             raise ValueError(f"finding {self.id}: a false step needs its repair")
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         out = asdict(self)
         out["steps"] = list(self.steps)
         return out
@@ -283,7 +283,7 @@ def for_step(step_id: str) -> list[Finding]:
 
 def as_records() -> list[dict]:
     """Every finding as a plain dict (what the report stores in results.json)."""
-    return [f.as_dict() for f in FINDINGS]
+    return [f.to_dict() for f in FINDINGS]
 
 
 def _cell(text: str) -> str:

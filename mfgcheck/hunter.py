@@ -70,12 +70,12 @@ class HuntResult:
     def found(self) -> bool:
         return self.status == "counterexample"
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         return {"target": self.target, "status": self.status, "max_ratio": self.max_ratio,
                 "examples": self.examples, "seconds": self.seconds, "budget": self.budget,
                 "bound": self.bound, "lhs": self.lhs, "family": self.family,
                 "params": self.params,
-                "evidence": self.evidence.as_dict() if self.evidence else None}
+                "evidence": self.evidence.to_dict() if self.evidence else None}
 
     def __str__(self) -> str:
         what = f"{self.target}" + (f" with bound {self.bound}" if self.bound else "") + \

@@ -24,7 +24,7 @@ class Case:
 
     p: np.ndarray
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"kind": "throwaway", "p": self.p.tolist()}
 
 
@@ -42,7 +42,7 @@ def check_throwaway_claim1(case: Case, *, bound=None):
     n = case.p.size
     rhs = 1.0 / n if bound is None else float(bound)
     return Evidence(CLAIM_ID, CLAIM_ID, rhs, float(case.p.max()), "<=",
-                    instance=case.describe())
+                    instance=case.to_dict())
 
 
 def tiny_game(n_states: int = 3, n_actions: int = 2, seed: int = 7, gamma: float = 0.5,

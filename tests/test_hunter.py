@@ -89,7 +89,7 @@ def test_hunt_result_names_the_instance_and_the_ratio():
     r = mc.hunt("lemma4", bound=HALVED, budget=FAST, seed=0)
     text = str(r)
     assert "COUNTEREXAMPLE" in text and "60 digits" in text and "kl_triple" in text
-    d = r.as_dict()
+    d = r.to_dict()
     assert d["status"] == "counterexample" and d["evidence"]["status"] == "violated"
 
 

@@ -102,7 +102,7 @@ def test_games_build_with_their_settings():
     assert np.array_equal(g.reward(mu), ref.reward(mu))
     assert np.array_equal(g.transition(mu), ref.transition(mu))
     assert registry.build_game("random").n_states == registry.game("random").settings["n_states"]
-    assert registry.build_game("sis").describe() == games.sis().describe()
+    assert registry.build_game("sis").to_dict() == games.sis().to_dict()
     assert registry.build_game("lq", lam=2.0).lam == 2.0
     with pytest.raises(TypeError):
         registry.game("random").settings["seed"] = 1   # read-only defaults

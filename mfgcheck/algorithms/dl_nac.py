@@ -107,12 +107,12 @@ def dl_nac_batch(game, segments: int, segment_length: int, eta, seeds, *, featur
     for b, seed in enumerate(seeds):
         expl = (np.array([nm.exploitability(game, p) for p in policy[b]])
                 if exploitability else None)
-        params = dict(segments=segments, segment_length=L, eta=eta_s.describe(), R=prob.R,
-                      oracle=oracle.describe(), seed=seed,
+        params = dict(segments=segments, segment_length=L, eta=eta_s.to_dict(), R=prob.R,
+                      oracle=oracle.to_dict(), seed=seed,
                       features=("tabular" if prob.tabular
                                 else {"shape": list(prob.features.shape)}),
                       **engine.lemma2_bounds(game, prob.R))
-        runs.append(DLNACRun(game=game.describe(), params=params, t=np.arange(N + 1),
+        runs.append(DLNACRun(game=game.to_dict(), params=params, t=np.arange(N + 1),
                              policy=policy[b], mean_field=mean_field[b],
                              theta_norm=theta_norm[b], min_policy=policy[b].min(axis=(-2, -1)),
                              segment_ends=np.arange(L, N + 1, L), exploitability=expl))

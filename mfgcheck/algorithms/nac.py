@@ -192,11 +192,11 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None,
     ref = metrics_mod.reference(game) if metrics else None
     runs = []
     for i, rec in enumerate(raw):
-        params = dict(T=Ts[i], eta=etas[i].describe(), beta=betas[i].describe(), R=prob.R,
-                      oracle=oracle.describe(), seed=seeds[i], features=features_desc,
+        params = dict(T=Ts[i], eta=etas[i].to_dict(), beta=betas[i].to_dict(), R=prob.R,
+                      oracle=oracle.to_dict(), seed=seeds[i], features=features_desc,
                       mu0=mu_start.tolist(), record=record if isinstance(record, str) else "list",
                       **engine.lemma2_bounds(game, prob.R))
-        run = NACRun(game=game.describe(), params=params, wall_time=wall, **rec)
+        run = NACRun(game=game.to_dict(), params=params, wall_time=wall, **rec)
         if metrics:
             run.metrics = metrics_mod.compute_metrics(
                 game, run, prob.features, prob.R, prob.tabular, ref,

@@ -102,11 +102,11 @@ class OracleConfig:
     def warm(self) -> bool:
         return not self.critic_exact and self.critic_init == "warm"
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         out: dict[str, object] = {"mode": self.mode}
         if not self.critic_exact:
             step = ({"kind": PROP1_STEP} if isinstance(self.critic_step, str)
-                    else self.critic_step.describe())
+                    else self.critic_step.to_dict())
             out.update(K_critic=self.K_critic, critic_step=step,
                        critic_radius=self.critic_radius, critic_init=self.critic_init)
         if not self.actor_exact:

@@ -2,7 +2,7 @@
 
 Algorithm 1 takes a policy step ``eta_t`` and a mean-field step ``beta_t``; Algorithms 2 and
 3 take their own inner steps. ``as_schedule`` turns a number or a callable into a
-``Schedule`` (with a vectorised ``values(n)`` for inner loops and ``describe()`` for reports).
+``Schedule`` (with a vectorised ``values(n)`` for inner loops and ``to_dict()`` for reports).
 
 ``theorem1_steps(T, lam, c_eta, c_beta)`` gives Theorem 1's constant steps
 ``eta = c_eta T^(-2/5) / lam`` and ``beta = c_beta T^(-4/5)`` (appendix B.3; formulas and
@@ -35,7 +35,7 @@ class Schedule:
         """Steps for ``t = 0 .. n-1`` as a float64 array."""
         return np.array([self(t) for t in range(n)], dtype=np.float64)
 
-    def describe(self) -> dict:  # pragma: no cover - abstract
+    def to_dict(self) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
@@ -50,7 +50,7 @@ class Constant(Schedule):
     def values(self, n: int) -> np.ndarray:
         return np.full(n, self.value)
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"kind": "constant", "value": self.value}
 
 
@@ -68,7 +68,7 @@ class Power(Schedule):
     def values(self, n: int) -> np.ndarray:
         return self.scale / (np.arange(n) + self.offset) ** self.power
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"kind": "power", "scale": self.scale, "power": self.power, "offset": self.offset}
 
 
@@ -80,7 +80,7 @@ class FunctionSchedule(Schedule):
     def __call__(self, t: int) -> float:
         return float(self.fn(t))
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"kind": "callable", "name": self.name}
 
 

@@ -212,7 +212,7 @@ class Game:
             changes.setdefault("params", {**self.params, **updated})
         return dataclasses.replace(self, **changes)
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         """Plain-data description for reports (JSON-serialisable)."""
         return {
             "name": self.name, "n_states": self.n_states, "n_actions": self.n_actions,

@@ -84,7 +84,7 @@ class AssumptionConstants:
     def values(self) -> dict:
         return {k: getattr(self, k) for k in CONSTANTS}
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         out = asdict(self)
         out.update(lipschitz_Lambda=self.lipschitz_Lambda, d_bar=self.d_bar,
                    contraction=self.contraction)

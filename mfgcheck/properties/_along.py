@@ -42,7 +42,7 @@ def along(ref: str, run: NACRun, *, scope: str = "trajectory", bound: Bound | No
     left = None
     if lhs is not None:
         left = numbers[lhs] if isinstance(lhs, str) else lhs(numbers)
-    ev = _theory.evidence(ref, numbers, bound=bound, lhs=left, instance=run.describe(),
+    ev = _theory.evidence(ref, numbers, bound=bound, lhs=left, instance=run.to_dict(),
                           index_names=index_names, note=note, label=label, rel=rel,
                           atol=ATOL)
     where = ev.measurements.get("where", {})

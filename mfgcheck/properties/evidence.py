@@ -143,7 +143,7 @@ class Evidence:
             return self.log_ratio <= math.log1p(self.rtol)
         return self.lhs <= self.rhs + self.error
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         """JSON-serialisable form (the tightness files store this)."""
         return to_jsonable({
             "claim": self.claim, "step": self.step, "relation": self.relation,

@@ -1,4 +1,4 @@
-"""The drawn instances the checks take: small frozen records with a JSON ``describe()``.
+"""The drawn instances the checks take: small frozen records with a JSON ``to_dict()``.
 
 =======================  ===============================================  ===================
 instance                 what it holds                                    checked by
@@ -11,7 +11,7 @@ instance                 what it holds                                    checke
 ``RateCase``             a game, features and a policy, for K sweeps      Propositions 1, 2
 =======================  ===============================================  ===================
 
-``describe()`` gives everything needed to rebuild the case (games by ``random_game(**params)``
+``to_dict()`` gives everything needed to rebuild the case (games by ``random_game(**params)``
 for random games, arrays as lists); the tightness files store it.
 """
 
@@ -29,7 +29,7 @@ def _arr(x) -> list:
 
 
 def rebuild_game(description: dict) -> Game:
-    """The game a ``Game.describe()`` came from (random, SIS and LQ games; normalised if it
+    """The game a ``Game.to_dict()`` came from (random, SIS and LQ games; normalised if it
     was)."""
     from .. import games
     params = dict(description["params"])
@@ -54,8 +54,8 @@ class BestResponseCase:
     game: Game
     mu: np.ndarray
 
-    def describe(self) -> dict:
-        return {"kind": "best_response", "game": self.game.describe(), "mu": _arr(self.mu)}
+    def to_dict(self) -> dict:
+        return {"kind": "best_response", "game": self.game.to_dict(), "mu": _arr(self.mu)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +64,7 @@ class PolicyCase:
 
     policy: np.ndarray
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"kind": "policy", "policy": _arr(self.policy)}
 
 
@@ -89,7 +89,7 @@ class KLTriple:
     def alpha2(self) -> float:
         return float(self.z.min())
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"kind": "kl_triple", "x": _arr(self.x), "y": _arr(self.y), "z": _arr(self.z),
                 "floor_xy": self.floor_xy, "floor_z": self.floor_z}
 
@@ -102,8 +102,8 @@ class MeanFieldPairCase:
     mu: np.ndarray
     mu_other: np.ndarray
 
-    def describe(self) -> dict:
-        return {"kind": "mean_field_pair", "game": self.game.describe(), "mu": _arr(self.mu),
+    def to_dict(self) -> dict:
+        return {"kind": "mean_field_pair", "game": self.game.to_dict(), "mu": _arr(self.mu),
                 "mu_other": _arr(self.mu_other)}
 
 
@@ -125,9 +125,9 @@ class NACRun:
     oracle: object = "exact"
     seed: int = 0
 
-    def describe(self) -> dict:
-        oracle = self.oracle if isinstance(self.oracle, str) else self.oracle.describe()
-        return {"kind": "nac_run", "game": self.game.describe(), "features": _arr(self.features),
+    def to_dict(self) -> dict:
+        oracle = self.oracle if isinstance(self.oracle, str) else self.oracle.to_dict()
+        return {"kind": "nac_run", "game": self.game.to_dict(), "features": _arr(self.features),
                 "R": self.R, "eta": self.eta, "beta": self.beta, "T": self.T,
                 "oracle": oracle, "seed": self.seed}
 
@@ -157,7 +157,7 @@ class RateCase:
         _, Q = mdp.evaluate_policy(P, r, pi, game.gamma, game.lam)
         return np.asarray(self.features, np.float64), pi, mu, P, r, Q
 
-    def describe(self) -> dict:
-        return {"kind": "rate", "game": self.game.describe(), "features": _arr(self.features),
+    def to_dict(self) -> dict:
+        return {"kind": "rate", "game": self.game.to_dict(), "features": _arr(self.features),
                 "policy": _arr(self.policy), "mu": _arr(self.mu), "Ks": list(self.Ks),
                 "seeds": list(self.seeds), "R": self.R}

@@ -41,7 +41,7 @@ def check_lemma3(case: BestResponseCase, *, bound: Bound | None = None) -> Evide
     numbers = {"gamma": game.gamma, "lam": game.lam, "nA": game.n_actions,
                "pi_star": opt.policy}
     return _theory.evidence(
-        "lemma3", numbers, bound=bound, instance=case.describe(), index_names=("s", "a"),
+        "lemma3", numbers, bound=bound, instance=case.to_dict(), index_names=("s", "a"),
         measurements={"min_pi_star": float(opt.policy.min()), "lam_normalised": game.lam,
                       "bellman_residual": opt.residual})
 
@@ -58,7 +58,7 @@ def check_lemma3_Qmax(case: BestResponseCase, *, bound: Bound | None = None) -> 
     """Step ``lemma3.Qmax`` (appendix A, Lemma 3's proof): ``Q*(s, a) <= Qmax`` for every
     (s, a), with ``Q* = r + gamma E_{s'} V*(s')`` computed exactly."""
     game, opt, numbers = _q_parts(case)
-    return _theory.evidence("lemma3.Qmax", numbers, bound=bound, instance=case.describe(),
+    return _theory.evidence("lemma3.Qmax", numbers, bound=bound, instance=case.to_dict(),
                             index_names=("s", "a"),
                             measurements={"max_Q_star": float(opt.Q.max())})
 
@@ -67,7 +67,7 @@ def check_lemma3_Q_nonneg(case: BestResponseCase, *, bound: Bound | None = None)
     """Step ``lemma3.Q_nonneg``: ``Q*(s, a) >= 0`` (r >= 0 and entropies >= 0); the last
     display of Lemma 3's proof needs it."""
     game, opt, numbers = _q_parts(case)
-    return _theory.evidence("lemma3.Q_nonneg", numbers, bound=bound, instance=case.describe(),
+    return _theory.evidence("lemma3.Q_nonneg", numbers, bound=bound, instance=case.to_dict(),
                             index_names=("s", "a"),
                             measurements={"min_Q_star": float(opt.Q.min())})
 
@@ -76,5 +76,5 @@ def check_lemma3_entropy(case: PolicyCase, *, bound: Bound | None = None) -> Evi
     """Step ``lemma3.entropy``: ``H(pi(.|s)) <= log|A|`` for every state of a policy."""
     pi = np.asarray(case.policy, dtype=np.float64)
     numbers = {"H_ent": entr(pi).sum(axis=-1), "nA": pi.shape[-1]}
-    return _theory.evidence("lemma3.entropy", numbers, bound=bound, instance=case.describe(),
+    return _theory.evidence("lemma3.entropy", numbers, bound=bound, instance=case.to_dict(),
                             index_names=("s",))

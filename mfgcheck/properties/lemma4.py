@@ -54,7 +54,7 @@ def check_lemma4(triple: KLTriple, *, bound: Bound | None = None) -> Evidence:
     alpha2})) ||x - y||_1``. ``bound`` replaces theory's right-hand side (keywords
     alpha1, alpha2, l1_xy, kl_diff)."""
     numbers = _numbers(triple)
-    return _theory.evidence("lemma4", numbers, bound=bound, instance=triple.describe(),
+    return _theory.evidence("lemma4", numbers, bound=bound, instance=triple.to_dict(),
                             measurements=_measurements(numbers), scale=_scale(triple))
 
 
@@ -63,5 +63,5 @@ def check_lemma4_lipschitz(triple: KLTriple, *, bound: Bound | None = None) -> E
     ``(log(1/alpha1) + log(1/alpha2))/2 * ||x - y||_1`` (mean value theorem + centring)."""
     numbers = _numbers(triple)
     return _theory.evidence("lemma4.lipschitz", numbers, bound=bound,
-                            instance=triple.describe(), measurements=_measurements(numbers),
+                            instance=triple.to_dict(), measurements=_measurements(numbers),
                             scale=_scale(triple))

@@ -64,7 +64,7 @@ def check_lemma6(case: MeanFieldPairCase, *, bound: Bound | None = None) -> Evid
     with d1, d2, d3 the ratios measured on the pair (module docstring)."""
     m = measure_pair(case)
     return _theory.evidence("lemma6", m, bound=bound, lhs=m["lambda_gap"],
-                            instance=case.describe(), measurements=m)
+                            instance=case.to_dict(), measurements=m)
 
 
 def check_lemma6_gamma2(case: MeanFieldPairCase, *, bound: Bound | None = None) -> Evidence:
@@ -73,11 +73,11 @@ def check_lemma6_gamma2(case: MeanFieldPairCase, *, bound: Bound | None = None) 
     m = measure_pair(case)
     return _theory.evidence("lemma6.gamma2", m, bound=bound,
                             lhs=m["gamma2_policy_gap"] + m["gamma2_mean_field_gap"],
-                            instance=case.describe(), measurements=m)
+                            instance=case.to_dict(), measurements=m)
 
 
 def check_lemma6_gamma1(case: MeanFieldPairCase, *, bound: Bound | None = None) -> Evidence:
     """Step ``lemma6.gamma1``: ``D(Gamma1(mu), Gamma1(mu')) <= d1 ||mu - mu'||`` (A3)."""
     m = measure_pair(case)
-    return _theory.evidence("lemma6.gamma1", m, bound=bound, instance=case.describe(),
+    return _theory.evidence("lemma6.gamma1", m, bound=bound, instance=case.to_dict(),
                             measurements=m)

@@ -147,7 +147,7 @@ def check_proposition1(case: RateCase, *, bound: Bound | None = None) -> Evidenc
     rate_slope = float(np.polyfit(np.log(m["Ks"]), np.log(m["rates"]), 1)[0])
     expo = rate_slope if bound is None else float(bound(**m))
     return Evidence("proposition1", "proposition1", m["slope"], expo,
-                    instance=case.describe(),
+                    instance=case.to_dict(),
                     measurements={**m, "exponent": expo,
                                   "reading": "lhs: fitted slope of log E||q_hat - q||^2 "
                                              "against log K; rhs: the claimed exponent"})
@@ -169,5 +169,5 @@ def check_proposition1_rate(case: RateCase, *, bound: Bound | None = None) -> Ev
     fn = bound if bound is not None else (
         lambda **kw: c * _theory.side("proposition1.rate", "rhs")(
             tau_mix=kw["tau_mix"], K=kw["K"], gamma=kw["gamma"], omega=kw["omega"]))
-    return _theory.evidence("proposition1.rate", numbers, bound=fn, instance=case.describe(),
+    return _theory.evidence("proposition1.rate", numbers, bound=fn, instance=case.to_dict(),
                             index_names=("K",), measurements={**m, "calibrated_constant": c})

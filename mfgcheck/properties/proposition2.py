@@ -66,7 +66,7 @@ def _evidence(ref: str, case: RateCase, bound: Bound | None, label: str | None =
     m = measure_actor(case)
     numbers = {"sgd_gap": np.array(m["gaps"]), "K": np.array(m["Ks"], dtype=float),
                "rho": np.array(m["rho"]), "R": case.R}
-    return _theory.evidence(ref, numbers, bound=bound, instance=case.describe(),
+    return _theory.evidence(ref, numbers, bound=bound, instance=case.to_dict(),
                             index_names=("K",), measurements=m, label=label)
 
 

@@ -217,7 +217,7 @@ class Parameters:
     R: float
     eta: float
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         return {"gamma": self.gamma, "lam": self.lam, "R": self.R, "eta": self.eta}
 
 

@@ -40,11 +40,11 @@ def check_theorem1_policy_cauchy_schwarz(run: NACRun, *,
     """Step ``theorem1.policy_cauchy_schwarz`` (appendix B.3, after (15))."""
     m = _averages(run)
     return _theory.evidence("theorem1.policy_cauchy_schwarz", m, bound=bound,
-                            instance=run.describe(), measurements=m, atol=ATOL)
+                            instance=run.to_dict(), measurements=m, atol=ATOL)
 
 
 def check_theorem1_eq18(run: NACRun, *, bound: Bound | None = None) -> Evidence:
     """Step ``theorem1.eq18`` (appendix B.3, display (18))."""
     m = _averages(run)
-    return _theory.evidence("theorem1.eq18", m, bound=bound, instance=run.describe(),
+    return _theory.evidence("theorem1.eq18", m, bound=bound, instance=run.to_dict(),
                             measurements=m, atol=ATOL)

@@ -16,12 +16,12 @@ depends on which tests ran before it)::
       "min_slack": 1.2e-09,     # smallest rhs - lhs seen
       "max_ratio": 0.9908,      # highest tightness seen (the ratio lhs/rhs, 0 for cases
                                 # below numerical resolution; see evidence.py)
-      "tightest": {...},        # Evidence.as_dict() of the case with the highest tightness
+      "tightest": {...},        # Evidence.to_dict() of the case with the highest tightness
                                 # (a violation always beats a case that holds)
       "updated": "2025-01-01T12:00:00+00:00"
     }
 
-``Evidence.as_dict()`` holds ``claim, step, relation, lhs, rhs, slack, ratio, holds,
+``Evidence.to_dict()`` holds ``claim, step, relation, lhs, rhs, slack, ratio, holds,
 instance, measurements, note``; non-finite numbers are written as the strings ``"inf"``,
 ``"-inf"``, ``"nan"``. The ``instance`` rebuilds the case (``instances.rebuild_game`` for
 its game). Counts accumulate across runs; :func:`reset` (or deleting the directory) starts
@@ -69,7 +69,7 @@ def record(evidence: Evidence, *, where: Path | None = None) -> dict:
     path = _path(evidence.step, where)
     path.parent.mkdir(parents=True, exist_ok=True)
     rec = load(evidence.step, where=where)
-    new = evidence.as_dict()
+    new = evidence.to_dict()
     if rec is None:
         rec = {"format": FORMAT, "claim": evidence.claim, "step": evidence.step,
                "examples": 0, "violations": 0, "min_slack": math.inf, "max_ratio": -math.inf,

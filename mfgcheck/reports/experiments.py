@@ -115,7 +115,7 @@ def analyse(ps: PaperSetting, game, records: list[dict]) -> dict:
     title = f"{ps.game.title}, {ps.oracle} oracle" + (" (deterministic: one seed)"
                                                       if len(ps.seeds) == 1 else "")
     panel = {"id": ps.id, "figure": ps.figure, "title": title, "oracle": ps.oracle,
-             "setting": asdict(ps), "game": game.describe(), "n_seeds": len(ps.seeds),
+             "setting": asdict(ps), "game": game.to_dict(), "n_seeds": len(ps.seeds),
              "band": f"{BAND[0]}%-{BAND[1]}%", "stamp": stamp, "algorithms": algs,
              "floor": FLOOR, "rise": RISE}
     from .plots import curve_gap

@@ -79,7 +79,7 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False,
                calls: dict | None = None) -> tuple[dict, dict, dict]:
     """Run every discovered check group on ``examples`` drawn instances.
 
-    Returns ``({step_id: [Evidence.as_dict(), ...]}, {group: reason}, {group: seconds})``;
+    Returns ``({step_id: [Evidence.to_dict(), ...]}, {group: reason}, {group: seconds})``;
     the second dict names the groups that could not run (no strategy, an error) and why,
     and ``"<group> errors"`` entries for checks that raised on some examples. ``calls``, if
     given, is filled with ``{step_id: {"examples": n, "raised": k}}`` for every check."""
@@ -140,7 +140,7 @@ def _search(strategy, checks, records, errors, examples, counters):
                 continue
             if counters.get(name) is not None:
                 counters[name]["examples"] += 1
-            d = ev.as_dict()
+            d = ev.to_dict()
             records[d["step"]].append(d)
             r = ev.ratio
             if r == r:  # not NaN

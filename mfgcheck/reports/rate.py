@@ -141,7 +141,7 @@ def analysis_task(arg) -> dict:
     ac = runner.assumption_constants(game, visited=visited or None, equilibrium=eq,
                                        n_pairs=rs.constants_budget, refine_steps=20,
                                        seed=bootstrap_seed)
-    return analyse(rs, game, eq_rec, records, ac.as_dict(), initial_gaps(game, eq),
+    return analyse(rs, game, eq_rec, records, ac.to_dict(), initial_gaps(game, eq),
                    theory=theory, bootstrap_seed=bootstrap_seed)
 
 
@@ -254,7 +254,7 @@ def analyse(rs: RateSetting, game, eq_rec: dict, records: list[dict], constants:
                   "bound is O(T^(-p/4)))"))
     return {
         "id": rs.id, "title": title, "caption": caption, "setting": asdict(rs),
-        "game": game.describe(), "reward_scale": _scale(rs), "normalised": rs.game.normalise,
+        "game": game.to_dict(), "reward_scale": _scale(rs), "normalised": rs.game.normalise,
         "oracle": rs.oracle, "seeds": seeds, "bootstrap": "points" if len(seeds) == 1
         else "seeds", "equilibrium": {"mean_field": eq_rec["mean_field"],
                                       "certificate": eq_rec["certificate"]},

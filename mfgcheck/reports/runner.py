@@ -46,7 +46,7 @@ def runner_id() -> str:
 
 
 def game_of(spec: dict):
-    """The game of a run's ``settings["game"]`` (a ``GameSpec`` as plain data), built once per
+    """The game of a run's ``settings["game"]`` (a ``GameSetting`` as plain data), built once per
     process: tasks on a worker rebuild their game from the settings alone."""
     from .store import canonical_json
 
@@ -66,10 +66,10 @@ def equilibrium_of(spec: dict):
 
 @functools.lru_cache(maxsize=32)
 def _prepared(spec_json: str):
-    from .settings import GameSpec
+    from .settings import GameSetting
 
     d = json.loads(spec_json)
-    spec = GameSpec(d["name"], d.get("kwargs") or {}, normalise=bool(d.get("normalise", True)),
+    spec = GameSetting(d["name"], d.get("kwargs") or {}, normalise=bool(d.get("normalise", True)),
                     label=d.get("label", ""))
     return spec.build(), {}
 

@@ -68,10 +68,10 @@ def game_part(arg) -> dict:
     g = game_mod.serverless(data=data).normalised()
     eq = numerics.solve_equilibrium(g)
     budget = ASSUMPTION_BUDGET.get(profile_name, 200)
-    ac = numerics.assumption_constants(g, equilibrium=eq, n_pairs=budget, seed=0).as_dict()
+    ac = numerics.assumption_constants(g, equilibrium=eq, n_pairs=budget, seed=0).to_dict()
     constants = {k: ac[k] for k in ("d0", "d1", "d2", "d3", "C1", "C2", "C3",
                                     "lipschitz_Lambda", "d_bar", "contraction")}
-    return {"describe": g.describe(), "certificate": eq.certificate(),
+    return {"describe": g.to_dict(), "certificate": eq.certificate(),
             "mean_field": eq.mean_field.tolist(), "policy": eq.policy.tolist(),
             "contention": float(game_mod.contention(eq.mean_field, data)),
             "assumptions": constants, "assumption_budget": budget}

@@ -31,7 +31,7 @@ GRID_FULL = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000
 
 
 @dataclass(frozen=True)
-class GameSpec:
+class GameSetting:
     """A game by builder name (``games.by_name``) and keyword arguments; ``normalise`` applies
     ``Game.normalised()`` (the theory assumes rewards in [0, 1])."""
 
@@ -66,7 +66,7 @@ class RateSetting:
     """
 
     id: str
-    game: GameSpec
+    game: GameSetting
     oracle: str
     T: tuple[int, ...]
     seeds: tuple[int, ...] = (0,)
@@ -110,7 +110,7 @@ class PaperSetting:
 
     id: str
     figure: str
-    game: GameSpec
+    game: GameSetting
     iterations: int
     nac_eta: float
     nac_beta: float
@@ -130,7 +130,7 @@ class AblationSetting:
     ``variants`` (empty: all), ``seeds`` runs each, ``iterations`` of the baseline's schedule
     (Theorem 1's steps for its T); ``overrides`` change the baseline (a small K in tests)."""
 
-    game: GameSpec
+    game: GameSetting
     seeds: tuple[int, ...]
     iterations: int
     variants: tuple[str, ...] = ()
@@ -151,7 +151,7 @@ class AssumptionSetting:
     """Assumption constants (numerics.assumption_constants) per game, with a search
     ``budget`` (pairs of mean fields sampled)."""
 
-    games: tuple[GameSpec, ...]
+    games: tuple[GameSetting, ...]
     budget: int = 200
     seed: int = 0
 
@@ -172,11 +172,11 @@ class Profile:
 
 
 # -- games ------------------------------------------------------------------------------
-SIS = GameSpec("sis", {"gamma": 0.9, "lam": 0.1}, normalise=True, label="SIS")
-LQ = GameSpec("lq", {"gamma": 0.9, "lam": 1.0}, normalise=True, label="LQ")
+SIS = GameSetting("sis", {"gamma": 0.9, "lam": 0.1}, normalise=True, label="SIS")
+LQ = GameSetting("lq", {"gamma": 0.9, "lam": 1.0}, normalise=True, label="LQ")
 # A random game whose couplings are weak enough for Assumption 3's contraction
 # (d1 d2 + d3 < 1, estimated): the one setting where the explicit bound (16)-(17) is defined.
-RANDOM = GameSpec("random", {"n_states": 5, "n_actions": 3, "seed": 0, "gamma": 0.9,
+RANDOM = GameSetting("random", {"n_states": 5, "n_actions": 3, "seed": 0, "gamma": 0.9,
                              "lam": 0.2, "logit_scale": 0.5, "transition_coupling": 0.3,
                              "reward_coupling": 0.3}, normalise=True, label="random 5x3")
 # The paper's experiments run the games as stated (rewards not normalised): the figures

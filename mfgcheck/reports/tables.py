@@ -154,7 +154,7 @@ def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] 
     """Per step: examples, violations (confirmed at high precision / float-only
     candidates), min slack, max ratio, tightest case, status.
 
-    ``records`` maps a step id to the ``Evidence.as_dict()`` of every example. The status is
+    ``records`` maps a step id to the ``Evidence.to_dict()`` of every example. The status is
     ``pass`` (no violation), ``finding`` (violations that theory or the check explains),
     ``fail`` (an unexplained violation confirmed at high precision), ``candidate`` (an
     unexplained violation seen in float64 only, not confirmed) or ``warn`` (NaN sides)."""
@@ -379,7 +379,7 @@ def assumption_part(setting: AssumptionSetting, *, progress: bool = False) -> di
         raw = spec.__class__(spec.name, spec.kwargs, normalise=False).build()
         ac = runner.assumption_constants(game, n_pairs=setting.budget, seed=setting.seed,
                                            progress=progress)
-        d = ac.as_dict()
+        d = ac.to_dict()
         rows.append({"game": spec.title, "name": game.name, "n_states": game.n_states,
                      "n_actions": game.n_actions, "gamma": game.gamma, "lam": game.lam,
                      "lam_raw": raw.lam, "reward_range": list(raw.reward_range),

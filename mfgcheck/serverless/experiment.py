@@ -145,8 +145,8 @@ def train(setting: Setting, progress=None, *, data: game_mod.GameData | None = N
                         "contention": float(game_mod.contention(eq.mean_field, data))},
         "steps": {"eta": eta, "beta": beta},
         "median_rates": data.median_rates.tolist(),
-        "calibration": data.describe(),
-        "game": g.describe(),
+        "calibration": data.to_dict(),
+        "game": g.to_dict(),
         "wall_time": time.perf_counter() - t0,
     }
 

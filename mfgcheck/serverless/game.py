@@ -58,7 +58,7 @@ class GameData:
     invocations: int
     seed: int
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         return {"median_rates": self.median_rates.tolist(),
                 "load_transition": self.load_transition.tolist(),
                 "load_multiplier": self.load_multiplier.tolist(),
@@ -228,5 +228,5 @@ def serverless(gamma: float = model.GAMMA, lam: float = model.LAM, *,
         reward_range=(-(1.0 + alpha), 0.0), state_labels=labels,
         action_labels=("down", "keep", "up"),
         params=dict(gamma=gamma, lam=lam, alpha=alpha, simulation=True,
-                    calibration=data.describe()),
+                    calibration=data.to_dict()),
     )

@@ -105,7 +105,7 @@ def test_oracle_config_rejects_unknown_critic_init_and_reports_it():
         OracleConfig("sampled", critic_init="hot")
     assert OracleConfig("practical").critic_init == "warm"
     assert OracleConfig("sampled").critic_init == "zero"
-    assert OracleConfig("sampled", critic_step="prop1").describe()["critic_step"] == {
+    assert OracleConfig("sampled", critic_step="prop1").to_dict()["critic_step"] == {
         "kind": "prop1"}
 
 

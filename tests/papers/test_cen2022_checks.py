@@ -95,4 +95,4 @@ def test_the_instance_rebuilds_the_same_case():
              init="peaked", concentration=0.1)
     ev = checks.check_eq22b(c)
     again = NPGCase.from_description(ev.instance)
-    assert checks.check_eq22b(again).as_dict() == ev.as_dict()
+    assert checks.check_eq22b(again).to_dict() == ev.to_dict()

@@ -80,10 +80,10 @@ def test_tightness_ignores_roundoff_below_resolution():
     assert worst([real, bad]) is bad
 
 
-def test_evidence_as_dict_is_json(tmp_path):
+def test_evidence_to_dict_is_json(tmp_path):
     ev = Evidence("lemma4", "lemma4.x", 1.0, 0.0, instance={"a": np.arange(3)},
                   measurements={"v": np.float64(2.0)})
-    d = json.loads(json.dumps(ev.as_dict()))
+    d = json.loads(json.dumps(ev.to_dict()))
     assert d["ratio"] == "inf" and d["holds"] is False and d["instance"] == {"a": [0, 1, 2]}
 
 
@@ -143,7 +143,7 @@ def test_registry_maps_names_to_step_ids():
 def test_rebuild_game_from_its_description(make):
     from mfgcheck.properties.instances import rebuild_game
     g = make()
-    h = rebuild_game(json.loads(json.dumps(g.describe())))
+    h = rebuild_game(json.loads(json.dumps(g.to_dict())))
     mus = np.random.default_rng(0).dirichlet(np.ones(g.n_states), size=3)
     assert (h.gamma, h.lam, h.n_states, h.n_actions) == (g.gamma, g.lam, g.n_states, g.n_actions)
     np.testing.assert_array_equal(h.transition(mus), g.transition(mus))

@@ -67,7 +67,7 @@ def test_proposition1_pointwise_rate_fails_on_a_bias_floor():
          "gamma": CASE.game.gamma},
         bound=lambda **kw: c * rate(tau_mix=kw["tau_mix"], K=kw["K"], gamma=kw["gamma"],
                                     omega=kw["omega"]),
-        instance=CASE.describe(), index_names=("K",))
+        instance=CASE.to_dict(), index_names=("K",))
     assert not ev.holds
 
 

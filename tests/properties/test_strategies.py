@@ -107,7 +107,7 @@ def test_mean_field_pairs_are_distinct(data, S):
 def test_parameters_satisfy_lemma2_step_condition(p):
     assert 0.0 < p.eta * p.lam < 1.0
     assert 0.1 <= p.gamma <= 0.95 and 0.05 <= p.lam <= 2.0 and 0.1 <= p.R <= 10.0
-    assert set(p.as_dict()) == {"gamma", "lam", "R", "eta"}
+    assert set(p.to_dict()) == {"gamma", "lam", "R", "eta"}
 
 
 def test_parameters_reach_eta_lam_near_one():
@@ -148,7 +148,7 @@ def test_rate_cases_have_floored_policies(case):
 
 
 @given(ps.best_response_cases(), ps.mean_field_pair_cases(), ps.policy_cases())
-def test_instances_describe_as_json(a, b, c):
+def test_instances_to_dict_is_json(a, b, c):
     import json
     for inst in (a, b, c):
-        json.dumps(inst.describe())
+        json.dumps(inst.to_dict())

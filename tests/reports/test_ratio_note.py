@@ -9,7 +9,7 @@ from mfgcheck.reports.tables import ratio_note, summarise_evidence
 
 
 def _row(ev: Evidence) -> dict:
-    (row,) = summarise_evidence({ev.step: [ev.as_dict()]}, [])
+    (row,) = summarise_evidence({ev.step: [ev.to_dict()]}, [])
     return row
 
 

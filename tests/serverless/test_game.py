@@ -91,7 +91,7 @@ def test_equilibrium_certifies_and_is_a_fixed_point_by_an_independent_route(game
 
 def test_assumption_constants_computed(game):
     ac = numerics.assumption_constants(game.normalised(), n_pairs=30, refine_steps=5)
-    d = ac.as_dict()
+    d = ac.to_dict()
     for k in ("d0", "d1", "d2", "d3", "C1", "C2", "C3"):
         assert np.isfinite(d[k]) and d[k] >= 0
     # the transitions do not depend on mu, so Gamma2(pi, .) is linear in mu with a

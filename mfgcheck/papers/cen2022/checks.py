@@ -78,7 +78,7 @@ class NPGCase:
             raise InvalidInputError(f"logits0: shape {self.logits0.shape} with finite entries "
                                     f"expected {self.mdp.r.shape} (pi^(0) has full support)")
 
-    def describe(self) -> dict:
+    def to_dict(self) -> dict:
         """The case as JSON: enough to rebuild it exactly (``from_description``)."""
         return {"P": self.mdp.P.tolist(), "r": self.mdp.r.tolist(), "gamma": self.mdp.gamma,
                 "tau": self.tau, "eta": self.eta, "logits0": self.logits0.tolist(),
@@ -181,7 +181,7 @@ def _evidence(step: str, case: NPGCase, bound, *, atol: float, lhs=None, rel=Non
     left = lhs if lhs is not None else _side(owner, "lhs")
     right = bound if bound is not None else _side(owner, "rhs")
     return _theory.evidence(step, terms.numbers(), bound=right, lhs=left,
-                            rel=rel or owner.relation, instance=case.describe(),
+                            rel=rel or owner.relation, instance=case.to_dict(),
                             measurements=terms.measurements(), index_names=("t",),
                             atol=atol)
 
