@@ -182,7 +182,7 @@ def _reward_tol(dtype, reward_range) -> float:
 
 def check_reward(name: str, r, n_states: int, n_actions: int,
                  reward_range: tuple[float, float] | None = None) -> np.ndarray:
-    tol = None if reward_range is None else _reward_tol(_dtype(r), reward_range)
+    tol = 0.0 if reward_range is None else _reward_tol(_dtype(r), reward_range)
     arr = as_float_array(name, r, (n_states, n_actions))
     if reward_range is not None:
         lo, hi = reward_range

@@ -25,7 +25,7 @@ MEAN_FIELD_PAIR_CASES = f"{_STRATEGIES}:mean_field_pair_cases"
 RATE_CASES = f"{_STRATEGIES}:rate_cases"
 
 # (id, title, one-line statement, {strategy: step suffixes}), in the appendix's order
-MAO2022 = (
+MAO2022: tuple[tuple[str, str, str, dict[str, tuple[str, ...]]], ...] = (
     ("lemma1", "Lemma 1",
      "one actor step decreases E KL(pi*_t || pi_t), up to the actor's error and eta^2 terms",
      {NAC_RUNS: ("", "descent", "optimality", "pdl")}),

@@ -159,7 +159,7 @@ class ProcessExecutor(Executor):
     def __init__(self, workers: int, *, retries: int = 2):
         self.workers = int(workers)
         self.retries = int(retries)
-        self._pool = None
+        self._pool: Any = None              # the ProcessPoolExecutor, made on first use
         self._pending: dict = {}           # future -> (tag, fn, arg, attempts)
 
     def _make_pool(self):
@@ -261,7 +261,7 @@ class DaskExecutor(Executor):
         self.client = client if client is not None else Client(address, set_as_default=False)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self._pending: dict = {}
-        self._done = None                    # distributed.as_completed over the futures
+        self._done: Any = None               # distributed.as_completed over the futures
 
     def describe(self) -> str:
         where = self.address or getattr(self.client, "scheduler", None)

@@ -38,10 +38,14 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .properties.evidence import Evidence, ratio_text
+
+if TYPE_CHECKING:
+    from .properties.families import Family
 
 __all__ = ["HuntResult", "hunt", "as_bound"]
 
@@ -202,7 +206,8 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
     factory = getattr(strategies, strategy_name(type_name), None) if families is None else None
     families = fam_mod.families_for(type_name) if families is None else tuple(families)
     start = time.perf_counter()
-    seen: list[tuple[float, Evidence, object, object, dict]] = []  # score, ev, inst, fam, p
+    seen: list[tuple[float, Evidence, object, Family | None, dict]] = []  # score, ev, inst,
+    #                                                                     family, params
     count = 0
     max_ratio = -math.inf  # over every example (``seen`` keeps only the best scores)
 
@@ -269,6 +274,7 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
     k = 0
     while starts and time.perf_counter() < refine_end and (not seen or seen[0][1].holds):
         score0, ev0, inst0, family, params = starts[k % len(starts)]
+        assert family is not None                 # starts have a family (filtered above)
         u0 = family.to_unit(params)
         if k >= len(starts):  # restarts from a perturbation of a good start
             u0 = np.clip(u0 + rng.normal(0.0, 0.1, size=u0.shape), 0.0, 1.0)
@@ -300,7 +306,7 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
     status = "none"
     best = seen[0] if seen else None
     ev = best[1] if best else None
-    if ev is not None and not ev.holds:
+    if best is not None and ev is not None and not ev.holds:
         checked = confirm.confirm(ev, best[2], bound=bound_expr, lhs=lhs_expr)
         if checked.confirmed is None:
             status = "candidate"

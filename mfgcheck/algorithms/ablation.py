@@ -37,6 +37,7 @@ beside ``err_max`` (the tests check ``err_max <= ratio_bound``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,7 +54,7 @@ BASELINE = {"T": 300, "c_eta": step_sizes.C_ETA, "c_beta": step_sizes.C_BETA, "K
             "features": "tabular"}
 
 # (label, factor, overrides): one factor changed at a time.
-VARIANTS = (
+VARIANTS: tuple[tuple[str, str, dict], ...] = (
     ("baseline", "none", {}),
     ("critic step: Proposition 1 (exact omega)", "critic step", {"critic_step": "prop1"}),
     ("critic init: warm start", "critic init", {"critic_init": "warm"}),
@@ -154,7 +155,7 @@ def run_variant(game, overrides: dict, seeds, *, iterations: int | None = None,
                          final_policy=pi_T.tolist(), stopped=stopped)
 
 
-def summarise(results: list[VariantResult | dict]) -> dict:
+def summarise(results: Sequence[VariantResult | dict]) -> dict:
     """Per variant: locked fraction, mean final exploitability, the first iteration's and the
     run's mean errors, the smallest omega; and which factors change the outcome."""
     rows = []

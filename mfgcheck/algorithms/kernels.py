@@ -41,7 +41,7 @@ import numpy as np
 try:
     import numba
 except ImportError:  # pragma: no cover - numba is a dependency; the reference still works
-    numba = None
+    numba = None  # type: ignore[assignment]
 
 
 def use_compiled() -> bool:

@@ -5,6 +5,8 @@ game (appendix E's application), and random games.
 properties -> reports).
 """
 
+from collections.abc import Callable
+
 from .._validate import InvalidInputError
 from .base import Game
 from .linear_quadratic import linear_quadratic
@@ -20,7 +22,8 @@ def serverless(**kwargs) -> Game:
     return build(**kwargs)
 
 
-BUILT_IN = {"sis": sis, "lq": linear_quadratic, "serverless": serverless}
+BUILT_IN: dict[str, Callable[..., Game]] = {"sis": sis, "lq": linear_quadratic,
+                                            "serverless": serverless}
 
 
 def by_name(name: str, **kwargs) -> Game:

@@ -97,7 +97,7 @@ class Game:
             self.transition(mu)
             self.reward(mu)
         if self.population_fn is not None:
-            self._check_population_fn(rho)
+            self._check_population_fn(self.population_fn, rho)
 
     # -- model -------------------------------------------------------------------------
     def check_mean_field(self, mu, name: str = "mu") -> np.ndarray:
@@ -153,7 +153,7 @@ class Game:
         P = self.transition_at(mu)
         return np.einsum("s,sa,sat->t", mu, pi, P)
 
-    def _check_population_fn(self, rho) -> None:
+    def _check_population_fn(self, population_fn: Callable, rho) -> None:
         """The factored step must be Gamma2: compared with the contraction of ``transition``
         at rho under the uniform policy and a skewed one, to rounding (a few ulps of the
         entries, scaled by S A for the summation)."""
@@ -161,7 +161,7 @@ class Game:
         P = self.transition(rho)
         for pi in (np.full((S, A), 1.0 / A), np.eye(A)[np.arange(S) % A]):
             want = np.einsum("s,sa,sat->t", rho, pi, P)
-            got = np.asarray(self.population_fn(rho, pi), dtype=np.float64)
+            got = np.asarray(population_fn(rho, pi), dtype=np.float64)
             if got.shape != (S,) or not np.all(np.isfinite(got)):
                 raise InvalidInputError(f"population_fn: returned shape {got.shape} or "
                                         f"non-finite values; expected ({S},)")

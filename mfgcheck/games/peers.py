@@ -94,9 +94,9 @@ def _transition_fn(build, S, mu_dependent: bool):
     P0 = build(np.full(S, 1.0 / S))
     P0.setflags(write=False)
 
-    def transition(mu):
+    def fixed_transition(mu):
         return np.broadcast_to(P0, np.shape(mu)[:-1] + P0.shape)
-    return transition
+    return fixed_transition
 
 
 # -- MFGLib -------------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ def mean_field_gap_sup(mu, mu2, P1, P2, pi_starts=()) -> tuple[float, np.ndarray
                     act[s], val, improved = a, float(cand[a]), True
         if val > best_val:
             best_val, best_act = val, act.copy()
+    assert best_act is not None               # val >= 0 > best_val at the first start
     return best_val, best_act
 
 

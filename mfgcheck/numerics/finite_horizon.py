@@ -241,11 +241,12 @@ def _forward(game, pi, rho, keep: bool, progress: bool = False):
     flow = np.empty((H + 1, S))
     flow[0] = rho
     mu_col = flow[:, :, None]          # (H+1, S, 1) view: mu_h(s) pi_h(a|s) without reshaping
-    P_list = [] if keep else None
+    P_list: list[np.ndarray] | None = [] if keep else None
     w = np.empty((S, A))
     w_flat = w.reshape(SA)
     transition_fn, dot, mul = game.transition_fn, np.dot, np.multiply
-    raw_prev, P = None, None
+    raw_prev = None
+    P = np.empty((SA, S))              # set at h = 0 (_same_data(raw, None) is False)
     for h in _steps(range(H), progress, "flow"):
         raw = transition_fn(flow[h])
         if not (isinstance(raw, np.ndarray) and _same_data(raw, raw_prev)):
@@ -253,7 +254,7 @@ def _forward(game, pi, rho, keep: bool, progress: bool = False):
             _check_transitions(game, P[None], h)
             P = P.reshape(SA, S)
         raw_prev = raw
-        if keep:
+        if P_list is not None:
             P_list.append(P)
         mul(pi[h], mu_col[h], out=w)
         dot(w_flat, P, out=flow[h + 1])

@@ -72,7 +72,7 @@ def resolve(property_name: str) -> Callable:
 
 def known_failures() -> dict[str, str]:
     """Steps of the paper that the checks show failing, with the reason (step id -> text)."""
-    out = {}
+    out: dict[str, str] = {}
     for name in CLAIMS:
         out.update(getattr(importlib.import_module(f".{name}", __name__), "KNOWN_FAILURES", {}))
     return out

@@ -18,6 +18,7 @@ import contextvars
 import importlib
 from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -97,8 +98,8 @@ def _tolerant(fn) -> Bound:
             raise TypeError(f"missing {missing}; needs {list(names)}")
         return fn(**{k: numbers[k] for k in names})
 
-    evaluator.args = names
-    evaluator.expr = fn.expr
+    evaluator.args = names  # type: ignore[attr-defined]  # lambdify_kw's evaluator protocol
+    evaluator.expr = fn.expr  # type: ignore[attr-defined]
     evaluator.__doc__ = fn.__doc__
     return evaluator
 
@@ -179,7 +180,8 @@ def evidence(ref: str, numbers: Mapping, *, bound: Bound | None = None, lhs: obj
     step_id = label or ref
     left, right = np.broadcast_arrays(left, right)
     extra = dict(measurements or {})
-    kw = {k: v for k, v in (("rtol", rtol), ("atol", atol), ("scale", scale)) if v is not None}
+    kw: dict[str, Any] = {k: v for k, v in (("rtol", rtol), ("atol", atol), ("scale", scale))
+                          if v is not None}
     candidates = [Evidence(step_id.split(".")[0], step_id, float(lv), float(rv), rel, **kw)
                   for lv, rv in zip(left.ravel(), right.ravel())]
     scores = [(not e.holds, e.tightness if rel == "<=" else abs(e.slack)) for e in candidates]

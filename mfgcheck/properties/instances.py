@@ -18,10 +18,14 @@ for random games, arrays as lists); the tightness files store it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..games import Game
+
+if TYPE_CHECKING:
+    from ..algorithms.oracle import OracleConfig
 
 
 def _arr(x) -> list:
@@ -122,7 +126,7 @@ class NACRun:
     eta: float
     beta: float
     T: int
-    oracle: object = "exact"
+    oracle: str | OracleConfig = "exact"
     seed: int = 0
 
     def to_dict(self) -> dict:

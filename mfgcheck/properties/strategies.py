@@ -36,12 +36,16 @@ by ``random_game`` from a drawn seed (their tables are a deterministic function 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from hypothesis import strategies as st
 
 from ..games import Game, random_game
 from ..numerics import tabular_features
+
+if TYPE_CHECKING:
+    from ..algorithms.oracle import OracleConfig
 from .instances import (
     BestResponseCase,
     KLTriple,
@@ -291,7 +295,8 @@ def _has_equilibrium(game: Game) -> bool:
 @st.composite
 def nac_runs(draw, *, min_states: int = 2, max_states: int = 5, min_actions: int = 2,
              max_actions: int = 3, min_T: int = 5, max_T: int = 30,
-             oracle: object = "exact", feature_kind: str | None = None, max_dim: int = 4,
+             oracle: str | OracleConfig = "exact", feature_kind: str | None = None,
+             max_dim: int = 4,
              min_R: float = 0.1, max_R: float = 10.0, min_lam: float = 0.05,
              max_lam: float = 2.0, max_transition_coupling: float = 2.0) -> NACRun:
     """A run of Algorithm 1 on a drawn game whose regularised equilibrium the solver

@@ -216,6 +216,7 @@ class SweepJob(Job):
         return bool(self.waiting)
 
     def _prelude_task(self) -> Task:
+        assert self.prelude is not None      # called only when a prelude is declared
         return Task(("prelude",), self.prelude[1], None, 1e12, self.prelude[0], local=True)
 
     def on_part_finished(self, name, result):
@@ -229,6 +230,7 @@ class SweepJob(Job):
         return [self._prelude_task()] if value is None else self._provide(value)
 
     def _provide(self, value) -> list[Task]:
+        assert self.prelude is not None      # a value is provided only for a prelude
         self.extra[self.prelude[0]] = value
         waiting, self.waiting = self.waiting, []
         return [t for g in waiting for t in self._analysis(g)]

@@ -141,7 +141,8 @@ PARTS = (
 
 def environment() -> dict:
     """Versions of Python, the numerical stack and mfgcheck, and the platform."""
-    out = {"python": platform.python_version(), "implementation": sys.implementation.name,
+    out: dict[str, str | None] = {"python": platform.python_version(),
+                                  "implementation": sys.implementation.name,
            "platform": platform.platform(), "machine": platform.machine()}
     for pkg in ("mfgcheck", "numpy", "scipy", "sympy", "cvxpy", "clarabel", "matplotlib",
                 "hypothesis", "tqdm"):

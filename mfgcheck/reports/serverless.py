@@ -116,7 +116,8 @@ class ServerlessJob:
     def __init__(self, profile_name: str):
         self.profile_name = profile_name
         self.setting = setting_for(profile_name)
-        self.game = self.trained = None
+        self.game: dict | None = None        # set when their tasks finish
+        self.trained: dict | None = None
         self.runs: list[dict] = []
         self.seconds = 0.0
 
@@ -166,6 +167,7 @@ class ServerlessJob:
     def result(self) -> dict:
         from ..serverless import experiment
 
+        assert self.game is not None and self.trained is not None   # result() comes last
         exp = experiment.assemble(self.setting, self.trained, self.runs, self.seconds)
         return assemble(self.profile_name, self.game, exp, self.seconds)
 

@@ -10,6 +10,7 @@ the directory is self-contained). ``regenerate(results_json, out)`` is
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from . import experiments, rate, serverless, tables
@@ -43,11 +44,12 @@ def build_document(results: dict) -> Document:
                  "report: docs/report.md."))
     doc.add(*summary_blocks(results))
     parts = results["parts"]
-    for name, render in (("rate", rate.render), ("experiments", experiments.render),
-                         ("ablation", experiments.render_ablation),
-                         ("lemmas", tables.render_lemmas), ("theory", tables.render_theory),
-                         ("assumptions", tables.render_assumptions),
-                         ("serverless", serverless.render)):
+    renderers: tuple[tuple[str, Callable[..., list]], ...] = (
+        ("rate", rate.render), ("experiments", experiments.render),
+        ("ablation", experiments.render_ablation), ("lemmas", tables.render_lemmas),
+        ("theory", tables.render_theory), ("assumptions", tables.render_assumptions),
+        ("serverless", serverless.render))
+    for name, render in renderers:
         part = parts.get(name)
         if part is None:
             continue

@@ -33,6 +33,7 @@ plus lazily handled evictions) for the benchmark's events/s.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -152,6 +153,10 @@ def water_fill(cores: float, demands, weights) -> list[float]:
 class Cluster:
     """The simulated cluster (module docstring). ``run(arrivals, policy)`` drives a day."""
 
+    # per-tick windows, (re)started by _state: latencies and arrivals of each function
+    _win_lat: list[list[float]]
+    _win_count: list[int]
+
     def __init__(self, functions=model.FUNCTIONS, config: SimConfig | None = None, seed=0):
         self.functions = tuple(functions)
         self.cfg = config or SimConfig()
@@ -159,7 +164,8 @@ class Cluster:
         # invocation's noise does not depend on the order of events), one the cold starts.
         self.rng, self.rng_cold = (np.random.default_rng(s)
                                    for s in np.random.SeedSequence(seed).spawn(2))
-        self._z, self._z_pos = [], 0
+        self._z: list[float] = []
+        self._z_pos = 0
         self.env = simpy.Environment()
         mem = self.cfg.memory if isinstance(self.cfg.memory, (tuple, list)) else (self.cfg.memory,)
         self.nodes = [Node(i, self.cfg.cores, mem[i % len(mem)]) for i in range(self.cfg.n_nodes)]
@@ -276,7 +282,7 @@ class Cluster:
         med, sig = self.cold_start_params[fn]
         delay = med * math.exp(sig * self._cold_z())
         ev = self.env.timeout(delay)
-        ev.callbacks.append(lambda _e, c=c, r=request: self._ready(c, r))
+        ev.callbacks.append(functools.partial(self._on_ready, c, request))
         return True
 
     def _cold_z(self) -> float:
@@ -340,7 +346,13 @@ class Cluster:
         dur = mean * (1.0 + self.interf[fn] * u * u) * self.noise[rid]
         self.core_seconds += share * dur
         ev = self.env.timeout(dur)
-        ev.callbacks.append(lambda _e, c=c, r=rid: self._finish(c, r))
+        ev.callbacks.append(functools.partial(self._on_finish, c, rid))
+
+    def _on_ready(self, c, request, _event) -> None:
+        self._ready(c, request)
+
+    def _on_finish(self, c, rid, _event) -> None:
+        self._finish(c, rid)
 
     def _finish(self, c, rid) -> None:
         self.n_events += 1

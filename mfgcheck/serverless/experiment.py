@@ -125,13 +125,15 @@ def train(setting: Setting, progress=None, *, data: game_mod.GameData | None = N
     phi = linear_features()
     eta, beta = al.theorem1_steps(setting.nac_T, g.lam, setting.c_eta, setting.c_beta)
     oracle = al.OracleConfig("sampled", K_critic=setting.K_critic, K_actor=setting.K_actor)
-    kw = dict(features=phi, oracle=oracle, R=setting.R)
     t1 = time.perf_counter()
-    nac = al.nac(g, setting.nac_T, eta, beta, seed=setting.train_seed, record="last", **kw)
+    nac = al.nac(g, setting.nac_T, eta, beta, features=phi, oracle=oracle, R=setting.R,
+                 seed=setting.train_seed, record="last")
     say(f"NAC trained, T={setting.nac_T} ({time.perf_counter() - t1:.0f} s)")
     t2 = time.perf_counter()
-    dl = al.dl_nac(g, setting.dl_segments, setting.dl_segment_length, eta,
-                   seed=setting.train_seed, **kw)
+    L = setting.dl_segment_length
+    assert L is not None                      # Setting.__post_init__ sets it
+    dl = al.dl_nac(g, setting.dl_segments, L, eta, features=phi, oracle=oracle, R=setting.R,
+                   seed=setting.train_seed)
     say(f"DL-NAC trained, {setting.dl_segments} x {setting.dl_segment_length} "
         f"({time.perf_counter() - t2:.0f} s)")
     learned = {"NAC": nac.policy[-1], "DL-NAC": dl.policy[-1], "MFE (exact)": eq.policy}
@@ -188,7 +190,10 @@ def metrics(res, fns) -> dict:
     """Per-run metrics of module docstring step 4 (plain data)."""
     lat = res.latency
     F = len(fns)
-    p99, viol, n, quant = [], [], [], []
+    p99: list[float | None] = []
+    viol: list[float | None] = []
+    quant: list[list[float] | None] = []
+    n: list[int] = []
     for k, f in enumerate(fns):
         x = lat[res.fn == k]
         n.append(int(x.size))

@@ -139,9 +139,11 @@ def _calibrate(counts_train, *, seed, invocations, functions, grid) -> GameData:
             cell_seed = int(rng.integers(2**31))
             for lv in range(L):
                 alloc = policies.level_allocation(f, rate, lv)
-                busy[i, x, lv] = policies.offered_load(f, rate, alloc.cpu_limit) * alloc.cpu_limit
+                limit = alloc.cpu_limit
+                assert limit is not None              # a level always sets its CPU limit
+                busy[i, x, lv] = policies.offered_load(f, rate, limit) * limit
                 mem[i, x, lv] = alloc.warm_target * f.memory_gb
-                cpu[i, x, lv] = alloc.warm_target * alloc.cpu_limit
+                cpu[i, x, lv] = alloc.warm_target * limit
                 for g, u in enumerate(grid):
                     cl = Cluster((f,), SimConfig(n_nodes=1, background=u, memory=(32.0,)),
                                  seed=cell_seed)

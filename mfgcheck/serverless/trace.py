@@ -23,6 +23,7 @@ import csv
 import gzip
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -214,7 +215,7 @@ def shipped_trace() -> Trace:
     return tr.select(sorted(range(len(tr.functions)), key=lambda i: order[tr.functions[i]]))
 
 
-def arrivals(counts: np.ndarray, seed: int = 0, start_minute: int = 0,
+def arrivals(counts: np.ndarray, seed: int | Sequence[int] = 0, start_minute: int = 0,
              minutes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Invocation times (s, sorted) and function indices for ``counts`` (F, 1440) over minutes
     ``[start_minute, start_minute + minutes)``, times measured from ``start_minute``."""

@@ -274,7 +274,7 @@ class Decision:
         if self.status == "proved":
             return f"proved ({self.method})"
         if self.status == "refuted":
-            pt = ", ".join(f"{k}={v}" for k, v in self.counterexample.items())
+            pt = ", ".join(f"{k}={v}" for k, v in (self.counterexample or {}).items())
             return f"refuted at {pt}: lhs={sp.N(self.lhs, 8)}, rhs={sp.N(self.rhs, 8)}"
         return f"unknown ({self.budget})"
 
@@ -431,9 +431,9 @@ class Step:
         if self.verdict == "conditional":
             return f"{'iff' if self.exact else 'if'} {sp.sstr(self.condition)}"
         if self.verdict == "refuted":
-            pt = ", ".join(f"{k}={v}" for k, v in self.counterexample.items()
-                           if k not in ("lhs", "rhs"))
-            lv, rv = (sp.N(self.counterexample[k], 6) for k in ("lhs", "rhs"))
+            cx = self.counterexample or {}
+            pt = ", ".join(f"{k}={v}" for k, v in cx.items() if k not in ("lhs", "rhs"))
+            lv, rv = (sp.N(cx[k], 6) for k in ("lhs", "rhs"))
             op = {"<=": ">", ">=": "<", "==": "!="}[self.relation]
             return f"at {pt}: lhs={lv} {op} rhs={rv}"
         if self.verdict == "numeric":
@@ -537,8 +537,8 @@ def lambdify_kw(expr) -> Callable[..., float]:
         except TypeError:
             return out
 
-    evaluator.args = tuple(names)
-    evaluator.expr = expr
+    evaluator.args = tuple(names)  # type: ignore[attr-defined]  # read by properties, reports
+    evaluator.expr = expr  # type: ignore[attr-defined]
     evaluator.__doc__ = f"Evaluate {sp.sstr(expr)} at keyword numbers {names}."
     return evaluator
 
@@ -573,7 +573,8 @@ def _check_counterexample(step_id, lhs, rhs, relation, hypotheses, counterexampl
 
 
 def algebraic(step_id: str, label: str, lhs, rhs, relation: str, justification: str, *,
-              hypotheses: Iterable = (), rewrite=None, prover: Callable[[], bool] | None = None,
+              hypotheses: Iterable = (), rewrite=None,
+              prover: Callable[[], Decision | bool] | None = None,
               condition=None, exact: bool = False, counterexample: Mapping | None = None,
               note: str = "") -> Step:
     """Build a step and decide it with SymPy.

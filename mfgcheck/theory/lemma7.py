@@ -21,6 +21,7 @@ from sympy import Abs, log, sqrt
 
 from .core import (
     Claim,
+    Decision,
     algebraic,
     between,
     evaluators,
@@ -64,7 +65,7 @@ _l1_binary = Abs(p - q) + Abs((1 - p) - (1 - q))
 _proper = (sp.Lt(p, 1), sp.Lt(q, 1))
 
 
-def _pinsker() -> bool:
+def _pinsker() -> Decision:
     """2 KL(p||q) - ||p - q||_1^2 is 0 at q = p and (q - p) d/dq >= 0 for q in (0, 1)."""
     f = 2 * _kl_binary - 4 * (p - q) ** 2
     return prove_monotone(f, q, p, rewrite={q: times_at_most(1)})

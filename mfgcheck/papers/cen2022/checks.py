@@ -124,10 +124,10 @@ class Terms:
         run = npg(mdp, tau, case.eta, logits - logsumexp(logits, axis=1)[:, None], case.T)
         a = run.alpha
         # tau log xi^(0) = V*(s) + tau log pi^(0)(a|s); then (43)
-        tlx = [opt.V[:, None] + tau * run.log_pi[0]]
+        tlx_rows = [opt.V[:, None] + tau * run.log_pi[0]]
         for k in range(case.T):
-            tlx.append(a * tlx[-1] + (1 - a) * run.Q[k])
-        tlx = np.array(tlx)
+            tlx_rows.append(a * tlx_rows[-1] + (1 - a) * run.Q[k])
+        tlx = np.array(tlx_rows)
         Q_err = _sup(opt.Q - run.Q)
         logpi_err = _sup(opt.log_pi - run.log_pi)
         C1 = float(theory.numeric("C1")(**{P + "Q0_err": Q_err[0],
