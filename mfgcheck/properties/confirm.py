@@ -26,6 +26,8 @@ re-evaluation route (``ROUTES``) it returns the evidence unchanged (it stays a c
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -159,7 +161,10 @@ RECHECKS: dict[str, Callable] = {"proposition1": _more_seeds, "proposition1.rate
 
 def confirm(ev: Evidence, instance, *, bound=None, lhs=None) -> Evidence:
     """Re-evaluate ``ev`` at high precision (module docstring). ``bound``/``lhs`` are the
-    SymPy expressions that replaced theory's sides (the hunter's), or None for theory's."""
+    SymPy expressions that replaced theory's sides (the hunter's), or None for theory's.
+    A side that is NaN is no evidence (e.g. a case over its check's budget): returned as is."""
+    if math.isnan(ev.lhs) or math.isnan(ev.rhs):
+        return ev
     if ev.step in RECHECKS and bound is None and lhs is None:
         again = RECHECKS[ev.step](ev, instance)
         return replace(ev, confirmed=not again.holds,

@@ -13,7 +13,12 @@ vectorised batch):
   ``>= 1`` (for ``eps >= 1`` the definition gives 0 and the bound would vanish);
 - the K grid (``case.Ks`` or, if empty, ``K0 (1, 3, 10, 30)`` with ``K0 = ceil(1/(omega
   (1-gamma)))``, the first K whose step is <= 1: before it TD is in its projection-dominated
-  transient, where no rate is visible).
+  transient, where no rate is visible);
+- its budget: a grid whose sum exceeds ``K_GRID_BUDGET`` TD samples per seed (a tiny
+  ``omega (1 - gamma)``: one case in 20 of the full profile drove the grid to 6e7 samples) is
+  not measured: both checks return NaN sides with a note saying so, which the report counts
+  apart (column NaN: not checked, neither a pass nor a violation) and states with the budget.
+  Shrinking such a grid instead would measure TD's transient and report it as a violation.
 
 Checks:
 
@@ -37,6 +42,8 @@ distinct instances (max ratio 1.82); with 64 fresh seeds every one held (ratios 
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import sympy as sp
@@ -77,6 +84,12 @@ def exponent(claim_name: str, piece: str = "rate") -> float:
     return float(sp.simplify(K * sp.diff(sp.log(expr), K)))
 
 
+K_GRID_BUDGET = 2_000_000   # TD samples per seed for one case's K grid (module docstring)
+BUDGET_TEXT = (f"K grid capped at {K_GRID_BUDGET:.0e} TD samples per seed (sum of the grid "
+               f"K0 (1, 3, 10, 30), K0 = ceil(1/(omega (1-gamma)))); cases beyond it are not "
+               f"measured (NaN sides)")
+
+
 def _Ks(case: RateCase, omega: float, gamma: float) -> np.ndarray:
     if case.Ks:
         return np.asarray(case.Ks, dtype=np.int64)
@@ -115,6 +128,12 @@ def _measure_critic(case: RateCase) -> dict:
     cov = np.einsum("sa,sai,saj->ij", weight, phi, phi)
     omega = float(np.linalg.eigvalsh(cov).min())
     Ks = _Ks(case, omega, game.gamma)
+    if int(Ks.sum()) > K_GRID_BUDGET:
+        return {"Ks": Ks.tolist(), "omega": omega, "over_budget": True,
+                "budget": BUDGET_TEXT,
+                "note": f"not measured: the K grid needs {int(Ks.sum()):.3g} TD samples per "
+                        f"seed, over the budget of {K_GRID_BUDGET:.0e} (omega (1 - gamma) = "
+                        f"{omega * (1 - game.gamma):.3g})"}
     B = len(case.seeds)
     schedule = td_theory_steps(omega, game.gamma)
     errors, taus = [], []
@@ -131,7 +150,7 @@ def _measure_critic(case: RateCase) -> dict:
              for tau, K in zip(taus, Ks)]
     slope = float(np.polyfit(np.log(Ks), np.log(errors), 1)[0])
     return {"Ks": Ks.tolist(), "errors": errors, "tau_mix": taus, "omega": omega,
-            "rates": rates, "slope": slope,
+            "rates": rates, "slope": slope, "budget": BUDGET_TEXT,
             "implied_constant": [e / r for e, r in zip(errors, rates)]}
 
 
@@ -141,6 +160,8 @@ def check_proposition1(case: RateCase, *, bound: Bound | None = None) -> Evidenc
     omega)`` on the same grid (-1 only when tau_mix stays constant). ``bound(**numbers)``
     replaces that exponent (keywords: the measurements)."""
     m = measure_critic(case)
+    if m.get("over_budget"):
+        return _not_measured("proposition1", case, m)
     # the claim's own slope on this grid: tau_mix(alpha_K) grows with K (alpha_K shrinks),
     # so the rate decays slower than 1/K there; comparing with -1 (as we first did) flagged
     # grids where tau_mix went 1 -> 4, a defect of our reading, not of the paper
@@ -159,6 +180,8 @@ def check_proposition1_rate(case: RateCase, *, bound: Bound | None = None) -> Ev
     ``E||q_hat - q||^2(K) <= c tau_mix(alpha_K)/(K (1-gamma)^2 omega)``
     (``where["K"]`` indexes the second half of the K grid)."""
     m = measure_critic(case)
+    if m.get("over_budget"):
+        return _not_measured("proposition1.rate", case, m)
     half = max(1, len(m["Ks"]) // 2)
     c = max(m["implied_constant"][:half])
     later = slice(half, None)
@@ -171,3 +194,9 @@ def check_proposition1_rate(case: RateCase, *, bound: Bound | None = None) -> Ev
             tau_mix=kw["tau_mix"], K=kw["K"], gamma=kw["gamma"], omega=kw["omega"]))
     return _theory.evidence("proposition1.rate", numbers, bound=fn, instance=case.to_dict(),
                             index_names=("K",), measurements={**m, "calibrated_constant": c})
+
+
+def _not_measured(step: str, case: RateCase, m: dict) -> Evidence:
+    """A case over the K-grid budget: NaN sides (no evidence either way) and the reason."""
+    return Evidence("proposition1", step, math.nan, math.nan, instance=case.describe(),
+                    measurements=m, note=m["note"])

@@ -173,6 +173,7 @@ def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] 
         # A NaN side (e.g. sqrt of a rounding-negative KL) is no evidence either way: such
         # examples are counted apart ("invalid"), neither as violations nor as support.
         invalid = [e for e in evs if _nan(e["lhs"]) or _nan(e["rhs"])]
+        budget = _budget(evs, invalid)
         evs = [e for e in evs if not (_nan(e["lhs"]) or _nan(e["rhs"]))]
         if not evs:
             rows.append({"claim": claim, "step": step, "examples": 0, "violations": 0,
@@ -181,7 +182,8 @@ def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] 
                          "ratio_excess": None, "ratio_note": "every example had a NaN side",
                          "theory_verdict": verdict.get(step), "status": "warn",
                          "tightest": {"lhs": None, "rhs": None, "instance": "",
-                                      "note": "every example had a NaN side"}})
+                                      "note": "every example had a NaN side"},
+                         "budget": budget})
             continue
         viol = [e for e in evs if _status(e) != "holds"]
         confirmed = [e for e in viol if _status(e) == "violated"]
@@ -217,9 +219,22 @@ def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] 
             "tightest": {"lhs": _f(tight["lhs"]), "rhs": _f(tight["rhs"]),
                          "instance": _short_instance(tight.get("instance", {})),
                          "note": tight.get("note", ""), "precise": tight.get("precise")},
-            "status": status,
+            "status": status, "budget": budget,
         })
     return rows
+
+
+def _budget(evs: list[dict], invalid: list[dict]) -> dict | None:
+    """A check's declared budget (``measurements["budget"]``, e.g. Proposition 1's K grid)
+    and how many examples it left unmeasured (``measurements["over_budget"]``)."""
+    text = next((e["measurements"]["budget"] for e in evs
+                 if isinstance(e.get("measurements"), dict) and e["measurements"].get("budget")),
+                None)
+    if text is None:
+        return None
+    over = sum(1 for e in invalid if isinstance(e.get("measurements"), dict)
+               and e["measurements"].get("over_budget"))
+    return {"text": text, "over": over, "of": len(evs)}
 
 
 def ratio_cell(row: dict) -> str:
@@ -321,6 +336,11 @@ def render_lemmas(part: dict) -> list:
             for r in part["rows"]]
     blocks.append(Table(["claim", "check (step)", "examples", "violations", "NaN", "min slack",
                          "max ratio", "theory", "status", "tightest instance"], rows))
+    budgets = [(r["step"], r["budget"]) for r in part["rows"] if r.get("budget")]
+    if budgets:
+        blocks.append(Para("**Budgets**: " + "; ".join(
+            f"`{step}`: {b['text']}; {fmt(b['over'])} of {fmt(b['of'])} examples over it "
+            f"(not checked: column NaN)" for step, b in budgets) + "."))
     missing = not_checked(part)
     if missing:
         blocks.append(Para("**Not checked**: " + "; ".join(

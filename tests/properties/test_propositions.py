@@ -110,3 +110,31 @@ def test_proposition2_optimum_is_the_exact_constrained_minimum():
 def test_proposition1_measures_a_case_once():
     """check_proposition1 and check_proposition1_rate share one measurement per case."""
     assert proposition1.measure_critic(CASE) is proposition1.measure_critic(CASE)
+
+
+def test_proposition1_case_over_the_k_grid_budget_is_not_checked_and_says_so():
+    """A policy with a tiny probability makes omega tiny and the K grid huge: the case is not
+    measured (no TD runs), both checks give NaN sides (no evidence either way, not re-checked
+    as a violation), and the report's lemma table counts it apart and states the budget."""
+    from mfgcheck.properties import confirm
+    from mfgcheck.reports import tables
+
+    pi = np.array([[1e-7, 1 - 1e-7], [0.5, 0.5], [0.8, 0.2]])
+    case = RateCase(CASE.game, CASE.features, pi, CASE.mu, Ks=(), seeds=(0, 1))
+    m = proposition1.measure_critic(case)
+    assert m["over_budget"] and sum(m["Ks"]) > proposition1.K_GRID_BUDGET
+    assert "errors" not in m                                  # nothing was measured
+    evs = [proposition1.check_proposition1(case), proposition1.check_proposition1_rate(case)]
+    for ev in evs:
+        assert np.isnan(ev.lhs) and np.isnan(ev.rhs) and "budget" in ev.note
+        assert confirm.confirm(ev, case) is ev
+    ok = proposition1.check_proposition1(CASE)
+    assert not ok.measurements.get("over_budget") and ok.measurements["budget"]
+    rows = tables.summarise_evidence({"proposition1": [ok.as_dict(), evs[0].as_dict()]}, [])
+    (row,) = rows
+    assert row["invalid"] == 1 and row["examples"] == 1
+    assert row["budget"] == {"text": proposition1.BUDGET_TEXT, "over": 1, "of": 2}
+    part = {"examples_per_group": 2, "rows": rows, "skipped": {}, "calls": {}}
+    text = " ".join(getattr(b, "text", "") for b in tables.render_lemmas(part))
+    assert "**Budgets**: `proposition1`: K grid capped at 2e+06" in text
+    assert "1 of 2 examples over it" in text
