@@ -121,7 +121,81 @@ def analyse(ps: PaperSetting, game, records: list[dict]) -> dict:
     from .plots import curve_gap
 
     panel["curve_gap"] = curve_gap(panel)  # stored: the caption quotes it (coincidence_note)
+    if ps.oracle == "exact":                # deterministic: the zig-zag diagnosis (one run)
+        panel["segment_jumps"] = segment_jumps(ps, game)
     return panel
+
+
+def segment_jumps(ps: PaperSetting, game) -> dict:
+    """Does DL-NAC zig-zag at its segment ends (appendix D: "sharp spikes" when the mean field
+    jumps)? On the exact oracle (deterministic), around each segment end ``jL``: the one-step
+    changes of ``log10`` of two measures, the step into ``jL`` (the first policy update with
+    the new mean field) against the step just after it (both policies then face the new mean
+    field), over the segment ends where the three values are above ``1e3 FLOOR`` (the runs
+    that reach the rounding floor have nothing left to show):
+
+    - ``E(pi_t)``, the paper's exploitability (appendix D: the best response's gain against
+      ``mu^pi``, the policy's *own* mean field): a function of ``pi_t`` alone, which moves by
+      one natural-gradient step per iteration;
+    - ``G_t = max_pi' V^{pi'}_{mu_t}(rho) - V^{pi_t}_{mu_t}(rho)``, the gap against the mean
+      field ``mu_t`` DL-NAC holds at ``t`` (``numerics.exploitability(mean_field=mu_t)``),
+      which jumps with ``mu_t``.
+
+    A measure zig-zags when its median change at the segment ends exceeds ``ZIGZAG_FACTOR``
+    times its median change next to them. NAC's ``G_t`` (its own ``mu_t``) at the same
+    iterations is the contrast: its mean field moves by ``beta`` every step."""
+    from .. import algorithms as al
+    from ..numerics import exploitability
+
+    L = ps.iterations // ps.segments
+    ends = np.arange(L, ps.iterations, L)
+    ts = sorted({int(t) for e in ends for t in range(e - 1, e + 2)})
+    phi = runner.features_for(game, ps.features)
+    dl = al.dl_nac(game, ps.segments, L, ps.dl_eta, features=phi, R=ps.R)
+    nac = al.nac(game, ps.iterations, ps.nac_eta, ps.nac_beta, features=phi, R=ps.R,
+                 record=ts)
+    nac_at = {int(t): (p, m) for t, p, m in zip(nac.t, nac.policy, nac.mean_field)}
+    logs = {"E": {t: exploitability(game, dl.policy[t]) for t in ts},
+            "G": {t: exploitability(game, dl.policy[t], mean_field=dl.mean_field[t])
+                  for t in ts},
+            "G_nac": {t: exploitability(game, nac_at[t][0], mean_field=nac_at[t][1])
+                      for t in ts}}
+    out = {"segment_length": L, "segment_ends": ends.tolist(), "factor": ZIGZAG_FACTOR}
+    for key, vals in logs.items():
+        lg = {t: np.log10(max(v, FLOOR)) for t, v in vals.items()}
+        seen = [int(e) for e in ends if min(vals[e - 1], vals[e], vals[e + 1]) > 1e3 * FLOOR]
+        at = [abs(lg[e] - lg[e - 1]) for e in seen]
+        near = [abs(lg[e + 1] - lg[e]) for e in seen]
+        med_at = float(np.median(at)) if seen else None
+        med_near = float(np.median(near)) if seen else None
+        out[key] = {"ends": seen, "at_ends": at, "near_ends": near, "median_at_ends": med_at,
+                    "median_near_ends": med_near,
+                    "zigzag": bool(seen and med_at > ZIGZAG_FACTOR * med_near)}
+    return out
+
+
+ZIGZAG_FACTOR = 10.0   # a jump at the segment ends 10x the neighbouring steps is a zig-zag
+
+
+def zigzag_text(panel: dict) -> str | None:
+    """One sentence on DL-NAC's zig-zag from ``segment_jumps`` (exact panels only)."""
+    j = panel.get("segment_jumps")
+    if not j:
+        return None
+    E, G, Gn = j["E"], j["G"], j["G_nac"]
+    if not E["ends"] and not G["ends"]:
+        return (f"DL-NAC zig-zag: nothing to see; the exploitability is at the rounding floor "
+                f"(below {fmt(1e3 * FLOOR)}) at every segment end")
+    return (f"DL-NAC zig-zag at its segment ends (every {fmt(j['segment_length'])} updates): "
+            f"over {fmt(len(E['ends']))} of {fmt(len(j['segment_ends']))} segment ends, "
+            f"{'reproduced' if E['zigzag'] else 'not reproduced'} in the paper's "
+            f"exploitability E(pi_t) (median |change of log10 E| {fmt(E['median_at_ends'])} "
+            f"decades at the ends vs {fmt(E['median_near_ends'])} next to them: E depends on "
+            f"pi_t alone, which moves one step per update); "
+            f"{'seen' if G['zigzag'] else 'not seen'} in the gap against DL-NAC's held mean "
+            f"field ({fmt(G['median_at_ends'])} vs {fmt(G['median_near_ends'])}), "
+            f"{'but also' if Gn['zigzag'] else 'not'} in NAC's ({fmt(Gn['median_at_ends'])} vs "
+            f"{fmt(Gn['median_near_ends'])})")
 
 
 FLOOR = 1e-12  # exploitability below this is rounding (float64 values of order 1 to 100)
@@ -176,6 +250,12 @@ def render(part: dict, figrel: str) -> list:
     blocks.append(Table(["figure", "game", "algorithm", "eta", "beta", "segment",
                          "iterations", "final exploitability: mean (min–max)", "rises",
                          "total rise (decades)"], rows))
+    zz = [f"{p['figure']} ({p['title']}): {zigzag_text(p)}." for p in part["panels"]
+          if zigzag_text(p)]
+    if zz:
+        blocks.append(Para("**DL-NAC's zig-zag** (appendix D: spikes when the mean field "
+                           "jumps at a segment end), measured around each segment end on the "
+                           "exact oracle: " + " ".join(zz)))
     for p in part["panels"]:
         note = coincidence_note(p)
         blocks.append(Image(f"{figrel}/{figure_name(p)}", f"{p['figure']}: {p['title']}",
@@ -211,6 +291,11 @@ def claim_lines(part: dict) -> list[dict]:
         out.append({"claim": "experiments", "status": status,
                     "text": head + f"rises (decades) NAC {fmt(rn)}, DL-NAC {fmt(rd)}: "
                                    + verdict})
+        zz = zigzag_text(p)
+        if zz:
+            zz_status = "pass" if p["segment_jumps"]["E"]["zigzag"] else "finding"
+            out.append({"claim": "experiments", "status": zz_status,
+                        "text": f"{p['figure']} ({p['title']}): {zz}"})
     return out
 
 
