@@ -66,18 +66,19 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
     K = int(n_samples)
     S, A, dim = features.shape
     B = env.n_runs
-    states, actions = env.sample_visitation(policy, K)
-    rows = np.arange(B)[:, None]
-    targets = advantage[rows, states, actions]                       # (B, K)
     alpha = sgd_step_size(R, advantage, K) if step is None else np.broadcast_to(
         np.asarray(step, dtype=np.float64), (B,)).copy()
     if tabular is None:
         tabular = is_tabular(features)
     if tabular and kernels.use_compiled():
-        w = kernels.sgd_tabular_batch(states, actions, targets,
+        x = env.sample_visitation_pairs(policy, K)                   # (B, K) pairs s A + a
+        w = kernels.sgd_tabular_batch(x, np.ascontiguousarray(advantage).reshape(B, S * A),
                                       np.ascontiguousarray(policy, dtype=np.float64),
                                       2.0 * alpha, float(R))
-    elif tabular:
+        return ActorEstimate(w=w, step=alpha)
+    states, actions = env.sample_visitation(policy, K)
+    targets = advantage[np.arange(B)[:, None], states, actions]      # (B, K)
+    if tabular:
         w = np.empty((B, dim))
         for b in range(B):
             w[b] = _sgd_tabular(states[b], actions[b], targets[b], policy[b], 2.0 * alpha[b], R)

@@ -75,19 +75,30 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     """
     K = int(n_samples)
     S, A, dim = features.shape
-    traj = env.rollout(policy, K)
     B = env.n_runs
-    ar = np.arange(B)
-    x = traj.states * A + traj.actions                               # flat (s, a) index
-    cost = traj.rewards - lam * log_policy[ar[:, None], traj.states, traj.actions]
-    steps = np.broadcast_to(np.asarray(steps, dtype=np.float64)[..., :K], (B, K))
+    steps = np.asarray(steps, dtype=np.float64)[..., :K]
+    if steps.shape[-1] != K or steps.ndim not in (1, 2) or (steps.ndim == 2 and
+                                                           steps.shape[0] not in (1, B)):
+        raise ValueError(f"steps: shape {steps.shape}, expected ({K},) or ({B}, {K})")
     psi0 = np.zeros((B, dim)) if psi0 is None else np.asarray(psi0, dtype=np.float64)
     if tabular is None:
         tabular = is_tabular(features)
     if tabular and kernels.use_compiled():
-        psi_bar, n_proj = kernels.td0_tabular_batch(x, cost, np.ascontiguousarray(steps),
-                                                    env.gamma, float(radius), psi0)
-    elif tabular:
+        # the trajectory drawn inside the TD kernel, from the same uniforms as ``rollout``;
+        # the per-pair cost r(s, a) - lam log pi(a|s) is read at the pairs it visits
+        rows, first, u = env.chain_inputs(policy, K)
+        cost = (env.rewards - lam * np.broadcast_to(log_policy, (B, S, A))).reshape(B, S * A)
+        psi_bar, n_proj = kernels.td0_chain_batch(
+            rows, first, u, cost, np.ascontiguousarray(np.atleast_2d(steps)), env.gamma,
+            float(radius), psi0)
+        q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)
+        return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
+    steps = np.broadcast_to(steps, (B, K))
+    traj = env.rollout(policy, K)
+    ar = np.arange(B)
+    x = traj.states * A + traj.actions                               # flat (s, a) index
+    cost = traj.rewards - lam * log_policy[ar[:, None], traj.states, traj.actions]
+    if tabular:
         psi_bar = np.empty((B, dim))
         n_proj = np.zeros(B, dtype=np.int64)
         for b in range(B):

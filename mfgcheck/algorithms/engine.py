@@ -41,7 +41,7 @@ from ..numerics import actor_regression as ar
 from ..numerics.policies import is_tabular, tabular_features, validate_features
 from .actor import advantage_from_critic, exact_actor, sgd_actor
 from .critic import default_critic_radius, prop1_steps, td0_critic, td_omega
-from .environment import Environment
+from .environment import Environment, discounted_visitation
 from .oracle import OracleConfig
 from .practical import episodic_actor
 
@@ -159,12 +159,7 @@ class BatchStep:
 def visitation(prob, Ppi):
     """``d^pi_mu`` from ``rho`` given ``P_pi`` (B, S, S):
     ``d^T (I - gamma P_pi) = (1 - gamma) rho^T``."""
-    game = prob.game
-    M = prob.eye - game.gamma * Ppi
-    rhs = np.broadcast_to((1.0 - game.gamma) * game.rho, M.shape[:-1])[..., None]
-    d = np.linalg.solve(np.swapaxes(M, -1, -2), rhs)[..., 0]
-    d = np.clip(d, 0.0, None)
-    return d / d.sum(axis=-1, keepdims=True)
+    return discounted_visitation(Ppi, prob.game.rho, prob.game.gamma)
 
 
 def exact_critic(prob: Problem, pi, logpi, mu, P=None, Ppi=None):

@@ -21,11 +21,15 @@ with actions drawn from the agent's ``policy`` table (the agent hands over its o
 distribution; the mean field stays inside the environment, as appendix D requires: "the
 mean-field states are not directly observed by the learning agent").
 
-Visitation sampling is exact: start at ``s_0 ~ rho`` and, before each transition, stop with
-probability ``1 - gamma``; the number of transitions ``H`` is geometric,
-``Pr(H = h) = (1 - gamma) gamma^h``, so the state where the episode stops has law
-``sum_h (1 - gamma) gamma^h Pr(s_h = .) = d^pi_mu`` (docs/conventions.md), and its action is
-drawn from ``pi``. Each sample costs ``1/(1 - gamma)`` transitions on average.
+Visitation sampling is exact and direct: the simulator knows its own model at ``mu``, so it
+computes ``d^pi_mu`` (``d^T (I - gamma P_pi) = (1 - gamma) rho^T``, numerics.mdp) and draws
+each pair by one inverse-CDF draw from ``d^pi_mu(s) pi(a|s)``: one uniform per sample. (The
+law is that of the episodic construction, which starts at ``s_0 ~ rho``, stops before each
+transition with probability ``1 - gamma`` and returns the state where it stops:
+``sum_h (1 - gamma) gamma^h Pr(s_h = .) = d^pi_mu``, docs/conventions.md; that walk cost
+``1/(1 - gamma)`` transitions and uniforms per sample. The agent sees the same thing, i.i.d.
+pairs from ``d^pi_mu x pi``; ``tests/algorithms/test_sampling.py`` checks the law against
+an independent route, the power series of the episodic construction.)
 
 Randomness: every draw of run ``b`` comes from ``rngs[b]`` alone, in an order that does not
 depend on the other runs, so a run gives the same samples alone or inside a batch.
@@ -79,6 +83,7 @@ class Environment:
         self._P = game.transition_at(mu[:, None, :])[:, 0]                # (B, S, A, S)
         self._cdf_P = _cdf(self._P)
         self._r = game.reward_at(mu[:, None, :])[:, 0]                    # (B, S, A)
+        self._r.setflags(write=False)
         self._rho = np.asarray(game.rho, dtype=np.float64)
         self._cdf_rho = _cdf(self._rho)
         self._ar = np.arange(self.n_runs)
@@ -125,13 +130,34 @@ class Environment:
         policy = np.broadcast_to(policy, (B, S, A))
         return np.divmod(self._chain(policy, int(n) - 1, restart=True), A)
 
+    @property
+    def rewards(self) -> np.ndarray:
+        """``r(s, a, mu)`` of every run (B, S, A), read-only: what ``step`` returns at each
+        pair (for compiled kernels that look rewards up at the pairs they visit)."""
+        return self._r
+
+    def uniforms(self, n: int) -> np.ndarray:
+        """``n`` uniforms in (0, 1] per run (B, n): ``1 - rng.random(n)`` from each run's own
+        generator (written in place: the values of ``np.stack([1 - rng.random(n) ...])``)."""
+        u = np.empty((self.n_runs, int(n)))
+        for b, rng in enumerate(self.rngs):
+            rng.random(out=u[b])
+        return np.subtract(1.0, u, out=u)
+
+    def chain_inputs(self, policy, K: int, restart: bool = False):
+        """What ``kernels.chain_batch`` (and the fused ``kernels.td0_chain_batch``) draw the
+        ``K + 1`` pairs of every run's pair chain from: the CDF rows of the pair kernel
+        (B, SA, SA), of the first pair (B, SA) and the uniforms (B, K+1); the Python
+        reference ``_chain_one`` draws from the same uniforms."""
+        rows, first = self._pair_cdfs(np.broadcast_to(policy, (self.n_runs, self.n_states,
+                                                               self.n_actions)), restart)
+        return rows, first, self.uniforms(int(K) + 1)
+
     def _chain(self, policy, K, restart):
         """``K + 1`` pairs of every run's pair chain (B, K+1): compiled
         (``kernels.chain_batch``) or the Python reference ``_chain_one``, same uniforms."""
         if kernels.use_compiled():
-            rows, first = self._pair_cdfs(policy, restart)
-            u = np.stack([1.0 - rng.random(K + 1) for rng in self.rngs])
-            return kernels.chain_batch(rows, first, u)
+            return kernels.chain_batch(*self.chain_inputs(policy, K, restart))
         chain = np.empty((self.n_runs, K + 1), dtype=np.intp)
         for b, rng in enumerate(self.rngs):
             chain[b] = self._chain_one(b, policy[b], K, rng, restart)
@@ -161,23 +187,28 @@ class Environment:
             append(x)
         return out
 
+    def visitation_law(self, policy) -> np.ndarray:
+        """``d^pi_mu(s) pi(a|s)`` of every run, flat over pairs ``s A + a`` (B, S A)."""
+        B, S, A = self.n_runs, self.n_states, self.n_actions
+        policy = np.broadcast_to(policy, (B, S, A))
+        P_pi = (policy[..., None] * self._P).sum(axis=-2)              # row by row (B, S, S)
+        d = discounted_visitation(P_pi, self._rho, self.gamma)
+        return (d[:, :, None] * policy).reshape(B, S * A)
+
+    def sample_visitation_pairs(self, policy, n: int) -> np.ndarray:
+        """``n`` independent pairs ``x = s A + a ~ d^pi_mu x pi`` per run (B, n): one
+        inverse-CDF draw per sample (module docstring), compiled (``kernels.draw_batch``) or
+        NumPy, same uniforms, same index (the first with ``cdf >= u``)."""
+        cdf = _cdf(self.visitation_law(policy))
+        u = self.uniforms(n)
+        if kernels.use_compiled():
+            return kernels.draw_batch(cdf, u)
+        return np.stack([np.searchsorted(cdf[b], u[b], side="left")
+                         for b in range(self.n_runs)])
+
     def sample_visitation(self, policy, n: int):
         """``n`` independent ``(s, a) ~ d^pi_mu x pi`` per run; returns two (B, n) arrays."""
-        B, n = self.n_runs, int(n)
-        S, A = self.n_states, self.n_actions
-        policy = np.broadcast_to(policy, (B, S, A))
-        draws = [_visitation_draws(rng, n, self.gamma) for rng in self.rngs]
-        if kernels.use_compiled():
-            rows, first = self._pair_cdfs(policy)
-            width = max(1, max(int(d[0].sum()) for d in draws))
-            u = np.ones((B, width))
-            for b, (H, _, ub) in enumerate(draws):
-                u[b, :ub.size] = ub
-            x = kernels.visitation_batch(rows, first, np.stack([d[0] for d in draws]),
-                                         np.stack([d[1] for d in draws]), u)
-        else:
-            x = np.stack([self._visitation_one(b, policy[b], *draws[b]) for b in range(B)])
-        return np.divmod(x, A)
+        return np.divmod(self.sample_visitation_pairs(policy, n), self.n_actions)
 
     def _pair_cdfs(self, policy, restart=False):
         """CDF rows of every run's pair kernel (B, SA, SA) and first pair (B, SA)."""
@@ -188,27 +219,14 @@ class Environment:
                             for b in range(self.n_runs)))
         return _cdf(np.stack(rows)), _cdf(np.stack(first))
 
-    def _visitation_one(self, b, pi, H, u0, u):
-        """The NumPy reference of ``kernels.visitation_batch`` for run ``b``: episode ``i``
-        starts at a pair ``~ rho x pi`` and makes ``H_i`` moves of the pair chain
-        ``P(s'|s, a) pi(a'|s')``; its final pair is the sample. Vectorised over episodes: at
-        move ``t`` the episodes with ``H_i > t`` advance, episode ``i`` reading its uniforms
-        from ``u[off_i:off_i + H_i]`` (``off`` the cumulative lengths)."""
-        joint, first = self.pair_kernel(b, pi)
-        rows, first = _cdf(joint), _cdf(first)
-        x = _draw(np.broadcast_to(first, (H.size, first.size)), u0)
-        off = np.cumsum(H) - H
-        for t in range(int(H.max()) if H.size else 0):
-            m = np.flatnonzero(H > t)
-            x[m] = _draw(rows[x[m]], u[off[m] + t])
-        return x
 
-
-def _visitation_draws(rng, n: int, gamma: float):
-    """The random numbers of ``n`` visitation samples, in this order: the episode lengths
-    ``H_i = Geometric(1 - gamma) - 1`` (``Pr(H = h) = (1 - gamma) gamma^h``), one uniform per
-    episode start, one per move (``sum H`` of them), uniforms in (0, 1]."""
-    H = rng.geometric(1.0 - gamma, size=n) - 1
-    u0 = 1.0 - rng.random(n)
-    u = 1.0 - rng.random(int(H.sum()))
-    return H, u0, u
+def discounted_visitation(P_pi, rho, gamma: float) -> np.ndarray:
+    """``d`` (B, S) with ``d^T (I - gamma P_pi) = (1 - gamma) rho^T`` for policy transitions
+    ``P_pi`` (B, S, S) (``numerics.mdp.discounted_visitation``, for a batch of ``P_pi``: one
+    stacked solve, each run's bits its own), clipped at 0 and renormalised (rounding)."""
+    S = P_pi.shape[-1]
+    M = np.swapaxes(np.eye(S) - gamma * P_pi, -1, -2)
+    rhs = np.broadcast_to(((1.0 - gamma) * rho)[:, None], M.shape[:-2] + (S, 1))
+    d = np.linalg.solve(M, rhs)[..., 0]
+    np.clip(d, 0.0, None, out=d)
+    return d / d.sum(axis=-1, keepdims=True)

@@ -11,8 +11,9 @@ kernel                      reference                                 what
 ``pair_cdfs_batch``         ``Environment.pair_kernel``, ``_cdf``     pair-kernel CDF rows
 ``chain_batch``             ``Environment._chain_one``                the pair chain (TD's
                                                                       trajectory, episodes)
-``td0_tabular_batch``       ``critic._td0_tabular``                   Algorithm 2, one-hot phi
-``visitation_batch``        ``Environment._visitation_one``           ``(s, a) ~ d^pi_mu x pi``
+``td0_chain_batch``         ``rollout`` + ``critic._td0_tabular``     Algorithm 2, one-hot phi,
+                                                                      fused with the chain
+``draw_batch``              ``np.searchsorted`` (left)                ``(s, a) ~ d^pi_mu x pi``
 ``sgd_tabular_batch``       ``actor._sgd_tabular``                    Algorithm 3, one-hot phi
 ``exact_affine_advance``    ``engine.step_batch`` (exact oracle)      Algorithm 1, exact oracle
 ==========================  ========================================  ==========================
@@ -23,8 +24,14 @@ features and constant steps; ``nac_batch`` uses it between recorded iterations (
 iterations run the NumPy step, which also stores the step's q, A and w). The tests bound the
 difference (1e-12 T relative to the scale over T iterations).
 
-Inverse-CDF draws scan the CDF row from the left for the first entry ``>= u``: the index
-``bisect_left`` (the reference) returns, since CDF rows are non-decreasing and end at exactly 1.
+Inverse-CDF draws return the first index of the CDF row with an entry ``>= u``: the index
+``bisect_left`` / ``searchsorted(side="left")`` (the references) return, since CDF rows are
+non-decreasing and end at exactly 1 (short rows: the count of entries ``< u``, without a
+data-dependent branch; long rows: bisection).
+
+Why fused (``td0_chain_batch``): the trajectory of Algorithm 2 is consumed as it is drawn,
+without the (B, K+1) arrays of pairs, rewards and costs; Algorithm 3's pairs are drawn in one
+pass (``draw_batch``) and the SGD reads its targets ``A_hat(s, a)`` from the (B, S A) table.
 
 The switch: compiled kernels are used when numba imports and the environment variable
 ``MFGCHECK_KERNELS`` is not ``numpy``; ``use_compiled()`` tells. ``cache=True`` keeps the
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import math
 import os
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,15 +58,28 @@ def use_compiled() -> bool:
 
 
 def _jit(fn):
-    return numba.njit(cache=True, nogil=True)(fn) if numba is not None else fn
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn) if numba is not None else fn
 
 
 @_jit
 def _first_geq(cdf, u):
-    i = 0
-    while cdf[i] < u:
-        i += 1
-    return i
+    """The first index ``i`` with ``cdf[i] >= u`` (``cdf`` non-decreasing, last entry 1, ``u``
+    in (0, 1]): ``bisect_left``. Short rows count the entries ``< u`` (the same index, since
+    they form a prefix; no data-dependent branch to mispredict), long rows bisect."""
+    n = cdf.shape[0]
+    if n <= 32:
+        i = 0
+        for k in range(n):
+            i += cdf[k] < u
+        return i
+    lo, hi = 0, n - 1
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if cdf[mid] < u:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @_jit
@@ -105,25 +126,31 @@ def chain_batch(rows, first, u):
         x = _first_geq(first[b], ub[0])
         out[b, 0] = x
         for k in range(1, K1):
-            v = ub[k]
-            j = 0
-            while rb[x, j] < v:
-                j += 1
-            x = j
+            x = _first_geq(rb[x], ub[k])
             out[b, k] = x
     return out
 
 
 @_jit
-def td0_tabular_batch(x, cost, steps, gamma, radius, psi0):
-    """``critic._td0_tabular`` for every run: ``x`` (B, K+1) pair indices, ``cost`` (B, K),
-    ``steps`` (B, K), ``psi0`` (B, n); returns ``(psi_bar (B, n), n_proj (B,))``."""
-    B, K = steps.shape
+def td0_chain_batch(rows, first, u, cost, steps, gamma, radius, psi0):
+    """``chain_batch`` fused with TD(0) for one-hot features: the pair chain drawn as TD consumes it
+    (``rows``, ``first``, ``u`` as in ``chain_batch``), ``cost`` (B, n) the per-pair cost
+    ``r(s, a) - lam log pi(a|s)`` read at the visited pairs (the reference computes the same
+    difference per sample: ``Trajectory.rewards - lam log pi``); the same operations in the
+    same order as ``critic._td0_tabular`` on ``Environment.rollout``'s trajectory, without the
+    (B, K+1) index, reward and cost arrays. ``steps`` (B, K), or (1, K) shared by the runs.
+    Returns ``(psi_bar (B, n), n_proj (B,))``."""
+    B, K1 = u.shape
+    K = K1 - 1
     n = psi0.shape[1]
     out = np.empty((B, n))
     n_proj_out = np.zeros(B, dtype=np.int64)
     r2 = radius * radius
     for b in range(B):
+        rb = rows[b]
+        ub = u[b]
+        cb = cost[b]
+        sb = steps[b if steps.shape[0] > 1 else 0]
         psi = psi0[b].copy()
         acc = np.zeros(n)
         last = np.zeros(n, dtype=np.int64)
@@ -131,10 +158,11 @@ def td0_tabular_batch(x, cost, steps, gamma, radius, psi0):
         for j in range(n):
             nsq += psi[j] * psi[j]
         n_proj = 0
+        i = _first_geq(first[b], ub[0])
         for k in range(K):
-            i = x[b, k]
+            nxt = _first_geq(rb[i], ub[k + 1])
             cur = psi[i]
-            new = cur + steps[b, k] * (cost[b, k] + gamma * psi[x[b, k + 1]] - cur)
+            new = cur + sb[k] * (cb[i] + gamma * psi[nxt] - cur)
             acc[i] += cur * (k + 1 - last[i])
             last[i] = k + 1
             psi[i] = new
@@ -153,6 +181,7 @@ def td0_tabular_batch(x, cost, steps, gamma, radius, psi0):
                     for j in range(n):
                         nsq += psi[j] * psi[j]
                     n_proj += 1
+            i = nxt
         for j in range(n):
             acc[j] += psi[j] * (K - last[j])
             out[b, j] = acc[j] / K
@@ -161,36 +190,24 @@ def td0_tabular_batch(x, cost, steps, gamma, radius, psi0):
 
 
 @_jit
-def visitation_batch(rows, first, H, u0, u):
-    """``Environment._visitation_pairs`` after its random draws, for every run: episode ``i``
-    starts at the pair drawn by ``u0[b, i]`` from ``first[b]`` and makes ``H[b, i]`` moves of
-    the pair chain ``rows[b]`` with the next uniforms of ``u[b]`` (episode by episode);
-    returns the final pairs (B, n)."""
-    B, n = H.shape
-    out = np.empty((B, n), dtype=np.int64)
+def draw_batch(cdf, u):
+    """Inverse-CDF draws, one law per run: ``cdf`` (B, n), ``u`` (B, K) in (0, 1]; returns the
+    indices (B, K) (``environment._draw``)."""
+    B, K = u.shape
+    out = np.empty((B, K), dtype=np.int64)
     for b in range(B):
-        pos = 0
-        fb = first[b]
-        rb = rows[b]
-        ub = u[b]
-        for i in range(n):
-            x = _first_geq(fb, u0[b, i])
-            for _ in range(H[b, i]):
-                v = ub[pos]
-                j = 0
-                while rb[x, j] < v:
-                    j += 1
-                x = j
-                pos += 1
-            out[b, i] = x
+        cb = cdf[b]
+        for k in range(K):
+            out[b, k] = _first_geq(cb, u[b, k])
     return out
 
 
 @_jit
-def sgd_tabular_batch(states, actions, targets, pi, two_alpha, R):
-    """``actor._sgd_tabular`` for every run: ``states``, ``actions``, ``targets`` (B, K),
-    ``pi`` (B, S, A), ``two_alpha`` (B,); returns ``w_bar`` (B, S*A)."""
-    B, K = targets.shape
+def sgd_tabular_batch(x, advantage, pi, two_alpha, R):
+    """``actor._sgd_tabular`` for every run: ``x`` (B, K) the sampled pairs ``s A + a``,
+    ``advantage`` (B, S*A) read at them (the reference's targets), ``pi`` (B, S, A),
+    ``two_alpha`` (B,); returns ``w_bar`` (B, S*A)."""
+    B, K = x.shape
     S, A = pi.shape[1], pi.shape[2]
     out = np.empty((B, S * A))
     r2 = R * R
@@ -201,12 +218,13 @@ def sgd_tabular_batch(states, actions, targets, pi, two_alpha, R):
         nsq = 0.0
         ta = two_alpha[b]
         for k in range(K):
-            s = states[b, k]
-            a = actions[b, k]
+            xk = x[b, k]
+            s = xk // A
+            a = xk - s * A
             mean = 0.0
             for j in range(A):
                 mean += pi[b, s, j] * w[s, j]
-            coef = ta * (w[s, a] - mean - targets[b, k])
+            coef = ta * (w[s, a] - mean - advantage[b, xk])
             nk = k + 1 - last[s]
             last[s] = k + 1
             for j in range(A):
@@ -240,7 +258,25 @@ def sgd_tabular_batch(states, actions, targets, pi, two_alpha, R):
 
 
 # -- Algorithm 1 with the exact oracle, tabular features, games affine in mu ----------------
-def affine_model(game, rtol: float = 1e-13):
+# The game checks of the NumPy path (``Game.transition_at`` / ``reward_at`` at every new mean
+# field: entries >= -tol, row sums within tol of 1, rewards inside reward_range; NaN fails
+# every comparison) run inside ``exact_affine_advance`` on the P(mu_t), r(mu_t) it builds.
+# ``GAME_CHECKS = False`` turns them off: only for benchmarks/validation.py, which measures
+# what they cost.
+GAME_CHECKS = True
+
+
+class AffineModel(NamedTuple):
+    """``affine_model``'s result: ``P`` (S, S, A, S) and ``r`` (S, S, A) base and differences,
+    and ``bounds = (sum_tol, r_lo, r_hi)`` of the game checks (``_validate.is_stochastic``,
+    ``in_range``: the tolerances are theirs)."""
+
+    P: np.ndarray
+    r: np.ndarray
+    bounds: np.ndarray
+
+
+def affine_model(game, rtol: float = 1e-13) -> AffineModel | None:
     """``(P_d, r_d)`` with ``P_d[0] = P(e_0)`` and ``P_d[j] = P(e_j) - P(e_0)`` (j >= 1), and the
     same for ``r``, when ``P(mu) = P(e_0) + sum_{j >= 1} mu_j (P(e_j) - P(e_0))`` on the simplex
     (the game is affine in ``mu``; SIS: the infection probability is ``0.92 mu(I)``), checked
@@ -249,6 +285,8 @@ def affine_model(game, rtol: float = 1e-13):
     ``P(e_0) + sum_j mu_j D_j`` sum to 1 whatever the rounding of ``sum mu``; with the convex
     form a mass error ``e`` of ``mu`` becomes ``(1 + beta) e`` in one step of the mean field
     and grows geometrically (it did: 6e-6 after 300 iterations)."""
+    from .._validate import _fast_tol, _reward_tol
+
     S = game.n_states
     eye = np.eye(S)
     Pv = game.transition_at(eye[:, None, :])[:, 0]       # as the NumPy path evaluates it
@@ -263,20 +301,37 @@ def affine_model(game, rtol: float = 1e-13):
         if (np.abs(P - P_lin).max() > rtol * max(1.0, np.abs(P).max())
                 or np.abs(r - r_lin).max() > rtol * max(1.0, np.abs(r).max())):
             return None
-    return (np.ascontiguousarray(Pd, dtype=np.float64),
-            np.ascontiguousarray(rd, dtype=np.float64))
+    r_tol = _reward_tol(np.float64, game.reward_range)
+    lo, hi = game.reward_range
+    bounds = np.array([_fast_tol(np.float64, S), lo - r_tol, hi + r_tol])
+    return AffineModel(np.ascontiguousarray(Pd, dtype=np.float64),
+                       np.ascontiguousarray(rd, dtype=np.float64), bounds)
+
+
+def exact_affine_advance(model: AffineModel, theta, mu, eta, beta, lam, gamma, R, n_steps,
+                         sum_pi, sum_mu, max_norm, min_pi) -> int:
+    """``n_steps`` iterations of Algorithm 1 with the exact oracle (``_exact_affine_advance``)
+    on ``model`` (``affine_model``), with the game checks unless ``GAME_CHECKS`` is off;
+    returns the number of iterations done (fewer when an iteration must run in NumPy)."""
+    return _exact_affine_advance(model.P, model.r, model.bounds, GAME_CHECKS, theta, mu, eta,
+                                 beta, lam, gamma, R, n_steps, sum_pi, sum_mu, max_norm, min_pi)
 
 
 @_jit
-def exact_affine_advance(Pv, rv, theta, mu, eta, beta, lam, gamma, R, n_steps, sum_pi,
-                         sum_mu, max_norm, min_pi):
+def _exact_affine_advance(Pv, rv, bounds, check, theta, mu, eta, beta, lam, gamma, R, n_steps,
+                          sum_pi, sum_mu, max_norm, min_pi):
     """``Pv``, ``rv``: ``affine_model``'s base and differences. ``n_steps`` iterations of
     Algorithm 1 with the exact oracle and tabular features for every run, in place on
     ``theta`` (B, S*A), ``mu`` (B, S) and the running sums; the same maths as ``engine.step_batch``
     (``V = (I - gamma P_pi)^{-1} E_pi[r - lam log pi]`` by Gaussian elimination with partial
-    pivoting, ``w = A - mean_a A``). Stops, before an iteration changes anything, at the first
-    iteration where some run's ``||w|| > R`` (the constrained actor then runs in NumPy); returns the
-    number of iterations done."""
+    pivoting, ``w = A - mean_a A``). With ``check``, ``P(mu_t)`` and ``r(mu_t)`` as built here
+    pass the game checks of ``Game.transition_at`` / ``reward_at`` (``bounds = (tol, r_lo,
+    r_hi)``: entries >= -tol, row sums in [1 - tol, 1 + tol], r in [r_lo, r_hi]; NaN fails).
+    Stops, before an iteration changes anything, at the first iteration where some run's
+    ``||w|| > R`` (the constrained actor then runs in NumPy) or fails a check (the NumPy step
+    then evaluates the game itself and raises the detailed error); returns the number of
+    iterations done."""
+    tol, r_lo, r_hi = bounds[0], bounds[1], bounds[2]
     B = theta.shape[0]
     S, A = Pv.shape[1], Pv.shape[2]
     P = np.empty((S, A, S))
@@ -297,30 +352,42 @@ def exact_affine_advance(Pv, rv, theta, mu, eta, beta, lam, gamma, R, n_steps, s
             if math.sqrt(nt) > max_norm[b]:
                 max_norm[b] = math.sqrt(nt)
             for s in range(S):
-                z = theta[b, s * A]
-                for a in range(1, A):
-                    z = max(z, theta[b, s * A + a])
+                am = 0                              # the largest logit: exp(0) = 1 exactly,
+                for a in range(1, A):               # no call for it
+                    if theta[b, s * A + a] > theta[b, s * A + am]:
+                        am = a
+                z = theta[b, s * A + am]
                 Z = 0.0
                 for a in range(A):
-                    pi[b, s, a] = math.exp(theta[b, s * A + a] - z)
-                    Z += pi[b, s, a]
+                    e = 1.0 if a == am else math.exp(theta[b, s * A + a] - z)
+                    pi[b, s, a] = e
+                    Z += e
                 lZ = math.log(Z)
                 for a in range(A):
                     pi[b, s, a] /= Z
                     logpi[s, a] = theta[b, s * A + a] - z - lZ
                     if pi[b, s, a] < min_pi[b]:
                         min_pi[b] = pi[b, s, a]
+            bad = False
             for s in range(S):
                 for a in range(A):
                     rr = rv[0, s, a]
                     for j in range(1, S):
                         rr += mu[b, j] * rv[j, s, a]
                     r[s, a] = rr
+                    row, low = 0.0, 0.0
                     for t in range(S):
                         pp = Pv[0, s, a, t]
                         for j in range(1, S):
                             pp += mu[b, j] * Pv[j, s, a, t]
                         P[s, a, t] = pp
+                        row += pp
+                        low = min(low, pp)
+                    # written so that NaN fails: a NaN entry makes the row sum NaN
+                    bad |= not (low >= -tol and abs(row - 1.0) <= tol
+                                and r_lo <= rr <= r_hi)
+            if check and bad:
+                return step
             for s in range(S):
                 rhs = 0.0
                 for a in range(A):

@@ -302,10 +302,10 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
                                                                          side="right")]))
             n = nxt - t
             done_n = kernels.exact_affine_advance(
-                fast[0], fast[1], theta, mu, eta_t, beta_t, game.lam, game.gamma, prob.R,
+                fast, theta, mu, eta_t, beta_t, game.lam, game.gamma, prob.R,
                 n, sum_pi, sum_mu, max_norm, min_pi)
             t += done_n
-            numpy_next = done_n < n                     # the actor's ball binds at t
+            numpy_next = done_n < n                     # the ball binds or a game check fails
             if bar is not None:
                 bar.update(done_n)
             continue

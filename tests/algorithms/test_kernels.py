@@ -7,6 +7,8 @@ ulps of the iterate's scale; Theorem 1's steps make the map contracting, so over
 the difference stays below 1e-12 T relative to the scale, which is 100x the observed one).
 """
 
+import bisect
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,7 @@ import mfgcheck as mc
 from mfgcheck.algorithms import Environment, OracleConfig, kernels, nac_batch, theorem1_steps
 from mfgcheck.algorithms.actor import _sgd_tabular
 from mfgcheck.algorithms.critic import _td0_tabular
-from mfgcheck.algorithms.environment import _cdf, _visitation_draws
+from mfgcheck.algorithms.environment import _cdf
 
 pytestmark = pytest.mark.skipif(kernels.numba is None, reason="numba not installed")
 
@@ -41,29 +43,46 @@ def test_pair_chain_and_visitation_kernels_are_bit_equal_to_the_reference():
     for b, s in enumerate((5, 6)):
         ref = env._chain_one(b, pi, 3000, np.random.default_rng(s))
         np.testing.assert_array_equal(x[b], ref)
-    draws = [_visitation_draws(np.random.default_rng(s), 2000, g.gamma) for s in (7, 8)]
-    width = max(int(d[0].sum()) for d in draws)
-    ub = np.ones((2, width))
-    for b, d in enumerate(draws):
-        ub[b, :d[2].size] = d[2]
-    xv = kernels.visitation_batch(rows, first, np.stack([d[0] for d in draws]),
-                                  np.stack([d[1] for d in draws]), ub)
+    cdf = _cdf(env.visitation_law(pi[None]))
+    xv = kernels.draw_batch(cdf, u)
     for b in range(2):
-        np.testing.assert_array_equal(xv[b], env._visitation_one(b, pi, *draws[b]))
+        np.testing.assert_array_equal(xv[b], np.searchsorted(cdf[b], u[b], side="left"))
+
+
+@pytest.mark.parametrize("n", [5, 40, 333])
+def test_inverse_cdf_draws_are_bisect_left_on_short_and_long_rows(n):
+    """Rows of up to 32 entries count the entries < u, longer ones bisect: both return
+    bisect_left's index, also with zero-probability outcomes (repeated CDF values) and u = 1."""
+    rng = np.random.default_rng(n)
+    p = rng.dirichlet(np.ones(n)) * (rng.random(n) < 0.7)
+    p[-1] += 1e-3
+    cdf = _cdf(p / p.sum())[None]
+    u = np.concatenate([1.0 - rng.random(5000), cdf[0, :-1], [1.0]])[None]
+    got = kernels.draw_batch(cdf, u)[0]
+    np.testing.assert_array_equal(got, [bisect.bisect_left(cdf[0].tolist(), v) for v in u[0]])
 
 
 @pytest.mark.parametrize("radius", [1e3, 5.0])
 def test_td0_kernel_is_bit_equal_to_the_scalar_reference(radius):
-    """Also with the projection binding (radius 5: thousands of projections) and a warm
-    start."""
+    """The fused chain + TD kernel against the reference route (``rollout``, then
+    ``_td0_tabular``) on the same uniforms; also with the projection binding (radius 5:
+    thousands of projections) and a warm start."""
     g = mc.games.sis()
-    env = Environment(g, np.tile(MU, (2, 1)), [np.random.default_rng(s) for s in (3, 4)])
-    tr = env.rollout(PI[None], 5000)
+    pi = np.stack([PI, PI[::-1]])
+
+    def env():
+        return Environment(g, np.tile(MU, (2, 1)), [np.random.default_rng(s) for s in (3, 4)])
+
+    tr = env().rollout(pi, 5000)
     x = tr.states * 2 + tr.actions
-    cost = tr.rewards - g.lam * np.log(PI)[tr.states, tr.actions]
+    cost = tr.rewards - g.lam * np.log(pi)[np.arange(2)[:, None], tr.states, tr.actions]
     steps = np.full((2, 5000), 0.05)
     psi0 = np.array([[0.0, 0.0, 0.0, 0.0], [-1.0, 0.5, -2.0, 0.25]])
-    out, n_proj = kernels.td0_tabular_batch(x, cost, steps, g.gamma, radius, psi0)
+    e = env()
+    rows, first, u = e.chain_inputs(pi, 5000)
+    cost_sa = (e.rewards - g.lam * np.log(pi)).reshape(2, 4)
+    out, n_proj = kernels.td0_chain_batch(rows, first, u, cost_sa, steps, g.gamma, radius,
+                                          psi0)
     for b in range(2):
         ref, n_ref = _td0_tabular(x[b], cost[b], steps[b], g.gamma, radius, psi0[b])
         np.testing.assert_array_equal(out[b], ref)
@@ -75,9 +94,10 @@ def test_td0_kernel_is_bit_equal_to_the_scalar_reference(radius):
 def test_sgd_kernel_is_bit_equal_to_the_scalar_reference(R):
     rng = np.random.default_rng(3)
     s, a = rng.integers(0, 2, (2, 4000)), rng.integers(0, 2, (2, 4000))
-    targets = rng.normal(size=(2, 4000))
     pi = np.stack([PI, PI[::-1]])
-    w = kernels.sgd_tabular_batch(s, a, targets, pi, np.array([0.02, 0.03]), R)
+    adv = rng.normal(size=(2, 2, 2))
+    targets = adv[np.arange(2)[:, None], s, a]
+    w = kernels.sgd_tabular_batch(s * 2 + a, adv.reshape(2, 4), pi, np.array([0.02, 0.03]), R)
     for b in range(2):
         ref = _sgd_tabular(s[b], a[b], targets[b], pi[b], [0.02, 0.03][b], R)
         np.testing.assert_array_equal(w[b], ref)
@@ -96,6 +116,9 @@ def test_sampled_runs_compiled_and_reference_give_the_same_bits(numpy_reference,
     for r, f in zip(ref, fast):
         np.testing.assert_array_equal(r.theta, f.theta)
         np.testing.assert_array_equal(r.q_hat, f.q_hat)
+    alone = nac_batch(g, 8, 0.5, 0.05, [2], **kw)[0]          # same seed, batch of one
+    np.testing.assert_array_equal(alone.theta, fast[1].theta)
+    np.testing.assert_array_equal(alone.q_hat, fast[1].q_hat)
 
 
 def test_exact_kernel_matches_the_numpy_step_within_the_rounding_bound(numpy_reference):
@@ -147,3 +170,52 @@ def test_pair_cdf_kernel_is_bit_equal_to_the_reference(restart):
         joint, f = env.pair_kernel(b, pis[b], restart)
         np.testing.assert_array_equal(rows[b], _cdf(joint))
         np.testing.assert_array_equal(first[b], _cdf(f))
+
+
+def _advance(model, mu, n=50, B=2):
+    S, A = model.P.shape[1], model.P.shape[2]
+    theta, mu = np.zeros((B, S * A)), np.tile(mu, (B, 1))
+    return kernels.exact_affine_advance(model, theta, mu, np.full(B, 0.5), np.full(B, 0.05),
+                                        0.1, 0.9, 1e9, n, np.zeros((B, S, A)),
+                                        np.zeros((B, S)), np.zeros(B), np.ones(B))
+
+
+@pytest.mark.parametrize("corrupt", ["negative", "row_sum", "nan", "reward"])
+def test_exact_kernel_checks_the_game_at_every_mean_field_it_builds(corrupt, monkeypatch):
+    """The checks of Game.transition_at / reward_at run inside the kernel on P(mu_t), r(mu_t):
+    a model that fails one (an entry below -tol, a row off 1 by 10 tol, a NaN, a reward
+    outside reward_range) stops the kernel before the iteration (0 done); the valid model
+    runs all; with GAME_CHECKS off (benchmarks/validation.py) the corrupt one runs all."""
+    model = kernels.affine_model(mc.games.sis())
+    P, r, (tol, lo, hi) = model.P.copy(), model.r.copy(), model.bounds
+    if corrupt == "negative":
+        P[0, 0, 0] = -10 * tol                      # the row still sums to 1
+        P[0, 0, 1] = 1.0 + 10 * tol
+    elif corrupt == "row_sum":
+        P[0, 1, 1] += 10 * tol
+    elif corrupt == "nan":
+        P[0, 1, 0] = np.nan
+    else:
+        r[0, 0, 1] = hi + 10 * (hi - lo)
+    bad = kernels.AffineModel(P, r, model.bounds)
+    assert _advance(model, MU) == 50
+    assert _advance(bad, MU) == 0
+    monkeypatch.setattr(kernels, "GAME_CHECKS", False)
+    assert _advance(bad, MU) == 50
+
+
+def test_a_model_failing_its_checks_hands_every_iteration_to_numpy(numpy_reference,
+                                                                   monkeypatch):
+    """When the kernel's checks fail, nac_batch runs the iteration in NumPy, which evaluates
+    the game itself (valid here): the run is then the reference's, bit for bit."""
+    g = mc.games.sis().normalised()
+    model = kernels.affine_model(g)
+    r = model.r.copy()
+    r[0, 0, 0] = np.nan
+    monkeypatch.setattr(kernels, "affine_model",
+                        lambda game: kernels.AffineModel(model.P, r, model.bounds))
+    fast = nac_batch(g, 40, 0.5, 0.05, [0, 1], record="last")
+    numpy_reference(True)
+    ref = nac_batch(g, 40, 0.5, 0.05, [0, 1], record="last")
+    for a, b in zip(fast, ref):
+        np.testing.assert_array_equal(a.theta, b.theta)

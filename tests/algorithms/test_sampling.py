@@ -20,16 +20,67 @@ def _binomial_ok(counts, n, p, z=5.0):
     return np.all(np.abs(counts / n - p) <= z * se + 1e-12)
 
 
+def _episodic_visitation(P, pi, rho, gamma):
+    """``d^pi x pi`` by the episodic construction's power series
+    ``(1 - gamma) sum_h gamma^h rho^T P_pi^h`` (not the linear solve the sampler uses),
+    summed until ``gamma^h < 1e-17``."""
+    P_pi = np.einsum("sa,sat->st", pi, P)
+    d, row, h = np.zeros(len(rho)), rho.copy(), 0
+    while gamma ** h >= 1e-17:
+        d += (1 - gamma) * gamma ** h * row
+        row, h = row @ P_pi, h + 1
+    return (d[:, None] * pi).ravel()
+
+
 def test_visitation_sampler_matches_discounted_visitation():
+    """The direct sampler (one inverse-CDF draw from the simulator's own d^pi_mu x pi) against
+    an independent route to the law: the power series of the episodic construction."""
     g = mc.games.random_game(4, 3, seed=2, gamma=0.8)
     pi = np.random.default_rng(0).dirichlet(np.ones(3), size=4)
     mu = np.random.default_rng(1).dirichlet(np.ones(4))
     env = Environment(g, mu, [np.random.default_rng(7)])
     n = 200_000
     s, a = env.sample_visitation(pi[None], n)
-    joint = (visitation(g, pi, mu)[:, None] * pi).ravel()      # d^pi_mu x pi, exact
+    joint = _episodic_visitation(g.transition(mu), pi, g.rho, g.gamma)
     counts = np.bincount((s * 3 + a)[0], minlength=12)
     assert _binomial_ok(counts, n, joint)
+
+
+def test_visitation_sampler_has_the_law_of_simulated_episodes():
+    """Appendix C's sampling scheme simulated through the Gym interface (``reset``, ``step``
+    with actions from pi, the episode stopped with probability 1 - gamma before each
+    transition, its last pair kept), 4000 parallel episodes at a time: its pair frequencies
+    and the direct sampler's are within 5 standard errors of each other (two-sample test),
+    and the walk's match the power series."""
+    g = mc.games.random_game(3, 2, seed=5, gamma=0.7)
+    pi = np.random.default_rng(3).dirichlet(np.ones(2), size=3)
+    mu = np.random.default_rng(4).dirichlet(np.ones(3))
+    B, rounds = 4000, 15
+    env = Environment(g, np.tile(mu, (B, 1)), [np.random.default_rng(100 + b) for b in range(B)])
+    rng = np.random.default_rng(9)
+    cdf = np.cumsum(pi, axis=-1)
+    walk = []
+    for _ in range(rounds):
+        s = env.reset()
+        a = (cdf[s] < rng.random(B)[:, None]).sum(axis=-1)
+        alive = np.ones(B, bool)
+        final = np.zeros(B, dtype=np.int64)
+        while alive.any():
+            stop = alive & (rng.random(B) >= g.gamma)
+            final[stop] = (s * 2 + a)[stop]
+            alive &= ~stop
+            s, _ = env.step(a)
+            a = (cdf[s] < rng.random(B)[:, None]).sum(axis=-1)
+        walk.append(final)
+    walk = np.concatenate(walk)
+    n = walk.size
+    direct = Environment(g, mu, [np.random.default_rng(11)]).sample_visitation_pairs(pi[None], n)
+    c_walk = np.bincount(walk, minlength=6) / n
+    c_direct = np.bincount(direct[0], minlength=6) / n
+    joint = _episodic_visitation(g.transition(mu), pi, g.rho, g.gamma)
+    assert _binomial_ok(c_walk * n, n, joint)
+    se = np.sqrt(2 * joint * (1 - joint) / n)
+    assert np.all(np.abs(c_walk - c_direct) <= 5 * se)
 
 
 def test_rollout_and_step_follow_the_transition_law():
