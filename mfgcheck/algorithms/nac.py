@@ -206,9 +206,9 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None,
 
 
 def _compiled_exact(prob, constant_steps: bool):
-    """``(P_v, r_v)`` when the compiled exact step applies (``kernels.exact_affine_advance``:
-    exact oracle, tabular features, ``rho > 0``, constant steps, a game affine in ``mu``);
-    else ``None``."""
+    """``kernels.affine_model`` when the compiled exact step applies
+    (``kernels.exact_affine_advance``: exact oracle, tabular features, ``rho > 0``, constant
+    steps, a game affine in ``mu``); else ``None``."""
     if not (kernels.use_compiled() and constant_steps and prob.oracle.mode == "exact"
             and prob.tabular and prob.d_positive):
         return None

@@ -27,7 +27,6 @@ re-evaluation route (``ROUTES``) it returns the evidence unchanged (it stays a c
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
