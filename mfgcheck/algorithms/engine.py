@@ -194,7 +194,7 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
         q_hat, A_hat = exact_critic(prob, pi, logpi, mu, P, Ppi)
         env = None
     else:
-        env = Environment(game, mu, rngs)
+        env = Environment(game, mu, rngs, transition=P)
         K = oracle.K_critic
         steps = (prop1_steps(td_omega(visitation(prob, Ppi), pi, prob.features), gamma, K)
                  if isinstance(oracle.critic_step, str) else oracle.critic_step.values(K))
@@ -216,7 +216,7 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
             w = exact_actor(pi, d, prob.features, A_hat, R=prob.R, tabular=prob.tabular).w
     else:
         if env is None:
-            env = Environment(game, mu, rngs)
+            env = Environment(game, mu, rngs, transition=P)
         if oracle.mode == "practical":
             w = episodic_actor(env, pi, prob.features, A_hat, R=prob.R,
                                n_samples=oracle.K_actor, tabular=prob.tabular).w

@@ -69,7 +69,7 @@ class Rollout:
 class Environment:
     """Simulator of the MDPs that a batch of mean fields induces (module docstring)."""
 
-    def __init__(self, game, mu, rngs):
+    def __init__(self, game, mu, rngs, transition=None):
         mu = np.asarray(mu, dtype=np.float64)
         if mu.ndim == 1:
             mu = mu[None]
@@ -79,9 +79,12 @@ class Environment:
         if len(rngs) != self.n_runs:
             raise ValueError(f"rngs: {len(rngs)} generators for {self.n_runs} runs")
         self.rngs = list(rngs)
-        # (B, 1, S) layout: row-by-row evaluation, batch-invariant bits (engine.game_at).
-        self._P = game.transition_at(mu[:, None, :])[:, 0]                # (B, S, A, S)
-        self._cdf_P = _cdf(self._P)
+        # (B, 1, S) layout: row-by-row evaluation, batch-invariant bits (engine.game_at);
+        # ``transition``: P at these mean fields when the caller has evaluated it that way
+        # (engine.step_batch: one evaluation of the game per step, not two)
+        self._P = (game.transition_at(mu[:, None, :])[:, 0] if transition is None
+                   else transition)                                       # (B, S, A, S)
+        self._cdf_P = None                                                # step(): lazily
         self._r = game.reward_at(mu[:, None, :])[:, 0]                    # (B, S, A)
         self._r.setflags(write=False)
         self._rho = np.asarray(game.rho, dtype=np.float64)
@@ -103,6 +106,8 @@ class Environment:
         a = np.asarray(actions, dtype=np.intp)
         reward = self._r[self._ar, self._state, a]
         u = np.array([1.0 - rng.random() for rng in self.rngs])
+        if self._cdf_P is None:
+            self._cdf_P = _cdf(self._P)
         self._state = _draw(self._cdf_P[self._ar, self._state, a], u)
         return self._state.copy(), reward
 
