@@ -198,5 +198,5 @@ def check_proposition1_rate(case: RateCase, *, bound: Bound | None = None) -> Ev
 
 def _not_measured(step: str, case: RateCase, m: dict) -> Evidence:
     """A case over the K-grid budget: NaN sides (no evidence either way) and the reason."""
-    return Evidence("proposition1", step, math.nan, math.nan, instance=case.describe(),
+    return Evidence("proposition1", step, math.nan, math.nan, instance=case.to_dict(),
                     measurements=m, note=m["note"])

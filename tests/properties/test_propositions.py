@@ -130,7 +130,7 @@ def test_proposition1_case_over_the_k_grid_budget_is_not_checked_and_says_so():
         assert confirm.confirm(ev, case) is ev
     ok = proposition1.check_proposition1(CASE)
     assert not ok.measurements.get("over_budget") and ok.measurements["budget"]
-    rows = tables.summarise_evidence({"proposition1": [ok.as_dict(), evs[0].as_dict()]}, [])
+    rows = tables.summarise_evidence({"proposition1": [ok.to_dict(), evs[0].to_dict()]}, [])
     (row,) = rows
     assert row["invalid"] == 1 and row["examples"] == 1
     assert row["budget"] == {"text": proposition1.BUDGET_TEXT, "over": 1, "of": 2}
