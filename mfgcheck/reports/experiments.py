@@ -160,17 +160,17 @@ def segment_jumps(ps: PaperSetting, game) -> dict:
                   for t in ts},
             "G_nac": {t: exploitability(game, nac_at[t][0], mean_field=nac_at[t][1])
                       for t in ts}}
-    out = {"segment_length": L, "segment_ends": ends.tolist(), "factor": ZIGZAG_FACTOR}
+    out: dict = {"segment_length": L, "segment_ends": ends.tolist(), "factor": ZIGZAG_FACTOR}
     for key, vals in logs.items():
-        lg = {t: np.log10(max(v, FLOOR)) for t, v in vals.items()}
-        seen = [int(e) for e in ends if min(vals[e - 1], vals[e], vals[e + 1]) > 1e3 * FLOOR]
+        lg = {t: float(np.log10(max(v, FLOOR))) for t, v in vals.items()}
+        seen = [e for e in map(int, ends) if min(vals[e - 1], vals[e], vals[e + 1]) > 1e3 * FLOOR]
         at = [abs(lg[e] - lg[e - 1]) for e in seen]
         near = [abs(lg[e + 1] - lg[e]) for e in seen]
-        med_at = float(np.median(at)) if seen else None
-        med_near = float(np.median(near)) if seen else None
+        med_at: float | None = float(np.median(at)) if seen else None
+        med_near: float | None = float(np.median(near)) if seen else None
+        zz = med_at is not None and med_near is not None and med_at > ZIGZAG_FACTOR * med_near
         out[key] = {"ends": seen, "at_ends": at, "near_ends": near, "median_at_ends": med_at,
-                    "median_near_ends": med_near,
-                    "zigzag": bool(seen and med_at > ZIGZAG_FACTOR * med_near)}
+                    "median_near_ends": med_near, "zigzag": bool(zz)}
     return out
 
 
