@@ -16,10 +16,12 @@
 
 The search (a third of the budget each, roughly):
 
-1. **Hypothesis**, with ``target()`` on the log of the ratio lhs/rhs, over the claim's own
-   strategy (``properties.strategies``) and the tight-regime families of
-   ``properties.families`` (absorbing states with extreme reward gaps, KL triples at their
-   floors, ...);
+1. **the tight-regime families** of ``properties.families`` (absorbing states with extreme
+   reward gaps, KL triples at their floors, saturating runs, near-deterministic policies,
+   features aligned with theta, ...), their parameters drawn from ``seed`` alone
+   (:func:`family_draws`: the same seed gives the same draws whatever modules are loaded),
+   then **Hypothesis**, with ``target()`` on the log of the ratio lhs/rhs, over the claim's
+   own strategy (``properties.strategies``);
 2. **local optimisation** (SciPy Nelder-Mead, in the family's unit box, log scale where
    declared) of the continuous parameters of the worst instances found;
 3. **high-precision re-verification** (``properties.confirm``: mpmath at 60 digits) of the
@@ -47,7 +49,7 @@ from .properties.evidence import Evidence, ratio_text
 if TYPE_CHECKING:
     from .properties.families import Family
 
-__all__ = ["HuntResult", "hunt", "as_bound"]
+__all__ = ["HuntResult", "hunt", "as_bound", "family_draws"]
 
 
 class _Stop(Exception):
@@ -226,50 +228,59 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
         seen.sort(key=lambda t: -t[0])
         del seen[20:]
 
-    # -- 1. Hypothesis over the families and the claim's strategy ---------------------------
-    sources = [(f, f.strategy()) for f in families]
-    if factory is not None:
-        sources.append((None, factory()))
-    if not sources:
+    # -- 1a. the families, parameters drawn from the seed alone ----------------------------
+    rng = np.random.default_rng(seed)
+    if factory is None and not families:
         raise ValueError(f"target {name!r}: no strategy or family for {type_name}")
-    choice = st.sampled_from(range(len(sources))).flatmap(
-        lambda i: st.tuples(st.just(i), sources[i][1]))
+    family_end = start + (0.4 if factory is not None else 0.6) * budget
     search_end = start + 0.6 * budget
+    found = False
+    for family, params in family_draws(families, rng):
+        if time.perf_counter() > family_end:
+            break
+        try:
+            instance = family.build(params)
+            ev = run(instance)
+        except Exception:  # noqa: BLE001 - an invalid instance of the family: skip it
+            continue
+        record(ev, instance, family, params)
+        if not ev.holds:
+            found = True
+            break
 
+    # -- 1b. Hypothesis over the claim's own strategy, targeting the ratio ------------------
     @settings(max_examples=10**6, database=None, deadline=None, derandomize=False,
               suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target])
-    @given(choice)
-    def search(drawn):
+    @given(factory() if factory is not None else st.nothing())
+    def search(instance):
         if time.perf_counter() > search_end:
             raise _Stop
-        i, value = drawn
-        family = sources[i][0]
         try:
-            instance = family.build(value) if family is not None else value
             ev = run(instance)
         except _Stop:
             raise
-        except Exception:  # noqa: BLE001 - an invalid instance of the family: skip it
+        except Exception:  # noqa: BLE001 - an instance the check refuses: skip it
             return
-        record(ev, instance, family, value if family is not None else {})
+        record(ev, instance, None, {})
         h_target(_score(ev), label="score")
         if not ev.holds:
             raise _Stop
 
-    _seeded(search, seed)
-    try:
-        search()
-    except _Stop:
-        pass
-    except Exception as exc:  # noqa: BLE001 - Hypothesis wraps _Stop in some versions
-        if not isinstance(getattr(exc, "__cause__", None), _Stop) and "_Stop" not in repr(exc):
-            raise
+    if factory is not None and not found:
+        _seeded(search, seed)
+        try:
+            search()
+        except _Stop:
+            pass
+        except Exception as exc:  # noqa: BLE001 - Hypothesis wraps _Stop in some versions
+            if not isinstance(getattr(exc, "__cause__", None), _Stop) and \
+                    "_Stop" not in repr(exc):
+                raise
 
     # -- 2. local refinement of the worst family instances --------------------------------
     from scipy.optimize import minimize
 
     refine_end = start + 0.9 * budget
-    rng = np.random.default_rng(seed)
     starts = [t for t in seen if t[3] is not None and t[3].continuous][:3]
     k = 0
     while starts and time.perf_counter() < refine_end and (not seen or seen[0][1].holds):
@@ -326,6 +337,19 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
         family=best[3].name if best and best[3] is not None else "",
         params={k: (float(v) if isinstance(v, (float, np.floating)) else v)
                 for k, v in (best[4] if best else {}).items()})
+
+
+def family_draws(families, rng: np.random.Generator):
+    """Endless ``(family, params)`` draws from ``rng`` alone: a family uniformly, then its
+    parameters (``Family.sample``). The hunter's family search: the same seed gives the same
+    draws whatever modules are loaded (Hypothesis would mix the literal constants of loaded
+    local modules into them)."""
+    families = tuple(families)
+    if not families:
+        return
+    while True:
+        family = families[int(rng.integers(len(families)))]
+        yield family, family.sample(rng)
 
 
 def _seeded(test, seed: int) -> None:

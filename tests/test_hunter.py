@@ -180,10 +180,14 @@ def test_lemma7_with_exact_global_constants_holds_on_a_mu_free_run():
 
 
 def test_saturating_runs_reach_lemma2_without_its_factor_2():
-    """Lemma 2's floor exp(-R/lam)/|A| (the 2 dropped) is violated on a saturating run: found,
-    but only a float64 candidate (runs have no independent high-precision route)."""
+    """Lemma 2's floor exp(-R/lam)/|A| (the 2 dropped) is violated on a saturating run, and
+    certified by the mpmath replay of the run (properties/replay.py)."""
     r = mc.hunt("lemma2", bound="exp(-R/lam)/nA", budget=FAST, seed=0)
-    assert r.status == "candidate" and r.max_ratio > 1 and r.family == "saturating"
+    assert r.status == "counterexample", str(r)
+    assert r.max_ratio > 1 and r.family == "saturating"
+    assert "replay" in r.evidence.precise["route"] and r.evidence.precise["digits"] >= 50
+    # the exact p_min of the replayed run is below the wrong floor: lhs (floor) > rhs (p_min)
+    assert mp.mpf(r.evidence.precise["lhs"]) > mp.mpf(r.evidence.precise["rhs"])
 
 
 def test_hunt_with_a_replaced_left_side():

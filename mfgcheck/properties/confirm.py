@@ -9,7 +9,11 @@ are recomputed here from the instance's data, taken as exact binary numbers, wit
   mpmath LU solve, then the Boltzmann improvement), stopped when the Bellman residual is below
   ``10^-(DPS - 10)``;
 - ``lemma4``, ``lemma4.lipschitz`` (``KLTriple``): KL divergences, the l1 distance and the
-  floors summed in mpmath.
+  floors summed in mpmath;
+- run-based checks (``NACRun``: Lemmas 1, 2, 5, 7, 8, Theorem 1; ``RUN_ROUTES``): Algorithm 1
+  replayed with the exact oracle in mpmath from the same instance (properties/replay.py),
+  every term of the check recomputed on the replay; a run without a replay (sampled oracle,
+  a game without an mpmath model) stays a candidate.
 
 The relation's sides are then evaluated by ``sympy.lambdify(..., "mpmath")`` of theory's
 expressions (or of the user's SymPy bound), so the comparison is made at the same precision.
@@ -28,33 +32,43 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import mpmath as mp
 import numpy as np
 import sympy as sp
 
 from .evidence import Evidence
+from .instances import NACRun
+from .lemma5 import RENAME as _L5
+from .lemma7 import one_norms
 
 DPS = 60
 RECHECK_SEEDS = 64
+#: a violation at ``DPS`` digits counts when it exceeds this relative gap (``_compare``)
+MARGIN = mp.mpf(10) ** (-(DPS // 2))
 
-__all__ = ["DPS", "RECHECKS", "RECHECK_SEEDS", "ROUTES", "confirm", "precise_numbers",
-           "soft_policy_mp"]
+__all__ = ["DPS", "MARGIN", "RECHECKS", "RECHECK_SEEDS", "ROUTES", "RUN_ROUTES", "RunRoute",
+           "confirm", "precise_numbers", "soft_policy_mp"]
 
 
-def soft_policy_mp(P: np.ndarray, r: np.ndarray, gamma: float, lam: float,
-                   pi0: np.ndarray | None = None, max_iter: int = 200):
+def _mp(x):
+    """An mpf as is; a float (or NumPy number) as the exact binary number it is."""
+    return x if isinstance(x, mp.mpf) else mp.mpf(float(x))
+
+
+def soft_policy_mp(P, r, gamma, lam, pi0=None, max_iter: int = 200):
     """The regularised optimal policy and values at ``mp.mp.dps`` digits (module docstring).
-    Returns ``(pi, V)`` as nested lists of mpf."""
-    S, A = r.shape
-    g, lam = mp.mpf(float(gamma)), mp.mpf(float(lam))
-    Pm = [[[mp.mpf(float(P[s, a, t])) for t in range(S)] for a in range(A)] for s in range(S)]
-    rm = [[mp.mpf(float(r[s, a])) for a in range(A)] for s in range(S)]
+    ``P[s][a][t]``, ``r[s][a]``: arrays or nested lists of floats or mpf. Returns ``(pi, V)``
+    as nested lists of mpf."""
+    S, A = len(r), len(r[0])
+    g, lam = _mp(gamma), _mp(lam)
+    Pm = [[[_mp(P[s][a][t]) for t in range(S)] for a in range(A)] for s in range(S)]
+    rm = [[_mp(r[s][a]) for a in range(A)] for s in range(S)]
     if pi0 is None:
         pi = [[mp.mpf(1) / A] * A for _ in range(S)]
     else:  # any strictly positive start; Newton converges from it
-        pi = [[mp.mpf(max(float(pi0[s, a]), 1e-300)) for a in range(A)] for s in range(S)]
+        pi = [[_mp(max(pi0[s][a], 1e-300)) for a in range(A)] for s in range(S)]
         pi = [[p / mp.fsum(row) for p in row] for row in pi]
     tol = mp.mpf(10) ** (-(mp.mp.dps - 10))
     V = None
@@ -170,6 +184,8 @@ def confirm(ev: Evidence, instance, *, bound=None, lhs=None) -> Evidence:
                        precise={"lhs": repr(again.lhs), "rhs": repr(again.rhs),
                                 "digits": 16, "route": f"{RECHECK_SEEDS} fresh seeds",
                                 "ratio": again.ratio})
+    if ev.step in RUN_ROUTES and isinstance(instance, NACRun):
+        return _confirm_run(ev, instance, bound=bound, lhs=lhs)
     numbers = precise_numbers(ev.step, instance)
     if numbers is None:
         return ev
@@ -178,28 +194,130 @@ def confirm(ev: Evidence, instance, *, bound=None, lhs=None) -> Evidence:
     owner = _theory._owner(ev.step)
     left_expr = owner.lhs if lhs is None else lhs
     right_expr = owner.rhs if bound is None else bound
-    if not all(isinstance(e, sp.Basic) or isinstance(e, (int, float))
-               for e in (left_expr, right_expr)):
+    return _compare(ev, left_expr, right_expr, owner.relation, numbers,
+                    ROUTES[ev.step].__name__.lstrip("_"))
+
+
+def _symbolic(*exprs) -> bool:
+    return all(isinstance(e, sp.Basic) or isinstance(e, (int, float)) for e in exprs)
+
+
+def _compare(ev: Evidence, left_expr, right_expr, relation: str, numbers: Mapping,
+             route: str, index: str | None = None) -> Evidence:
+    """Both sides at ``DPS`` digits at every entry of ``numbers``; the worst entry decides.
+
+    A violation is confirmed when ``lhs - rhs > MARGIN max(|lhs|, |rhs|)`` (``==``: ``|lhs -
+    rhs| > ...``): the re-evaluation's own rounding (solves to ``10^-(DPS-10)``, divided at
+    worst by small denominators) stays far below ``MARGIN``, and a float64 violation is never
+    that small unless the two sides are mathematically equal."""
+    if not _symbolic(left_expr, right_expr):
         return ev  # a user's callable: no high-precision route, the violation stays candidate
+    try:
+        with mp.workdps(DPS):
+            lefts = _elementwise(_mp_side(left_expr), numbers)
+            rights = _elementwise(_mp_side(right_expr), numbers)
+    except KeyError as exc:  # a symbol the route does not compute
+        return replace(ev, measurements={**ev.measurements,
+                                         "precise_unavailable": f"{route}: no {exc}"})
     with mp.workdps(DPS):
-        lefts = _elementwise(_mp_side(left_expr), numbers)
-        rights = _elementwise(_mp_side(right_expr), numbers)
         if len(lefts) == 1 and len(rights) > 1:
             lefts = lefts * len(rights)
         if len(rights) == 1 and len(lefts) > 1:
             rights = rights * len(lefts)
-        if owner.relation == ">=":
+        if relation == ">=":
             lefts, rights = rights, lefts
         # the worst entry: the largest lhs - rhs relative to the scale of the sides
-        gaps = [(l - r) / max(abs(l), abs(r), mp.mpf(10) ** (-(DPS * 3))) for l, r in
-                zip(lefts, rights)]
+        floor = mp.mpf(10) ** (-(DPS * 3))
+        gaps = [(lv - rv) / max(abs(lv), abs(rv), floor) for lv, rv in zip(lefts, rights)]
+        if ev.relation == "==":
+            gaps = [abs(x) for x in gaps]
         k = max(range(len(gaps)), key=lambda i: gaps[i])
         lv, rv = lefts[k], rights[k]
-        violated = (lv > rv) if ev.relation == "<=" else (abs(lv - rv) >
-                                                          mp.mpf(10) ** (-(DPS - 10)) * abs(rv))
+        violated = gaps[k] > MARGIN
         precise = {"lhs": mp.nstr(lv, 30), "rhs": mp.nstr(rv, 30), "digits": DPS,
-                   "route": ROUTES[ev.step].__name__.lstrip("_")}
+                   "route": route, "relative_gap": mp.nstr(gaps[k], 6)}
+        if rv > 0:
+            precise["ratio"] = float(lv / rv)
+        if index is not None and len(gaps) > 1:
+            precise[index] = k
     return replace(ev, confirmed=bool(violated), precise=precise)
+
+
+# -- runs of Algorithm 1: the mpmath replay (properties/replay.py) ---------------------------
+@dataclass(frozen=True)
+class RunRoute:
+    """How a run-based check's evidence is rebuilt from the replay's numbers: theory's
+    ``ref`` (claim or step) with its symbols ``rename``d to measured names, its left side
+    replaced by the measured number ``lhs``, its right side by theory's named expression
+    ``rhs = (module, piece)``, ``extra(terms, numbers)`` adding numbers, or Theorem 1's
+    run ``averages``. Mirrors the check of the same id (properties/lemma*.py, theorem1.py)."""
+
+    ref: str
+    rename: Mapping[str, str] = field(default_factory=dict)
+    lhs: str | None = None
+    rhs: tuple[str, str] | None = None
+    extra: Callable | None = None
+    averages: bool = False
+
+
+def _global_constants(terms, numbers):
+    from .replay import exact_constants_mp
+
+    c = exact_constants_mp(terms)
+    T = terms.run.T
+    out = {k: [c[k]] * T for k in ("d1", "d2", "d3", "C2")}
+    out["d_bar"] = [1 - c["d1"] * c["d2"] - c["d3"]] * T
+    return out
+
+
+#: evidence step id -> how to rebuild it from the replay (steps whose check is theory's
+#: relation at the run's numbers; others stay candidates)
+RUN_ROUTES: dict[str, RunRoute] = {
+    "lemma1": RunRoute("lemma1"), "lemma1.pdl": RunRoute("lemma1.pdl"),
+    "lemma1.optimality": RunRoute("lemma1.optimality"),
+    "lemma2": RunRoute("lemma2"), "lemma2.induction": RunRoute("lemma2.induction"),
+    "lemma2.theta_bound": RunRoute("lemma2.induction", lhs="theta_norm_next",
+                                   rhs=("lemma2", "theta_bound")),
+    "lemma5": RunRoute("lemma5", rename=_L5), "lemma5.eq5": RunRoute("lemma5.eq5", rename=_L5),
+    "lemma5.eq6": RunRoute("lemma5.eq6", rename=_L5),
+    "lemma7": RunRoute("lemma7"),
+    "lemma7.corrected": RunRoute("lemma7", rhs=("lemma7", "corrected_rhs")),
+    "lemma7.global": RunRoute("lemma7", extra=_global_constants),
+    "lemma7.eq7_lipschitz": RunRoute("lemma7.eq7_lipschitz", extra=one_norms),
+    "lemma7.eq8_cauchy_schwarz": RunRoute("lemma7.eq8_cauchy_schwarz"),
+    "lemma8": RunRoute("lemma8"), "lemma8.eq9": RunRoute("lemma8.eq9"),
+    "theorem1.policy_cauchy_schwarz": RunRoute("theorem1.policy_cauchy_schwarz",
+                                               averages=True),
+    "theorem1.eq18": RunRoute("theorem1.eq18", averages=True),
+}
+
+
+def _confirm_run(ev: Evidence, run: NACRun, *, bound=None, lhs=None) -> Evidence:
+    """``ev`` of a run-based check re-evaluated on the mpmath replay of ``run``; a run
+    without a replay (sampled oracle, a game without an mpmath model, a replay that does not
+    reproduce the float run) stays a candidate, the reason in ``measurements``."""
+    from . import _theory, replay
+
+    route = RUN_ROUTES[ev.step]
+    try:
+        terms = replay.replay(run)
+    except replay.NoReplay as exc:
+        return replace(ev, measurements={**ev.measurements, "precise_unavailable": str(exc)})
+    owner = _theory._owner(route.ref)
+    with mp.workdps(DPS):
+        if route.averages:
+            numbers = terms.averages()
+        else:
+            numbers = terms.numbers(ev.measurements.get("scope", "trajectory"))
+            for sym, key in route.rename.items():
+                numbers[sym] = numbers[key]
+            if route.extra is not None:
+                numbers.update(route.extra(terms, numbers))
+    left = lhs if lhs is not None else (sp.Symbol(route.lhs) if route.lhs else owner.lhs)
+    right = bound if bound is not None else (
+        getattr(_theory.module(route.rhs[0]), route.rhs[1]) if route.rhs else owner.rhs)
+    return _compare(ev, left, right, owner.relation, numbers,
+                    f"replay of Algorithm 1 in mpmath ({DPS} digits)", index="t")
 
 
 def numbers_from(mapping: Mapping) -> dict:

@@ -2,30 +2,39 @@
 
 A :class:`Family` is a box of named continuous parameters (some on a log scale) and discrete
 choices, and ``build(params) -> instance`` (an instance of properties/instances.py). The
-hunter (``mfgcheck.hunt``) draws parameters with Hypothesis (:meth:`Family.strategy`), then
-refines the worst instance's continuous parameters with a local optimiser inside the box
-(:meth:`Family.clip`, :meth:`Family.to_unit` / :meth:`Family.from_unit`). Every family is
-public so that a user's own search can use it.
+hunter (``mfgcheck.hunt``) draws parameters from its seed alone (:meth:`Family.sample`;
+:meth:`Family.strategy` gives a Hypothesis strategy for a user's own tests), then refines the
+worst instance's continuous parameters with a local optimiser inside the box
+(:meth:`Family.to_unit` / :meth:`Family.from_unit`). Every family is public so that a user's
+own search can use it.
 
-================  ======================  ====================================================
-family            instance                regime
-================  ======================  ====================================================
-``absorbing``     ``BestResponseCase``    one transient state choosing between absorbing
-                                          states with an extreme reward gap; dynamics and
-                                          rewards independent of mu (Lemma 3: pi* at the
-                                          floor, near-deterministic policies)
-``kl_floor``      ``KLTriple``            x, y at the floor alpha1 where z is large and
-                                          z at alpha2 where x is large (Lemma 4: the
-                                          Lipschitz constant is attained)
-``saturating``    ``NACRun``              runs whose actor saturates (small radius R, step
-                                          eta lam near 1, near-deterministic policies from
-                                          sharp rewards): Lemma 2's p_min and the actor
-                                          steps of Lemmas 5, 8 at their worst
-``mu_free_runs``  ``NACRun``              runs on games whose dynamics and rewards do not
-                                          depend on mu: the constants of Assumptions 2-3
-                                          have closed forms (``exact_constants``), so
-                                          Lemma 7 can be checked with its global constants
-================  ======================  ====================================================
+========================  ====================  ==============================================
+family                    instance              regime
+========================  ====================  ==============================================
+``absorbing``             ``BestResponseCase``  one transient state choosing between absorbing
+                                                states with an extreme reward gap; dynamics
+                                                and rewards independent of mu (Lemma 3: pi* at
+                                                the floor, near-deterministic policies)
+``kl_floor``              ``KLTriple``          x, y at the floor alpha1 where z is large and
+                                                z at alpha2 where x is large (Lemma 4: the
+                                                Lipschitz constant is attained)
+``saturating``            ``NACRun``            runs whose actor saturates (small radius R,
+                                                step eta lam near 1, near-deterministic
+                                                policies from sharp rewards): Lemma 2's p_min
+                                                and the actor steps of Lemmas 5, 8 at worst
+``near_deterministic``    ``NACRun``            weak regularisation (lam <= 0.1) and R up to
+                                                1000 lam: policies down to exp(-gap/lam)
+                                                (Lemmas 1, 5, 8 at small p_min)
+``aligned``               ``NACRun``            features on one line (``aligned_features``):
+                                                theta stays parallel to them, so
+                                                ``|theta^T phi| = ||theta|| ||phi||`` (Lemma
+                                                2's Cauchy-Schwarz an equality)
+``mu_free_runs``          ``NACRun``            runs on games whose dynamics and rewards do
+                                                not depend on mu: the constants of
+                                                Assumptions 2-3 have closed forms
+                                                (``exact_constants``), so Lemma 7 can be
+                                                checked with its global constants
+========================  ====================  ==============================================
 
 ``FAMILIES`` maps a claim's instance type name to its families; claims without a family are
 searched with their Hypothesis strategy alone (``strategies``).
@@ -42,8 +51,13 @@ import numpy as np
 from ..games import Game
 from .instances import BestResponseCase, KLTriple
 
-__all__ = ["Family", "absorbing", "kl_floor", "absorbing_game", "FAMILIES", "families_for",
-           "exact_constants", "is_mu_independent", "mu_free_runs", "saturating"]
+__all__ = ["EDGE", "Family", "absorbing", "kl_floor", "absorbing_game", "FAMILIES",
+           "families_for", "exact_constants", "is_mu_independent", "mu_free_runs", "saturating",
+           "near_deterministic", "aligned", "aligned_features"]
+
+
+#: probability that :meth:`Family.sample` puts a continuous parameter at each end of its box
+EDGE = 0.1
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,22 @@ class Family:
         for k, choices in self.discrete.items():
             parts[k] = st.sampled_from(tuple(choices))
         return st.fixed_dictionaries(parts)
+
+    def sample(self, rng: np.random.Generator) -> dict:
+        """Parameters drawn from ``rng`` alone (the hunter's draws; same seed, same draws,
+        whatever modules are loaded: Hypothesis mixes the literal constants of loaded local
+        modules into its draws, so its draws change when the code does). Each continuous
+        parameter is uniform in the box (log-uniform where declared), at its low or high
+        end with probability ``EDGE`` each (tight regimes sit at the box's edges); discrete
+        ones uniform over their choices."""
+        out: dict = {}
+        for k, (lo, hi, log) in self.continuous.items():
+            u = rng.random()
+            x = 0.0 if u < EDGE else 1.0 if u < 2 * EDGE else rng.random()
+            out[k] = lo * (hi / lo) ** x if log else lo + (hi - lo) * x
+        for k, choices in self.discrete.items():
+            out[k] = tuple(choices)[int(rng.integers(len(choices)))]
+        return out
 
     def to_unit(self, params: Mapping) -> np.ndarray:
         """The continuous parameters mapped to [0, 1] (log scale where declared)."""
@@ -188,10 +218,80 @@ saturating = Family(
               "T": (10, 20, 30)},
     description="actor runs that saturate the radius R with eta lam near 1")
 
+def _near_deterministic_run(p: Mapping):
+    from ..games import random_game
+    from ..numerics import tabular_features
+    from .instances import NACRun
+
+    game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
+                       gamma=p["gamma"], lam=p["lam"],
+                       transition_coupling=p["transition_coupling"],
+                       reward_coupling=p["reward_coupling"], logit_scale=p["logit_scale"])
+    return NACRun(game, tabular_features(game.n_states, game.n_actions), R=p["R"],
+                  eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]), seed=0)
+
+
+near_deterministic = Family(
+    "near_deterministic", "NACRun", _near_deterministic_run,
+    continuous={"gamma": (0.5, 0.99, False), "lam": (0.002, 0.05, True),
+                "logit_scale": (0.5, 8.0, True), "R": (0.5, 5.0, True),
+                "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
+                "transition_coupling": (0.0, 2.0, False), "reward_coupling": (0.0, 1.0, False)},
+    discrete={"n_states": (2, 3), "n_actions": (2, 3), "game_seed": tuple(range(50)),
+              "T": (20, 40)},
+    description="runs whose policies become near-deterministic: weak regularisation "
+                "(lam <= 0.1) and a radius R up to 1000 lam, so theta_t -> w_t/lam puts "
+                "probabilities down to exp(-gap/lam) (Lemmas 1, 5, 8 at small p_min)")
+
+
+def aligned_features(n_states: int, n_actions: int, dim: int, seed: int = 0) -> np.ndarray:
+    """Features on one line: ``phi(s, a) = c(s, a) v`` with ``v`` a unit vector of R^dim and
+    ``c(s, 0) = 1``, ``c(s, 1) = -1``, other actions' ``c`` uniform in [-1, 1] (all from
+    ``seed``). Every direction the actor moves theta in (``grad log pi`` is a combination of
+    features) is along ``v``, so ``theta_t`` stays parallel to every feature from
+    ``theta_0 = 0``: ``|theta_t^T phi(s, a)| = ||theta_t|| ||phi(s, a)||`` at the actions with
+    ``|c| = 1``, Cauchy-Schwarz in Lemma 2 an equality. (A feature off the line, however
+    slightly, lets the actor put its weight there: the advantage it cannot fit along ``v`` is
+    fitted by a large weight on the small direction, until the ball binds.)"""
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal(dim)
+    v /= np.linalg.norm(v)
+    c = rng.uniform(-1.0, 1.0, size=(n_states, n_actions))
+    c[:, 0] = 1.0
+    if n_actions > 1:
+        c[:, 1] = -1.0
+    return c[..., None] * v
+
+
+def _aligned_run(p: Mapping):
+    from ..games import random_game
+    from .instances import NACRun
+
+    game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
+                       gamma=p["gamma"], lam=p["lam"],
+                       transition_coupling=p["transition_coupling"],
+                       reward_coupling=p["reward_coupling"], logit_scale=p["logit_scale"])
+    phi = aligned_features(game.n_states, game.n_actions, int(p["dim"]),
+                           seed=int(p["game_seed"]))
+    return NACRun(game, phi, R=p["R"], eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]),
+                  seed=0)
+
+
+aligned = Family(
+    "aligned", "NACRun", _aligned_run,
+    continuous={"gamma": (0.1, 0.95, False), "lam": (0.02, 1.0, True),
+                "logit_scale": (0.5, 8.0, True), "R": (0.01, 2.0, True),
+                "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
+                "transition_coupling": (0.0, 2.0, False), "reward_coupling": (0.0, 1.0, False)},
+    discrete={"n_states": (2, 3), "n_actions": (2, 3), "dim": (1, 2, 3),
+              "game_seed": tuple(range(50)), "T": (10, 20, 30)},
+    description="features on one line (aligned_features): theta stays parallel to them, so "
+                "|theta^T phi| = ||theta|| ||phi|| (Lemma 2's Cauchy-Schwarz an equality)")
+
 FAMILIES: dict[str, tuple[Family, ...]] = {
     "BestResponseCase": (absorbing,),
     "KLTriple": (kl_floor,),
-    "NACRun": (saturating,),
+    "NACRun": (saturating, near_deterministic, aligned),
 }
 
 

@@ -32,7 +32,8 @@ from .evidence import Evidence
 from .instances import NACRun
 from .trajectory import kl_rows
 
-_RENAME = {"D_pi": "D_star_step"}
+#: theory symbol -> measured term: ``D`` is ``D(pi*_t, pi*_{t+1})`` in Lemma 5
+RENAME = {"D_pi": "D_star_step"}
 
 #: Steps of Lemma 5 that fail numerically for some parameters.
 KNOWN_FAILURES = {
@@ -43,7 +44,7 @@ KNOWN_FAILURES = {
 
 
 def _along(ref, run, scope, bound, **kw):
-    rename = {**_RENAME, **kw.pop("rename", {})}
+    rename = {**RENAME, **kw.pop("rename", {})}
     return along(ref, run, scope=scope, bound=bound, rename=rename, **kw)
 
 

@@ -48,7 +48,7 @@ _STATEMENT = _findings.get("lemma7.statement")
 STATEMENT_FINDING = f"{_STATEMENT.found} (finding {_STATEMENT.id}: {_STATEMENT.kind})"
 
 
-def _norms(tr, numbers):
+def one_norms(tr, numbers):
     # the 1-norm versions of the coordinates u1, u2, u3 of theory's one-coordinate steps
     return {"u1": numbers["sigma_mu"], "u2": numbers["lambda_gap"], "u3": numbers["policy_gap"]}
 
@@ -71,7 +71,7 @@ def check_lemma7_eq7_triangle(run: NACRun, *, scope: str = "trajectory",
                               bound: Bound | None = None) -> Evidence:
     """First inequality of (7): ``||mu_{t+1} - mu*|| <= (1-beta)||mu_t - mu*|| + beta
     ||Lambda(mu_t) - mu*|| + beta ||Gamma2(pi*_t, mu_t) - Gamma2(pi_t, mu_t)||``."""
-    return along("lemma7.eq7_triangle", run, scope=scope, bound=bound, extra=_norms,
+    return along("lemma7.eq7_triangle", run, scope=scope, bound=bound, extra=one_norms,
                  lhs="sigma_mu_next")
 
 
@@ -79,7 +79,7 @@ def check_lemma7_eq7_lipschitz(run: NACRun, *, scope: str = "trajectory",
                                bound: Bound | None = None) -> Evidence:
     """Step ``lemma7.eq7_lipschitz``: ``beta ||Lambda(mu_t) - mu*|| + beta ||Gamma2(pi*_t,
     mu_t) - Gamma2(pi_t, mu_t)|| <= beta (d1 d2 + d3) sigma^mu_t + beta d2 D(pi*_t, pi_t)``."""
-    return along("lemma7.eq7_lipschitz", run, scope=scope, bound=bound, extra=_norms)
+    return along("lemma7.eq7_lipschitz", run, scope=scope, bound=bound, extra=one_norms)
 
 
 def check_lemma7_eq7_display(run: NACRun, *, scope: str = "trajectory",
