@@ -180,14 +180,36 @@ def test_lemma7_with_exact_global_constants_holds_on_a_mu_free_run():
 
 
 def test_saturating_runs_reach_lemma2_without_its_factor_2():
-    """Lemma 2's floor exp(-R/lam)/|A| (the 2 dropped) is violated on a saturating run, and
-    certified by the mpmath replay of the run (properties/replay.py)."""
+    """Lemma 2's floor exp(-R/lam)/|A| (the 2 dropped) is violated on a run whose actor
+    saturates (the saturating family, or the aligned one, where |theta^T phi| = ||theta||
+    reaches R/lam), and certified by the mpmath replay of the run (properties/replay.py)."""
     r = mc.hunt("lemma2", bound="exp(-R/lam)/nA", budget=FAST, seed=0)
     assert r.status == "counterexample", str(r)
-    assert r.max_ratio > 1 and r.family == "saturating"
+    assert r.max_ratio > 1 and r.family in ("saturating", "aligned")
     assert "replay" in r.evidence.precise["route"] and r.evidence.precise["digits"] >= 50
     # the exact p_min of the replayed run is below the wrong floor: lhs (floor) > rhs (p_min)
     assert mp.mpf(r.evidence.precise["lhs"]) > mp.mpf(r.evidence.precise["rhs"])
+
+
+LEMMA1_LAM_DOUBLED = "sigma_pi*(1 - 2*eta*lam) - eta*err1 - eta*EV + eta**2*g_norm**2/2"
+
+
+def test_lemma1_with_lam_doubled_is_certified_and_a_callable_bound_is_not():
+    """Lemma 1 with (1 - 2 eta lam) sigma^pi_t: refuted on a run and certified by the mpmath
+    replay when the bound is an expression; the same bound as a Python callable has no
+    high-precision form and stays a candidate (theory's own side must not be re-evaluated in
+    its place)."""
+    from mfgcheck.properties import _theory
+
+    r = mc.hunt("lemma1", bound=LEMMA1_LAM_DOUBLED, budget=FAST, seed=0)
+    assert r.status == "counterexample", str(r)
+    assert "replay" in r.evidence.precise["route"]
+    assert mp.mpf(r.evidence.precise["lhs"]) > mp.mpf(r.evidence.precise["rhs"])
+    fn = _theory.substituted("lemma1", lam=lambda n: 2 * n["lam"])
+    c = mc.hunt("lemma1", bound=fn, budget=FAST, seed=0)
+    assert c.status == "candidate" and c.evidence.precise is None
+    # both searches drew the same runs (the seed alone) and met the same violation
+    assert c.params == r.params and c.evidence.lhs == r.evidence.lhs
 
 
 def test_hunt_with_a_replaced_left_side():

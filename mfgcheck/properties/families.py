@@ -246,17 +246,21 @@ near_deterministic = Family(
 
 def aligned_features(n_states: int, n_actions: int, dim: int, seed: int = 0) -> np.ndarray:
     """Features on one line: ``phi(s, a) = c(s, a) v`` with ``v`` a unit vector of R^dim and
-    ``c(s, 0) = 1``, ``c(s, 1) = -1``, other actions' ``c`` uniform in [-1, 1] (all from
-    ``seed``). Every direction the actor moves theta in (``grad log pi`` is a combination of
+    ``c(s, 0) = 1``, ``c(s, 1) = -1``, other actions' ``c`` drawn from
+    ``{0, +-1/4, +-1/2}`` (all from ``seed``): powers of two, so that ``c v`` is exact in
+    binary and the features are collinear exactly, as the mpmath replay (replay.py) reads
+    them. Every direction the actor moves theta in (``grad log pi`` is a combination of
     features) is along ``v``, so ``theta_t`` stays parallel to every feature from
     ``theta_0 = 0``: ``|theta_t^T phi(s, a)| = ||theta_t|| ||phi(s, a)||`` at the actions with
     ``|c| = 1``, Cauchy-Schwarz in Lemma 2 an equality. (A feature off the line, however
     slightly, lets the actor put its weight there: the advantage it cannot fit along ``v`` is
-    fitted by a large weight on the small direction, until the ball binds.)"""
+    fitted by a large weight on the small direction, until the ball binds; products ``c v``
+    rounded in float64 are such features for an exact solver, while float64's actor treats
+    the tiny eigenvalues as 0.)"""
     rng = np.random.default_rng(seed)
     v = rng.standard_normal(dim)
     v /= np.linalg.norm(v)
-    c = rng.uniform(-1.0, 1.0, size=(n_states, n_actions))
+    c = rng.choice(np.array([-0.5, -0.25, 0.0, 0.25, 0.5]), size=(n_states, n_actions))
     c[:, 0] = 1.0
     if n_actions > 1:
         c[:, 1] = -1.0
