@@ -176,7 +176,22 @@ def test_lemma7_with_exact_global_constants_holds_on_a_mu_free_run():
                                        "gamma": 0.87, "lam": 1.0, "logit_scale": 1.0,
                                        "R": 0.7, "u": 0.98, "beta": 0.01, "T": 10})
     ev = lemma7.statement_with_global_constants(run)
-    assert ev.holds and 0.5 < ev.ratio <= 1 + 1e-12   # tight: 2 states, contraction exact
+    assert ev.holds
+    # independent route: the right side from the trajectory's terms and the closed-form
+    # constants, d_bar = 1 - d1 d2 - d3 of the GLOBAL constants (not the run's measured d_bar,
+    # which is the pair's own contraction and made the statement tight by construction)
+    from mfgcheck.properties.trajectory import terms
+
+    c = families.exact_constants(run.game)
+    tr, t = terms(run), ev.measurements["where"]["t"]
+    d_bar = 1.0 - c["d1"] * c["d2"] - c["d3"]
+    rhs = ((1 - run.beta * d_bar) * tr.t["sigma_mu"][t]
+           + c["d2"] * c["C2"] * run.beta * np.sqrt(tr.t["sigma_pi"][t]))
+    assert ev.rhs == pytest.approx(rhs, rel=1e-12)
+    assert ev.lhs == pytest.approx(tr.t["sigma_mu_next"][t], rel=1e-15)
+    # and the mpmath replay agrees on the worst ratio over the run (a 60-digit route)
+    checked = confirm.confirm(ev, run)
+    assert checked.confirmed is False and checked.precise["ratio"] < 1
 
 
 def test_saturating_runs_reach_lemma2_without_its_factor_2():

@@ -143,8 +143,12 @@ def statement_with_global_constants(run: NACRun, *, bound: Bound | None = None) 
     from .families import exact_constants
 
     c = exact_constants(run.game)
+    # d_bar too: theory's right side names it, and the run's numbers carry the d_bar of the
+    # constants measured on the run (the pair's own contraction, tight by construction)
+    glob = {k: c[k] for k in ("d1", "d2", "d3", "C2")}
+    glob["d_bar"] = 1.0 - c["d1"] * c["d2"] - c["d3"]
     fn = bound if bound is not None else _theory.substituted(
-        "lemma7", **{k: (lambda n, v=c[k]: v) for k in ("d1", "d2", "d3", "C2")})
+        "lemma7", **{k: (lambda n, v=v: v) for k, v in glob.items()})
     ev = along("lemma7", run, bound=fn, label="lemma7.global")
     return Evidence(ev.claim, ev.step, ev.lhs, ev.rhs, ev.relation, instance=ev.instance,
                     measurements={**ev.measurements, "global_constants": c},
