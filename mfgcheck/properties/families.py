@@ -195,21 +195,24 @@ kl_floor = Family(
     discrete={"n": (2, 3, 4)},
     description="x, y at the floor where z is large, z at its floor where x is large")
 
-def _saturating_run(p: Mapping):
+def _tabular_run(p: Mapping):
+    """A run of Algorithm 1 with tabular features on a random game (couplings 0 when the
+    family has none: a game whose dynamics and rewards do not depend on mu)."""
     from ..games import random_game
     from ..numerics import tabular_features
     from .instances import NACRun
 
     game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
                        gamma=p["gamma"], lam=p["lam"],
-                       transition_coupling=p["transition_coupling"],
-                       reward_coupling=p["reward_coupling"], logit_scale=p["logit_scale"])
+                       transition_coupling=p.get("transition_coupling", 0.0),
+                       reward_coupling=p.get("reward_coupling", 0.0),
+                       logit_scale=p["logit_scale"])
     return NACRun(game, tabular_features(game.n_states, game.n_actions), R=p["R"],
                   eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]), seed=0)
 
 
 saturating = Family(
-    "saturating", "NACRun", _saturating_run,
+    "saturating", "NACRun", _tabular_run,
     continuous={"gamma": (0.1, 0.95, False), "lam": (0.02, 1.0, True),
                 "logit_scale": (0.5, 8.0, True), "R": (0.01, 0.5, True),
                 "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
@@ -218,21 +221,8 @@ saturating = Family(
               "T": (10, 20, 30)},
     description="actor runs that saturate the radius R with eta lam near 1")
 
-def _near_deterministic_run(p: Mapping):
-    from ..games import random_game
-    from ..numerics import tabular_features
-    from .instances import NACRun
-
-    game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
-                       gamma=p["gamma"], lam=p["lam"],
-                       transition_coupling=p["transition_coupling"],
-                       reward_coupling=p["reward_coupling"], logit_scale=p["logit_scale"])
-    return NACRun(game, tabular_features(game.n_states, game.n_actions), R=p["R"],
-                  eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]), seed=0)
-
-
 near_deterministic = Family(
-    "near_deterministic", "NACRun", _near_deterministic_run,
+    "near_deterministic", "NACRun", _tabular_run,
     continuous={"gamma": (0.5, 0.99, False), "lam": (0.002, 0.05, True),
                 "logit_scale": (0.5, 8.0, True), "R": (0.5, 5.0, True),
                 "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
@@ -345,20 +335,8 @@ def exact_constants(game) -> dict:
     return {"d1": 0.0, "d2": d2, "d3": d3, "C1": 1.0, "C2": 1.0, "d_star": dstar.tolist()}
 
 
-def _mu_free_run(p: Mapping):
-    from ..games import random_game
-    from ..numerics import tabular_features
-    from .instances import NACRun
-
-    game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
-                       gamma=p["gamma"], lam=p["lam"], transition_coupling=0.0,
-                       reward_coupling=0.0, logit_scale=p["logit_scale"])
-    return NACRun(game, tabular_features(game.n_states, game.n_actions), R=p["R"],
-                  eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]), seed=0)
-
-
 mu_free_runs = Family(
-    "mu_free_runs", "NACRun", _mu_free_run,
+    "mu_free_runs", "NACRun", _tabular_run,
     continuous={"gamma": (0.1, 0.95, False), "lam": (0.05, 2.0, True),
                 "logit_scale": (0.1, 5.0, True), "R": (0.1, 10.0, True),
                 "u": (0.01, 0.99, False), "beta": (1e-3, 1.0, True)},
