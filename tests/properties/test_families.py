@@ -83,7 +83,8 @@ _DRAW = textwrap.dedent("""
         import many_literals  # noqa: F401  (a local module full of float literals)
         import mfgcheck.reports.tables, mfgcheck.theory  # noqa: F401  (more local modules)
     import numpy as np
-        from mfgcheck.hunter import family_draws
+    import mfgcheck as mc
+    from mfgcheck.hunter import family_draws
     from mfgcheck.properties import families, lemma2
     draws = [[f.name, p] for f, p in itertools.islice(
         family_draws(families.families_for("NACRun"), np.random.default_rng(0)), 40)]
