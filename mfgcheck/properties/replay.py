@@ -447,8 +447,9 @@ def _replay(run: NACRun) -> PreciseTerms:
              "shift_term", "kl_gap", "drift_ratio", "l1_star", "D_star_step", "dmu", "D_pi",
              "sq_l1", "D_eq", "lambda_gap", "policy_gap", "dist_mu", "eps_total", "min_pi_t",
              "min_pi_next")
-    tt = {k: [] for k in names}
-    ps = {k: [] for k in ("C1", "C2", "C3", "d0", "d1", "d2", "d3", "p_min")}
+    tt: dict[str, list] = {name: [] for name in names}
+    ps: dict[str, list] = {name: [] for name in ("C1", "C2", "C3", "d0", "d1", "d2", "d3",
+                                                 "p_min")}
     rows = range(S)
     for t in range(T):
         a_, b_ = K[t], K[t + 1]
@@ -497,8 +498,8 @@ def _replay(run: NACRun) -> PreciseTerms:
             "min_pi_t": min(min(row) for row in a_["pi"]),
             "min_pi_next": min(min(row) for row in b_["pi"]),
         }
-        for k in names:
-            tt[k].append(vals[k])
+        for name in names:
+            tt[name].append(vals[name])
         ps["C1"].append(max(b_["d_star"][s] / dstar[s] for s in rows))
         ps["C2"].append(mp.sqrt(mp.fsum(dstar[s] ** 2 / ds[s] for s in rows)))
         ps["C3"].append(max(ds[s] / a_["d_pi"][s] for s in rows))
