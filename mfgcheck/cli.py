@@ -16,11 +16,11 @@ import json
 import sys
 import traceback
 
+from . import registry
 from ._validate import InvalidInputError, check_int, check_number
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
-GAMES = ("sis", "lq", "random", "serverless")
 # algorithms.oracle.ORACLE_MODES (not imported: the parser must not load the numerical
 # stack; tests/test_cli.py keeps the two equal)
 ORACLES = ("exact", "sampled", "exact_critic", "exact_actor", "practical")
@@ -123,10 +123,6 @@ def _lemmas(args) -> int:
     from .reports import tables
     from .reports.settings import LemmaSetting
 
-    unknown = sorted(set(args.claims) - set(_claim_modules()))
-    if unknown:
-        raise InvalidInputError(f"--claims: unknown {', '.join(unknown)}; choose from "
-                                f"{', '.join(_claim_modules())}")
     try:
         steps = tables.theory_part()["steps"]
     except Exception as exc:  # noqa: BLE001 - the table still works without theory
@@ -176,15 +172,18 @@ def _hunt(args) -> int:
     return {"counterexample": EXIT_FAIL, "candidate": EXIT_ERROR}.get(result.status, EXIT_OK)
 
 
-def _claim_modules() -> list[str]:
-    """The claims ``lemmas`` can check: properties' claim modules (reports.lemmas' rule)."""
-    import pkgutil
-
-    from . import properties
-    from .reports.lemmas import CLAIM_MODULE
-
-    return sorted(m.name for m in pkgutil.iter_modules(properties.__path__)
-                  if CLAIM_MODULE.match(m.name))
+def _game_args(p) -> None:
+    """``--game`` (a registered game, ``mfgcheck.registry``) and the settings a game may take;
+    a setting left out is the game's (or the report profile's, ``reports.settings``)."""
+    names = tuple(registry.games())
+    p.add_argument("--game", choices=names, default="sis", metavar="GAME",
+                   help=f"the game: {', '.join(names)}")
+    p.add_argument("--n-states", type=POSITIVE_INT, default=None,
+                   help="number of states (games that take it, e.g. random)")
+    p.add_argument("--n-actions", type=POSITIVE_INT, default=None,
+                   help="number of actions (games that take it, e.g. random)")
+    p.add_argument("--seed", type=_typed("int", minimum=0), default=None,
+                   help="the game's seed (games that take it, e.g. random)")
 
 
 def _print_table(header, rows, out=None) -> None:
@@ -197,18 +196,15 @@ def _print_table(header, rows, out=None) -> None:
 
 
 # -- rate -----------------------------------------------------------------------------------
-def _game_spec(name: str, lam, gamma, normalise: bool = True):
+def _game_spec(args, normalise: bool = True):
+    """The game of ``--game`` with the settings given on the command line (``--lam``,
+    ``--gamma``, ``--n-states``, ``--n-actions``, ``--seed``; a setting the game does not take
+    is a usage error naming the settings it takes)."""
     from .reports import settings
 
-    base = {"sis": settings.SIS, "lq": settings.LQ, "random": settings.RANDOM}.get(name)
-    if base is None:    # the simulated serverless game (extra `serverless`)
-        base = settings.GameSetting(name, {}, normalise=True, label=name)
-    kwargs = dict(base.kwargs)
-    if lam is not None:
-        kwargs["lam"] = lam
-    if gamma is not None:
-        kwargs["gamma"] = gamma
-    return settings.GameSetting(base.name, kwargs, normalise=normalise, label=base.label)
+    given = {"lam": args.lam, "gamma": args.gamma, "n_states": args.n_states,
+             "n_actions": args.n_actions, "seed": args.seed}
+    return settings.game_setting(args.game, **{k: v for k, v in given.items() if v is not None})
 
 
 def _rate(args) -> int:
@@ -223,7 +219,7 @@ def _rate(args) -> int:
               f"number (the claimed exponent of T, e.g. -0.2 for T^-1/5)", file=sys.stderr)
         return EXIT_USAGE
 
-    spec = _game_spec(args.game, args.lam, args.gamma)
+    spec = _game_spec(args)
     _check_steps(spec.build().lam, args.T, args.c_eta, args.c_beta)
     seeds = (0,) if args.oracle == "exact" else tuple(range(args.seeds))
     oracle_kwargs = {k: v for k, v in (("K_critic", args.K), ("K_actor", args.K),
@@ -362,7 +358,7 @@ def _option(name: str) -> str:
 def _equilibrium(args) -> int:
     from . import numerics
 
-    spec = _game_spec(args.game, args.lam, args.gamma, normalise=args.normalised)
+    spec = _game_spec(args, normalise=args.normalised)
     game = spec.build()
     eq = numerics.solve_equilibrium(game)
     S = game.state_labels or tuple(str(s) for s in range(game.n_states))
@@ -380,8 +376,9 @@ def _equilibrium(args) -> int:
     for k, v in eq.certificate().items():
         print(f"  {k:<20} {v}", file=out)
     if args.json:
-        print(json.dumps({"mean_field": eq.mean_field.tolist(), "policy": eq.policy.tolist(),
-                          "certificate": eq.certificate()}, indent=1))
+        print(json.dumps({"game": game.to_dict(), "mean_field": eq.mean_field.tolist(),
+                          "policy": eq.policy.tolist(), "certificate": eq.certificate()},
+                         indent=1, default=str))
     return EXIT_OK
 
 
@@ -440,8 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "is not explained by a finding of theory/.")
     lm.add_argument("--examples", type=POSITIVE_INT, default=25,
                     help="Hypothesis examples per group of checks")
-    lm.add_argument("--claims", nargs="*", default=[], metavar="CLAIM",
-                    help="only these claims, e.g. lemma4 lemma6 (empty: all)")
+    claim_ids = tuple(registry.claims())
+    lm.add_argument("--claims", nargs="*", default=[], metavar="CLAIM", choices=claim_ids,
+                    help=f"only these claims (empty: all): {', '.join(claim_ids)}")
     lm.add_argument("--json", action="store_true",
                     help="print the table as JSON on stdout (the text table goes to stderr)")
     lm.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -453,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "bootstrap CI, the explicit bound (15)-(17). Runs are stored in "
                              "--out/runs: an interrupted rate resumes. Exit status 1 if the rate "
                              "check fails.")
-    rt.add_argument("--game", choices=GAMES, default="sis", help="the game")
+    _game_args(rt)
     rt.add_argument("--T", type=POSITIVE_INT, nargs="+", default=[100, 300, 1000, 3000, 10000],
                     help="iteration counts (each needs eta lam < 1 and beta <= 1)")
     rt.add_argument("--seeds", type=POSITIVE_INT, default=5,
@@ -513,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
                 description="The regularised Nash equilibrium (pi*, mu*) of a game and its "
                             "certificate (exploitability, residuals). Exit status 3 if the "
                             "solver does not converge.")
-    e.add_argument("--game", choices=GAMES, default="sis", help="the game")
+    _game_args(e)
     e.add_argument("--lam", type=POSITIVE, default=None,
                    help="entropy weight (None: the game's)")
     e.add_argument("--gamma", type=DISCOUNT, default=None, help="discount (None: the game's)")

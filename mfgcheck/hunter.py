@@ -131,8 +131,9 @@ def _short(d, limit: int = 600) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def as_bound(spec) -> tuple[Callable | None, object]:
-    """``(keyword evaluator, SymPy expression or None)`` of a bound given as a string, SymPy
+def as_bound(spec, namespace=None) -> tuple[Callable | None, object]:
+    """``(keyword evaluator, SymPy expression or None)`` of a bound given as a string (read
+    against ``namespace``, a paper's symbols: ``theory.symbols``; default the paper's), SymPy
     expression or callable (None stays None)."""
     if spec is None:
         return None, None
@@ -142,34 +143,53 @@ def as_bound(spec) -> tuple[Callable | None, object]:
     from .theory.core import lambdify_kw
     from .theory.counterexamples import parse
 
-    expr = parse(spec)
+    expr = parse(spec, namespace=namespace)
     return _tolerant(lambdify_kw(expr)), expr
 
 
 def _resolve(target):
-    """``(name, check function, instance type name)``."""
-    from . import properties
+    """``(name, check function, instance type name, strategy)``: ``strategy`` is the
+    registered ``"module:function"`` drawing the check's instances (``mfgcheck.registry``),
+    None for a function no claim registers."""
+    from . import registry
 
     if callable(target):
-        fn, name = target, getattr(target, "__name__", "check")
+        fn, name, strategy = target, getattr(target, "__name__", "check"), None
     else:
         name = str(target)
-        claim = name.split(".")[0]
-        if claim not in properties.CLAIMS:
-            raise ValueError(f"target: {name!r}; a claim or step id of {properties.CLAIMS} "
-                             f"or a check function")
-        checks = properties.checks(claim)
-        if name not in checks:
-            raise ValueError(f"target: {name!r} has no check; checks of {claim}: "
-                             f"{sorted(checks)}")
-        fn = checks[name]
-    params = list(inspect.signature(fn).parameters.values())
-    ann = params[0].annotation if params else None
-    type_name = ann if isinstance(ann, str) else getattr(ann, "__name__", "")
+        try:
+            check = registry.claim_of(name).check(name)
+        except registry.InvalidInputError as exc:
+            raise ValueError(f"target: {name!r}: {exc}") from None
+        fn, strategy = check.load(), check.strategy
+    type_name = _instance_type(fn)
     if not type_name:
         raise ValueError(f"target {name!r}: its first parameter needs an instance type "
                          f"annotation (properties.instances)")
-    return name, fn, type_name
+    if strategy is None:
+        # a user's function: the strategy of a registered check taking the same instance type
+        strategy = next((c.strategy for s in registry.claims().values() for c in s.checks
+                         if _instance_type(c.load()) == type_name), None)
+    return name, fn, type_name, strategy
+
+
+def _namespace(name: str):
+    """The symbols a bound for the target reads: those of the paper whose claim it is (the
+    paper's own for a user's function or a paper without a namespace of its own)."""
+    from . import registry
+    from .theory import symbols
+
+    try:
+        return symbols.namespace(registry.claim_of(name).paper)
+    except ValueError:          # InvalidInputError included: no registered claim, no space
+        return symbols.MAO2022
+
+
+def _instance_type(fn) -> str:
+    """The name of the type annotating ``fn``'s first parameter ("" if none)."""
+    params = list(inspect.signature(fn).parameters.values())
+    ann = params[0].annotation if params else None
+    return ann if isinstance(ann, str) else getattr(ann, "__name__", "")
 
 
 def _score(ev: Evidence) -> float:
@@ -194,18 +214,19 @@ def hunt(target, *, bound=None, lhs=None, budget: float = 60.0, seed: int = 0,
     from hypothesis import strategies as st
     from hypothesis import target as h_target
 
-    from .properties import _theory, confirm, strategies
+    from .properties import _theory, confirm
     from .properties import families as fam_mod
-    from .reports.lemmas import strategy_name
+    from .registry import load_target
 
     if not (budget > 0 and math.isfinite(budget)):
         raise ValueError(f"budget: {budget!r}; seconds > 0")
-    name, fn, type_name = _resolve(target)
-    bound_fn, bound_expr = as_bound(bound)
-    lhs_fn, lhs_expr = as_bound(lhs)
+    name, fn, type_name, strategy = _resolve(target)
+    space = _namespace(name)
+    bound_fn, bound_expr = as_bound(bound, space)
+    lhs_fn, lhs_expr = as_bound(lhs, space)
     # explicit families replace the claim's own strategy (a user's family may need instances
     # the strategy does not draw, e.g. mu-independent games)
-    factory = getattr(strategies, strategy_name(type_name), None) if families is None else None
+    factory = load_target(strategy) if families is None and strategy else None
     families = fam_mod.families_for(type_name) if families is None else tuple(families)
     start = time.perf_counter()
     seen: list[tuple[float, Evidence, object, Family | None, dict]] = []  # score, ev, inst,

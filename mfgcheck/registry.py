@@ -31,6 +31,7 @@ Contract (stable; another package registers against it)::
     claims(paper=None) -> {id: ClaimSpec}         registration order: built-ins, then plugins
     claim(id) -> ClaimSpec                        unknown -> InvalidInputError listing the ids
     claim_of(step) -> ClaimSpec                   the claim a step id belongs to
+    claim_id_of(step) -> str                      its id (the part before the first dot if none)
     games() -> {name: GameSpec}; game(name); build_game(name, **settings) -> Game
 
 The built-in registrations (the claims of Mao et al., NeurIPS 2022, and the games sis, lq,
@@ -57,8 +58,8 @@ from types import MappingProxyType
 from ._errors import InvalidInputError
 
 __all__ = ["CheckSpec", "ClaimSpec", "GameSpec", "register_claim", "register_game", "claims",
-           "claim", "claim_of", "games", "game", "build_game", "papers", "load", "load_errors",
-           "temporary", "ENTRY_POINT_GROUPS"]
+           "claim", "claim_of", "claim_id_of", "games", "game", "build_game", "papers", "load",
+           "load_errors", "temporary", "load_target", "ENTRY_POINT_GROUPS"]
 
 ENTRY_POINT_GROUPS = ("mfgcheck.claims", "mfgcheck.games")
 
@@ -67,8 +68,8 @@ _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _MODULE = re.compile(r"^[A-Za-z_][\w.]*$")
 
 
-def _import(target: str):
-    """The object ``"package.module:name"`` names."""
+def load_target(target: str):
+    """The object ``"package.module:name"`` names (imports the module)."""
     module, _, name = target.partition(":")
     return getattr(importlib.import_module(module), name)
 
@@ -94,11 +95,11 @@ class CheckSpec:
 
     def load(self) -> Callable:
         """The check function (imports its module)."""
-        return _import(self.function)
+        return load_target(self.function)
 
     def load_strategy(self) -> Callable:
         """The strategy factory: ``load_strategy()()`` is a Hypothesis strategy."""
-        return _import(self.strategy)
+        return load_target(self.strategy)
 
     @property
     def module(self) -> str:
@@ -186,9 +187,34 @@ class GameSpec:
                                     f"not a mapping")
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
 
+    def load(self) -> Callable:
+        """The factory (imports its module)."""
+        return load_target(self.factory)
+
+    def load_strategy(self) -> Callable | None:
+        """The strategy factory (``load_strategy()()`` draws games of this kind), or None."""
+        return None if self.strategy is None else load_target(self.strategy)
+
+    def parameters(self) -> tuple[str, ...] | None:
+        """The settings the factory takes by name (None if it takes any ``**kwargs``)."""
+        import inspect
+
+        params = inspect.signature(self.load()).parameters.values()
+        if any(p.kind is p.VAR_KEYWORD for p in params):
+            return None
+        return tuple(p.name for p in params
+                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
     def build(self, **settings):
-        """The game: ``factory(**{**self.settings, **settings})``."""
-        return _import(self.factory)(**{**self.settings, **settings})
+        """The game: ``factory(**{**self.settings, **settings})``; a setting the factory does
+        not take is an InvalidInputError listing those it takes."""
+        known = self.parameters()
+        unknown = [k for k in settings if known is not None and k not in known]
+        if unknown:
+            raise InvalidInputError(f"game {self.name}: unknown setting "
+                                    f"{', '.join(map(repr, unknown))}; settings are "
+                                    f"{', '.join(known)}")
+        return self.load()(**{**self.settings, **settings})
 
 
 # -- the registries ----------------------------------------------------------------------------
@@ -300,6 +326,15 @@ def claim_of(step: str) -> ClaimSpec:
         raise InvalidInputError(f"step: {step!r} belongs to no registered claim; claims are "
                                 f"{', '.join(_CLAIMS)}")
     return _CLAIMS[best]
+
+
+def claim_id_of(step: str) -> str:
+    """The id of the claim ``step`` belongs to (``claim_of``), or for a step no registered
+    claim owns (an old record, a user's own check) the part before its first dot."""
+    try:
+        return claim_of(step).id
+    except InvalidInputError:
+        return str(step).split(".")[0]
 
 
 def games() -> dict[str, GameSpec]:

@@ -47,11 +47,13 @@ def check_throwaway_claim1(case: Case, *, bound=None):
 
 def tiny_game(n_states: int = 3, n_actions: int = 2, seed: int = 7, gamma: float = 0.5,
               lam: float = 0.3):
-    """A small random game under another name (the throwaway game)."""
+    """A small random game under its own name (the throwaway game)."""
+    import dataclasses
+
     from mfgcheck.games import random_game
 
-    game = random_game(n_states, n_actions, seed, gamma=gamma, lam=lam)
-    return game
+    return dataclasses.replace(random_game(n_states, n_actions, seed, gamma=gamma, lam=lam),
+                               name=GAME_NAME)
 
 
 CLAIM = registry.ClaimSpec(

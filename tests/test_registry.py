@@ -194,3 +194,20 @@ def test_the_registry_imports_nothing_heavy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_strategies_draw_every_registered_game():
+    from hypothesis import HealthCheck, find, settings
+
+    from mfgcheck.properties.strategies import registered_games
+
+    quick = settings(database=None, max_examples=200, suppress_health_check=list(HealthCheck))
+    for name, spec in registry.games().items():
+        g = find(registered_games(),
+                 lambda g, n=name: g.name == n or g.name.startswith(n + "-"), settings=quick)
+        if spec.strategy is None:     # drawn with its default settings
+            assert g.to_dict() == registry.build_game(name).to_dict()
+        else:
+            assert g.n_states >= 1 and g.n_actions >= 1
+    with pytest.raises(InvalidInputError, match="game: unknown 'chess'"):
+        find(registered_games(names=("chess",)), lambda g: True)

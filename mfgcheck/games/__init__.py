@@ -1,13 +1,11 @@
 """Games: the SIS and linear-quadratic games of appendix D, the simulated serverless cluster's
-game (appendix E's application), and random games.
+game (appendix E's application), and random games. The names they go by (``by_name``, the
+command line, the strategies) are the game registry's (``mfgcheck.registry``).
 
 ``Game`` is the one object that flows everywhere (games -> numerics -> algorithms ->
 properties -> reports).
 """
 
-from collections.abc import Callable
-
-from .._validate import InvalidInputError
 from .base import Game
 from .linear_quadratic import linear_quadratic
 from .random_game import random_game
@@ -22,22 +20,13 @@ def serverless(**kwargs) -> Game:
     return build(**kwargs)
 
 
-BUILT_IN: dict[str, Callable[..., Game]] = {"sis": sis, "lq": linear_quadratic,
-                                            "serverless": serverless}
+def by_name(name: str, **settings) -> Game:
+    """The registered game ``name`` (``mfgcheck.registry``: sis, lq, random, serverless and
+    any a plugin adds) built with its default settings overridden by ``settings``; an unknown
+    name is an ``InvalidInputError`` listing the registered ones."""
+    from ..registry import build_game
 
-
-def by_name(name: str, **kwargs) -> Game:
-    """``sis``, ``lq``, ``serverless`` or ``random`` (``random`` takes n_states, n_actions,
-    seed)."""
-    if name == "random":
-        kwargs.setdefault("n_states", 10)
-        kwargs.setdefault("n_actions", 3)
-        return random_game(**kwargs)
-    try:
-        return BUILT_IN[name](**kwargs)
-    except KeyError:
-        raise InvalidInputError(
-            f"game: unknown {name!r}; choose from sis, lq, serverless, random") from None
+    return build_game(name, **settings)
 
 
 __all__ = ["Game", "sis", "linear_quadratic", "serverless", "random_game", "by_name"]

@@ -1,10 +1,12 @@
 """Empirical checks of the paper's claims, one module per claim, and the strategies they draw.
 
-Each check is a plain function ``check_<step id with "." as "_">(instance, *, bound=None,
-...) -> Evidence``: it computes every term exactly (numerics/, algorithms/), evaluates the
-claim's or proof step's relation from theory/ at the measured numbers, and returns the
-worst case as :class:`Evidence` (``lhs``, ``rhs``, ``slack``, ``ratio``, the instance as
-JSON, side measurements). ``bound=`` replaces theory's right-hand side (mutation tests).
+Each check is a plain function ``check(instance, *, bound=None, ...) -> Evidence``,
+registered with its step id and the strategy of its instances in ``mfgcheck.registry`` (the
+paper's in ``mfgcheck.catalogue``, named ``check_<step id with "." as "_">``): it computes
+every term exactly (numerics/, algorithms/), evaluates the claim's or proof step's
+relation from theory/ at the measured numbers, and returns the worst case as
+:class:`Evidence` (``lhs``, ``rhs``, ``slack``, ``ratio``, the instance as JSON, side
+measurements). ``bound=`` replaces theory's right-hand side (mutation tests).
 
 =================  =======================  ==============================================
 module             instance                 what
@@ -23,8 +25,9 @@ module             instance                 what
 =================  =======================  ==============================================
 
 ``strategies`` (Hypothesis), ``instances``, ``tightness`` (the JSON record of the tightest
-cases), ``trajectory`` (the exact terms along a run of Algorithm 1). ``checks()`` lists every
-check by step id, ``resolve(name)`` turns theory's property names
+cases), ``trajectory`` (the exact terms along a run of Algorithm 1). ``CLAIMS`` are the
+registered claims' ids, ``checks()`` lists every registered check by step id,
+``resolve(name)`` turns theory's property names
 (``"mfgcheck.properties.lemma5:check_lemma5_eq5"``) into the function, ``KNOWN_FAILURES``
 collects the steps of the paper that fail numerically. See docs/properties.md.
 """
@@ -36,45 +39,52 @@ from collections.abc import Callable
 
 from .evidence import Evidence, ratio, worst
 
-CLAIMS = ("lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "lemma6", "lemma7", "lemma8",
-          "proposition1", "proposition2", "theorem1")
+_PARTS = ("strategies", "instances", "tightness", "trajectory")
 
 
-def step_id(function_name: str, claim: str) -> str:
-    """``check_lemma5_eq6_display`` -> ``lemma5.eq6_display``; ``check_lemma5`` -> ``lemma5``."""
-    body = function_name.removeprefix("check_")
-    if body == claim:
-        return claim
-    if not body.startswith(claim + "_"):
-        raise ValueError(f"{function_name} is not a check of {claim}")
-    return f"{claim}.{body[len(claim) + 1:]}"
+def _claims() -> dict:
+    from ..registry import claims
+
+    return claims()
 
 
 def checks(claim: str | None = None) -> dict[str, Callable]:
-    """``{step id: check function}`` for one claim module or all of them."""
-    out = {}
-    for name in (CLAIMS if claim is None else (claim,)):
-        mod = importlib.import_module(f".{name}", __name__)
-        for attr in sorted(dir(mod)):
-            fn = getattr(mod, attr)
-            if attr.startswith("check_") and callable(fn) and fn.__module__ == mod.__name__:
-                out[step_id(attr, name)] = fn
-    return out
+    """``{step id: check function}`` of one registered claim or of all of them
+    (``mfgcheck.registry``; an unknown claim is an ``InvalidInputError`` listing the ids)."""
+    from ..registry import claim as spec
+
+    specs = _claims().values() if claim is None else (spec(claim),)
+    return {c.step: c.load() for s in specs for c in s.checks}
 
 
 def resolve(property_name: str) -> Callable:
-    """The function a theory Step's ``property`` names (``"module:function"``)."""
-    module_name, _, function = property_name.partition(":")
-    if not module_name.startswith(__name__ + ".") or not function:
-        raise ValueError(f"{property_name!r} is not 'mfgcheck.properties.<claim>:check_...'")
-    return getattr(importlib.import_module(module_name), function)
+    """The function a theory Step's ``property`` names (``"module:function"``): it must be a
+    registered check (``mfgcheck.registry``)."""
+    for spec in _claims().values():
+        for c in spec.checks:
+            if c.function == property_name:
+                return c.load()
+    raise ValueError(f"{property_name!r} is not a registered check ('package.module:check_...' "
+                     f"of a claim in mfgcheck.registry)")
+
+
+def _check_modules():
+    """``(claim id, module)`` for every module holding a registered check; a module that fails
+    to import is left out here (``reports.lemmas`` reports its checks as not run)."""
+    for cid, spec in _claims().items():
+        for name in spec.modules:
+            try:
+                yield cid, importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112 - reported where its checks run
+                continue
 
 
 def known_failures() -> dict[str, str]:
-    """Steps of the paper that the checks show failing, with the reason (step id -> text)."""
+    """Steps the checks show failing, with the reason (step id -> text; a check module's
+    ``KNOWN_FAILURES``)."""
     out: dict[str, str] = {}
-    for name in CLAIMS:
-        out.update(getattr(importlib.import_module(f".{name}", __name__), "KNOWN_FAILURES", {}))
+    for _, module in _check_modules():
+        out.update(getattr(module, "KNOWN_FAILURES", {}))
     return out
 
 
@@ -82,21 +92,23 @@ def statement_findings() -> dict[str, str]:
     """Claims whose statement itself (not only a step) the checks show failing, with the
     circumstances (claim -> text; a claim module's ``STATEMENT_FINDING``)."""
     out = {}
-    for name in CLAIMS:
-        text = getattr(importlib.import_module(f".{name}", __name__), "STATEMENT_FINDING", None)
+    for cid, module in _check_modules():
+        text = getattr(module, "STATEMENT_FINDING", None)
         if text:
-            out[name] = text
+            out[cid] = text
     return out
 
 
 def __getattr__(name: str):
     if name == "KNOWN_FAILURES":
         return known_failures()
-    if name in CLAIMS or name in ("strategies", "instances", "tightness", "trajectory"):
+    if name == "CLAIMS":  # the registered claims' ids (mfgcheck.registry), read when asked
+        return tuple(_claims())
+    if name in _PARTS or name in _claims():
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Evidence", "ratio", "worst", "CLAIMS", "checks", "resolve", "known_failures",
-           "statement_findings", "step_id", "KNOWN_FAILURES", *CLAIMS, "strategies",
-           "instances", "tightness", "trajectory"]
+           "statement_findings", "KNOWN_FAILURES", "strategies", "instances", "tightness",
+           "trajectory"]

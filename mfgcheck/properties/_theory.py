@@ -68,8 +68,10 @@ def substituted(ref: str, **replacements) -> Bound:
 
 
 def claim(name: str):
-    """``mfgcheck.theory.<name>.claim`` (imported on first use)."""
-    return importlib.import_module(f"mfgcheck.theory.{name}").claim
+    """The theory ``Claim`` of the registered claim ``name`` (imported on first use)."""
+    from ..registry import claim as spec
+
+    return spec(name).theory_claim()
 
 
 def module(name: str):
@@ -78,12 +80,18 @@ def module(name: str):
 
 
 def step(step_id: str):
-    """The theory Step with this id (``"lemma5.eq5"``)."""
-    return claim(step_id.split(".")[0]).step(step_id)
+    """The theory Step with this id (``"lemma5.eq5"``), in the theory of the registered claim
+    it belongs to (``mfgcheck.registry``)."""
+    from ..registry import claim_of
+
+    return claim_of(step_id).theory_claim().step(step_id)
 
 
 def _owner(ref: str):
-    return claim(ref) if "." not in ref else step(ref)
+    from ..registry import claims
+
+    spec = claims().get(ref)
+    return spec.theory_claim() if spec is not None else step(ref)
 
 
 def _tolerant(fn) -> Bound:
@@ -182,7 +190,10 @@ def evidence(ref: str, numbers: Mapping, *, bound: Bound | None = None, lhs: obj
     extra = dict(measurements or {})
     kw: dict[str, Any] = {k: v for k, v in (("rtol", rtol), ("atol", atol), ("scale", scale))
                           if v is not None}
-    candidates = [Evidence(step_id.split(".")[0], step_id, float(lv), float(rv), rel, **kw)
+    from ..registry import claim_id_of
+
+    owner = claim_id_of(step_id)
+    candidates = [Evidence(owner, step_id, float(lv), float(rv), rel, **kw)
                   for lv, rv in zip(left.ravel(), right.ravel())]
     scores = [(not e.holds, e.tightness if rel == "<=" else abs(e.slack)) for e in candidates]
     k = max(range(len(candidates)), key=scores.__getitem__)
@@ -190,5 +201,5 @@ def evidence(ref: str, numbers: Mapping, *, bound: Bound | None = None, lhs: obj
         where = np.unravel_index(k, left.shape)
         names = index_names or tuple(f"i{j}" for j in range(left.ndim))
         extra["where"] = {n: int(i) for n, i in zip(names, where)}
-    return Evidence(step_id.split(".")[0], step_id, candidates[k].lhs, candidates[k].rhs, rel,
+    return Evidence(owner, step_id, candidates[k].lhs, candidates[k].rhs, rel,
                     instance=dict(instance or {}), measurements=extra, note=note, **kw)

@@ -33,21 +33,28 @@ def _arr(x) -> list:
 
 
 def rebuild_game(description: dict) -> Game:
-    """The game a ``Game.to_dict()`` came from (random, SIS and LQ games; normalised if it
-    was)."""
-    from .. import games
+    """The game a ``Game.to_dict()`` came from, normalised if it was: the registered game
+    (``mfgcheck.registry``) whose name the description's name is, or starts with followed by
+    ``-`` (``random-5x3-seed0``), built from the recorded ``params`` its factory takes. The
+    rebuilt game must record the same ``params``, otherwise this is an error (a game whose
+    parameters do not determine it, such as one built from data, cannot be rebuilt)."""
+    from .. import registry
+
     params = dict(description["params"])
     normalised = params.pop("normalised_from", None) is not None
-    name = description["name"]
-    if name.startswith("random"):
-        game = games.random_game(**params)
-    elif name.startswith("sis"):
-        game = games.sis(**params)
-    elif name.startswith("lq"):
-        params.pop("torus", None)
-        game = games.linear_quadratic(**params)
-    else:
-        raise ValueError(f"rebuild_game: no builder for a game named {name!r}")
+    name = description["name"].removesuffix("-normalised")
+    matches = [g for g in registry.games().values()
+               if name == g.name or name.startswith(g.name + "-")]
+    if not matches:
+        raise ValueError(f"rebuild_game: no registered game for a game named {name!r}; "
+                         f"registered: {', '.join(registry.games())}")
+    spec = max(matches, key=lambda g: len(g.name))
+    known = spec.parameters()
+    game = spec.build(**{k: v for k, v in params.items() if known is None or k in known})
+    if game.to_dict()["params"] != {k: v for k, v in description["params"].items()
+                                     if k != "normalised_from"}:
+        raise ValueError(f"rebuild_game: {name!r} rebuilt from its params records other "
+                         f"params: {game.to_dict()['params']}")
     return game.normalised() if normalised else game
 
 

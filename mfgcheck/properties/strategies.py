@@ -15,6 +15,8 @@ strategy                   draws
                            low-dimensional)
 ``games``                  a random game (``mfgcheck.games.random_game``): rewards in [0, 1],
                            mean-field-dependent transitions, drawn seed, couplings, gamma, lam
+``registered_games``       a game of any registered kind (``mfgcheck.registry``), each drawn by
+                           its kind's strategy or built with its default settings
 ``mean_field_pairs``       two distinct mean fields of the same size
 ``parameters``             ``Parameters(gamma, lam, R, eta)`` with ``0 < eta lam < 1``
 ``best_response_cases``    a game and a mean field (Lemma 3)
@@ -59,6 +61,7 @@ FEATURE_SNAP = 1e-3
 
 __all__ = [
     "Parameters", "distributions", "distribution_pairs", "policies", "features", "games",
+    "registered_games",
     "mean_field_pairs", "parameters", "unit_floats", "best_response_cases", "kl_triples",
     "mean_field_pair_cases", "nac_runs", "policy_cases", "rate_cases",
 ]
@@ -199,6 +202,25 @@ def games(draw, *, min_states: int = 2, max_states: int = 6, min_actions: int = 
     scale = draw(unit_floats(min_value=0.1, max_value=3.0))
     return random_game(S, A, seed, gamma=gamma, lam=lam, transition_coupling=tc,
                        reward_coupling=rc, logit_scale=scale)
+
+
+@st.composite
+def registered_games(draw, names: tuple[str, ...] | None = None) -> Game:
+    """A game of any registered kind (``mfgcheck.registry``: sis, lq, random, serverless and
+    whatever a plugin registers), read from the registry at draw time.
+
+    The kind is drawn from ``names`` (default: every registered game; an unknown name is an
+    ``InvalidInputError`` listing the registered ones); the game is then drawn from the kind's
+    own strategy (``GameSpec.strategy``, e.g. random games from ``games``) or, for a kind
+    without one (the paper's SIS and LQ games, the serverless game), built with its default
+    settings. The serverless game needs the ``serverless`` extra (SimPy)."""
+    from .. import registry
+
+    specs = registry.games()
+    chosen = tuple(specs) if names is None else tuple(registry.game(n).name for n in names)
+    spec = specs[draw(st.sampled_from(chosen))]
+    factory = spec.load_strategy()
+    return spec.build() if factory is None else draw(factory())
 
 
 @st.composite

@@ -1,10 +1,8 @@
 """Run properties/' checks on a budget, outside pytest (``mfgcheck lemmas``, the report).
 
-A check is a function ``check_<name>(instance) -> Evidence`` in a claim module of
-``mfgcheck.properties`` (``lemma1`` ... ``theorem1``); the type of its first argument
-(``NACRun``, ``KLTriple``, ...) names the Hypothesis strategy that draws its instances
-(``strategies.nac_runs``, ``strategies.kl_triples``, ...: the CamelCase type in snake case,
-plural). Checks of one claim module that take the same instance type are run on the same
+The checks are the registered ones (``mfgcheck.registry``: each claim's checks, with the
+step id each checks and the Hypothesis strategy that draws its instances). Checks of one
+claim that share a strategy are run on the same
 drawn instances (their exact terms are cached per instance). Each group runs as one
 Hypothesis search: ``examples`` examples, derandomised (the same table every time), no
 example database, ``target()`` on every check's ratio lhs/rhs so the search hunts for tight
@@ -20,58 +18,37 @@ pass (``reports.summary``).
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
-import re
 import time
 from collections import defaultdict
 
-CLAIM_MODULE = re.compile(r"^(lemma\d+|proposition\d+|theorem\d+)$")
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
-def strategy_name(type_name: str) -> str:
-    """``NACRun`` -> ``nac_runs``, ``KLTriple`` -> ``kl_triples``."""
-    return _snake(type_name) + "s"
-
 
 def discover(claims=()) -> tuple[dict, dict]:
-    """``({(claim, type_name): [(check_name, fn), ...]}, {name: reason skipped})``."""
-    from .. import properties
+    """``({(claim, strategy): [(step id, check function), ...]}, {name: reason skipped})``
+    for the registered claims (``mfgcheck.registry``; ``claims`` selects some, an unknown id
+    is an ``InvalidInputError`` listing the registered ones). A check that cannot be imported
+    is skipped with the reason; the checks of a group are in the order of their function
+    names (the order the searches have always called them in)."""
+    from .. import registry
 
+    specs = [registry.claim(c) for c in claims] if claims else registry.claims().values()
     groups: dict[tuple[str, str], list] = defaultdict(list)
     skipped: dict[str, str] = {}
-    for info in pkgutil.iter_modules(properties.__path__):
-        if not CLAIM_MODULE.match(info.name) or (claims and info.name not in claims):
-            continue
-        try:
-            mod = importlib.import_module(f"{properties.__name__}.{info.name}")
-        except Exception as exc:  # noqa: BLE001 - a broken module is reported, not fatal
-            skipped[info.name] = f"import failed: {type(exc).__name__}: {exc}"
-            continue
-        for name, fn in inspect.getmembers(mod, inspect.isfunction):
-            if not name.startswith("check_") or fn.__module__ != mod.__name__:
+    for spec in specs:
+        for check in sorted(spec.checks, key=lambda c: c.function):
+            try:
+                fn = check.load()
+            except Exception as exc:  # noqa: BLE001 - a broken module is reported, not fatal
+                skipped[check.step] = f"import failed: {type(exc).__name__}: {exc}"
                 continue
-            params = list(inspect.signature(fn).parameters.values())
-            if not params:
-                continue
-            ann = params[0].annotation
-            type_name = ann if isinstance(ann, str) else getattr(ann, "__name__", "")
-            groups[(info.name, type_name)].append((name, fn))
+            groups[(spec.id, check.strategy)].append((check.step, fn))
     return dict(groups), skipped
 
 
 def expected_checks(groups: dict) -> dict[str, list[str]]:
     """``{claim: [step ids of its checks]}`` of the discovered groups."""
-    from ..properties import step_id
-
     out: dict[str, list[str]] = defaultdict(list)
     for (claim, _), checks in groups.items():
-        out[claim] += [step_id(name, claim) for name, _ in checks]
+        out[claim] += [step for step, _ in checks]
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -84,27 +61,28 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False,
     and ``"<group> errors"`` entries for checks that raised on some examples. ``calls``, if
     given, is filled with ``{step_id: {"examples": n, "raised": k}}`` for every check."""
     from ..progress import progress as progress_bar
-    from ..properties import step_id, strategies
     from ..properties.reproducible import load_package_modules
+    from ..registry import load_target
 
     load_package_modules()  # the same draws whatever ran before in this process
     groups, skipped = discover(claims)
     records: dict[str, list[dict]] = defaultdict(list)
     timings: dict[str, float] = {}
     bar = progress_bar(total=len(groups), desc="lemma checks", enabled=progress)
-    for (claim, type_name), checks in sorted(groups.items()):
-        label = f"{claim}[{type_name}]"
-        for name, _ in checks:
+    for (claim, strategy), checks in sorted(groups.items()):
+        label = f"{claim}[{strategy.rpartition(':')[2]}]"
+        for step, _ in checks:
             if calls is not None:
-                calls.setdefault(step_id(name, claim), {"examples": 0, "raised": 0})
-        factory = getattr(strategies, strategy_name(type_name), None)
-        if factory is None:
-            skipped[label] = f"no strategy {strategy_name(type_name)}() for {type_name}"
+                calls.setdefault(step, {"examples": 0, "raised": 0})
+        try:
+            factory = load_target(strategy)
+        except Exception as exc:  # noqa: BLE001 - reported: the group is not run
+            skipped[label] = f"strategy {strategy} not loaded: {type(exc).__name__}: {exc}"
             bar.update()
             continue
         errors: list[str] = []
         search = _search(factory(), checks, records, errors, examples,
-                         {name: (calls or {}).get(step_id(name, claim)) for name, _ in checks})
+                         {step: (calls or {}).get(step) for step, _ in checks})
         start = time.perf_counter()
         try:
             search()

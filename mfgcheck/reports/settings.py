@@ -32,8 +32,9 @@ GRID_FULL = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000
 
 @dataclass(frozen=True)
 class GameSetting:
-    """A game by builder name (``games.by_name``) and keyword arguments; ``normalise`` applies
-    ``Game.normalised()`` (the theory assumes rewards in [0, 1])."""
+    """A game of a report profile: a registered game's name (``mfgcheck.registry``) and the
+    settings passed to its builder; ``normalise`` applies ``Game.normalised()`` (the theory
+    assumes rewards in [0, 1])."""
 
     name: str
     kwargs: dict = field(default_factory=dict)
@@ -41,9 +42,9 @@ class GameSetting:
     label: str = ""
 
     def build(self):
-        from .. import games
+        from ..registry import build_game
 
-        g = games.by_name(self.name, **self.kwargs)
+        g = build_game(self.name, **self.kwargs)
         return g.normalised() if self.normalise else g
 
     @property
@@ -183,6 +184,20 @@ RANDOM = GameSetting("random", {"n_states": 5, "n_actions": 3, "seed": 0, "gamma
 # show the exploitability of the game the paper describes.
 SIS_RAW = replace(SIS, normalise=False)
 LQ_RAW = replace(LQ, normalise=False)
+
+
+def game_setting(name: str, **settings) -> GameSetting:
+    """The setting the command line runs a registered game with: this module's for the games
+    the profiles run (SIS, LQ, RANDOM, normalised), the registry's defaults for any other;
+    ``settings`` override the builder's keyword arguments (``--n-states 50``). The label is
+    kept only while the size and seed are the profile's."""
+    from ..registry import game
+
+    game(name)  # an unknown name is an error listing the registered games
+    base = {g.name: g for g in (SIS, LQ, RANDOM)}.get(name, GameSetting(name, {}))
+    label = base.label if not {"n_states", "n_actions", "seed"} & set(settings) else ""
+    return GameSetting(name, {**base.kwargs, **settings}, normalise=base.normalise,
+                       label=label)
 
 # The quick profile's ablation: every factor except K = 10000 (the full profile has it).
 ABLATION_QUICK = ("baseline", "critic step: Proposition 1 (exact omega)",

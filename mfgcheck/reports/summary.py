@@ -29,8 +29,9 @@ could not run, a claim is not checked or a violation is only a candidate; 0 othe
 
 from __future__ import annotations
 
+from ..registry import claim_id_of
 from .doc import fmt
-from .tables import CLAIMS, claim_title, ratio_cell
+from .tables import claim_title, ratio_cell
 
 SMALLER_CONSTANT = 0.5
 
@@ -127,23 +128,25 @@ def _line(claim: str, status: str, text: str) -> dict:
 def unchecked_by_claim(lemmas: dict) -> dict[str, dict[str, str]]:
     """``{claim: {check or claim: reason}}`` for claims whose numeric checks did not all give
     evidence (tables.not_checked), or did not run at all."""
+    from ..registry import claims
     from .tables import not_checked
 
+    ids = tuple(claims())
     out: dict[str, dict[str, str]] = {}
     if lemmas.get("status") != "ok":
         why = "the lemma checks did not run" + (f": {lemmas.get('error')}"
                                                 if lemmas.get("error") else "")
-        return {c: {c: why} for c in CLAIMS}
-    selected = set(lemmas.get("selected") or CLAIMS)
+        return {c: {c: why} for c in ids}
+    selected = set(lemmas.get("selected") or ids)
     with_rows = {r["claim"] for r in lemmas.get("rows", []) if r["examples"]}
     calls = lemmas.get("calls")
     for sid, reason in not_checked(lemmas).items():
-        out.setdefault(sid.split(".")[0], {})[sid] = reason
-    for c in CLAIMS:
+        out.setdefault(claim_id_of(sid), {})[sid] = reason
+    for c in ids:
         if c not in selected:
             out.setdefault(c, {})[c] = "its checks were not selected in this report"
         elif c not in with_rows and (calls is None or
-                                     not any(k.split(".")[0] == c for k in calls)):
+                                     not any(claim_id_of(k) == c for k in calls)):
             out.setdefault(c, {})[c] = "no check ran"
     return out
 
@@ -155,8 +158,10 @@ def build(parts: dict) -> dict:
     steps = theory.get("steps", []) if theory.get("status") == "ok" else []
     rows = lemmas.get("rows", []) if lemmas.get("status") == "ok" else []
     unchecked = unchecked_by_claim(lemmas)
+    from ..registry import claims
+
     lines = []
-    for claim in CLAIMS:
+    for claim in claims():
         line = claim_line(claim, [s for s in steps if s["claim"] == claim],
                           [r for r in rows if r["claim"] == claim],
                           lemmas.get("statement_findings", {}).get(claim) if rows else None,

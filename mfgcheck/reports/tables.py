@@ -18,19 +18,16 @@ from __future__ import annotations
 import math
 import time
 
+from ..registry import claim_id_of, claims
 from .doc import Details, Heading, Para, Table, badge, fmt
 from .settings import AssumptionSetting
 
-CLAIMS = ("lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "lemma6", "lemma7", "lemma8",
-          "proposition1", "proposition2", "theorem1")
-
 
 def claim_title(name: str) -> str:
-    for prefix, title in (("lemma", "Lemma"), ("proposition", "Proposition"),
-                          ("theorem", "Theorem")):
-        if name.startswith(prefix):
-            return f"{title} {name[len(prefix):]}"
-    return name
+    """A registered claim's title ("Lemma 3"); another name (an assumption, "experiments")
+    as it is."""
+    spec = claims().get(name)
+    return spec.title if spec is not None else name
 
 
 def claim_anchor(name: str) -> str:
@@ -53,7 +50,7 @@ def step_record(step) -> dict:
     cex = _get(step, "counterexample")
     sid = str(_get(step, "id"))
     return {
-        "id": sid, "claim": str(_get(step, "claim", sid.split(".")[0]) or sid.split(".")[0]),
+        "id": sid, "claim": str(_get(step, "claim", None) or claim_id_of(sid)),
         "label": str(_get(step, "label", "") or ""),
         "relation": str(_get(step, "relation", "")),
         "justification": str(_get(step, "justification", "") or ""),
@@ -110,7 +107,10 @@ def render_theory(part: dict) -> list:
 
 
 def _claim_order(name: str):
-    return (CLAIMS.index(name), name) if name in CLAIMS else (len(CLAIMS), name)
+    """Registration order (the paper's claims in the appendix's order, then plugins'); names
+    no claim registers last, alphabetically."""
+    ids = list(claims())
+    return (ids.index(name), name) if name in ids else (len(ids), name)
 
 
 # -- lemma checks --------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def summarise_evidence(records: dict[str, list[dict]], theory_steps: list[dict] 
     claim_bad = {s["claim"] for s in theory_steps or [] if s["verdict"] in
                  ("refuted", "conditional")}
     rows = []
-    for step, evs in sorted(records.items(), key=lambda kv: (_claim_order(kv[0].split(".")[0]),
+    for step, evs in sorted(records.items(), key=lambda kv: (_claim_order(claim_id_of(kv[0])),
                                                               kv[0])):
         if not evs:
             continue
@@ -304,10 +304,10 @@ def lemma_checks(setting, *, progress: bool = False) -> dict:
 def lemma_summary(raw: dict, theory_steps) -> dict:
     """``lemma_part`` from ``lemma_checks``' output and the theory's steps (or None)."""
     rows = summarise_evidence(raw["records"], theory_steps)
-    from ..properties import CLAIMS, statement_findings
+    from ..properties import statement_findings
 
     return {"examples_per_group": raw["examples"], "rows": rows, "skipped": raw["skipped"],
-            "calls": raw["calls"], "selected": list(raw["claims"] or CLAIMS),
+            "calls": raw["calls"], "selected": list(raw["claims"] or claims()),
             "statement_findings": statement_findings(),
             "group_seconds": raw["timings"], "wall_time": raw["seconds"]}
 
@@ -374,7 +374,7 @@ def render_registry(records: list[dict]) -> list:
     def claim_cell(name):
         # claims link to their section of the report (proof steps); others (an assumption,
         # the experiments) have no section
-        return f"[{claim_title(name)}](#{claim_anchor(name)})" if name in CLAIMS \
+        return f"[{claim_title(name)}](#{claim_anchor(name)})" if name in claims() \
             else claim_title(name)
 
     rows = [[claim_cell(f["claim"]), f"`{f['id']}`", f["where"],

@@ -1,10 +1,12 @@
 """mfgcheck.theory: the appendix of the paper in SymPy, claim by claim and step by step.
 
-- ``symbols``: every symbol, declared once with its assumptions (``SYMBOLS`` registry).
+- ``symbols``: every symbol, declared once with its assumptions, in per-paper namespaces
+  (``SHARED``: gamma, lam, nA; ``MAO2022`` = ``SYMBOLS``; ``new_namespace(paper)``).
 - ``constants``: Qmax, p_min_bound, tau, KLmax, kappa, with ``numeric(name)`` and ``latex(name)``.
-- ``lemma1`` ... ``lemma8``, ``proposition1``, ``proposition2``, ``theorem1``: each exposes
-  ``claim`` (a :class:`~mfgcheck.theory.core.Claim`) whose ``steps`` carry a verdict
-  (proved / conditional / refuted / numeric) decided by SymPy at import.
+- ``lemma1`` ... ``lemma8``, ``proposition1``, ``proposition2``, ``theorem1`` (the claims
+  registered in ``mfgcheck.registry`` name their theory module): each exposes ``claim``
+  (a :class:`~mfgcheck.theory.core.Claim`) whose ``steps`` carry a verdict (proved /
+  conditional / refuted / numeric) decided by SymPy at import.
 - ``step_sizes``: Theorem 1's step sizes at numbers and their default constants (plain Python).
 - ``rates``: Theorem 1's step-size exponents derived from the bounds (``rates.solve()``).
 - ``refute(relation)`` / ``decide(relation)``: an exact rational counterexample to a relation
@@ -23,38 +25,47 @@ import importlib
 from . import constants, symbols
 from .core import VERDICTS, Claim, Step
 
-CLAIM_MODULES = ("lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "lemma6", "lemma7", "lemma8",
-                 "proposition1", "proposition2", "theorem1")
-_LAZY = CLAIM_MODULES + ("rates", "core", "counterexamples")
+_LAZY = ("rates", "core", "counterexamples")
 
-__all__ = ["CLAIM_MODULES", "Claim", "Step", "VERDICTS", "claims", "constants", "decide",
-           "parse", "refute", "summary", "symbols", "table", "verdicts", *_LAZY]
+__all__ = ["Claim", "Step", "VERDICTS", "claims", "constants", "decide", "parse", "refute",
+           "summary", "symbols", "table", "verdicts", *_LAZY]
 
 
-def refute(relation, hypotheses=(), *, budget: float = 10.0, seed: int = 0):
-    """An exact counterexample to ``relation`` (SymPy relational or string over the
-    registered symbols) in the symbols' domains, or ``unknown`` (counterexamples.refute)."""
+def refute(relation, hypotheses=(), *, budget: float = 10.0, seed: int = 0, namespace=None):
+    """An exact counterexample to ``relation`` (SymPy relational or string over a paper's
+    symbols, ``namespace``: default this paper's) in the symbols' domains, or ``unknown``
+    (counterexamples.refute)."""
     from .counterexamples import refute as _refute
 
-    return _refute(relation, hypotheses, budget=budget, seed=seed)
+    return _refute(relation, hypotheses, budget=budget, seed=seed, namespace=namespace)
 
 
-def decide(relation, hypotheses=(), *, rewrite=None, budget: float = 10.0, seed: int = 0):
+def decide(relation, hypotheses=(), *, rewrite=None, budget: float = 10.0, seed: int = 0,
+           namespace=None):
     """``proved`` (with the method), ``refuted`` (exact counterexample) or ``unknown``."""
     from .counterexamples import decide as _decide
 
-    return _decide(relation, hypotheses, rewrite=rewrite, budget=budget, seed=seed)
+    return _decide(relation, hypotheses, rewrite=rewrite, budget=budget, seed=seed,
+                   namespace=namespace)
 
 
-def parse(text):
-    """An expression or relation from a string, read against the symbol registry."""
+def parse(text, namespace=None):
+    """An expression or relation from a string, read against a paper's symbols
+    (``namespace``, ``theory.symbols``; default this paper's)."""
     from .counterexamples import parse as _parse
 
-    return _parse(text)
+    return _parse(text, namespace=namespace)
+
+
+def _theory_modules() -> dict[str, str]:
+    """``{claim id: theory module}`` of the registered claims that have a theory."""
+    from ..registry import claims as registered
+
+    return {cid: spec.theory for cid, spec in registered().items() if spec.theory}
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
+    if name in _LAZY or _theory_modules().get(name) == f"{__name__}.{name}":
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
@@ -62,8 +73,10 @@ def __getattr__(name: str):
 
 
 def claims() -> dict[str, Claim]:
-    """Every claim, by name, in the appendix's order of lemmas, propositions, theorem."""
-    return {name: importlib.import_module(f".{name}", __name__).claim for name in CLAIM_MODULES}
+    """Every registered claim that has a theory (``mfgcheck.registry``), by id, in
+    registration order (the appendix's lemmas, propositions and theorem first)."""
+    return {cid: importlib.import_module(module).claim
+            for cid, module in _theory_modules().items()}
 
 
 def verdicts() -> list[Step]:

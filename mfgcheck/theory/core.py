@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .symbols import LATEX_NAMES, SYMBOLS, gamma, nA
+from .symbols import LATEX_NAMES, SYMBOLS, gamma, info, is_declared, nA, resolve
 
 RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq}
 VERDICTS = ("proved", "conditional", "refuted", "numeric", "unknown")
@@ -325,7 +325,7 @@ def condition_of(lhs, rhs, relation: str) -> sp.Relational:
 def evaluate(expr, point: Mapping) -> sp.Expr:
     """``expr`` at ``point`` (symbols or names to exact numbers): a Rational when exact,
     otherwise a 50-digit Float."""
-    point = {(SYMBOLS[k].symbol if isinstance(k, str) else k): sp.sympify(v) for k, v in
+    point = {(resolve(k, expr) if isinstance(k, str) else k): sp.sympify(v) for k, v in
              point.items()}
     value = sp.sympify(expr).subs(point).doit()
     if value.is_Rational:
@@ -367,11 +367,21 @@ def relational_holds(rel, point: Mapping) -> bool:
     return compare(lhs, rhs, op)
 
 
+def _declaration(key):
+    """The declaration of a symbol (by object) or of a name (this paper's), or None."""
+    if isinstance(key, str):
+        return SYMBOLS.get(key)
+    try:
+        return info(key)
+    except KeyError:
+        return None
+
+
 def admissible(point: Mapping, hypotheses: Iterable = ()) -> bool:
     """Whether a point lies in every symbol's domain and satisfies every (SymPy) hypothesis."""
     for name, value in point.items():
-        key = name if isinstance(name, str) else name.name
-        if key in SYMBOLS and not SYMBOLS[key].admits(value):
+        declared = _declaration(name)
+        if declared is not None and not declared.admits(value):
             return False
     return all(relational_holds(h, point) for h in hypotheses if isinstance(h, sp.Basic))
 
@@ -399,8 +409,11 @@ class Step:
 
     @builtins.property
     def claim(self) -> str:
-        """The claim this step belongs to (``"lemma5"`` for ``"lemma5.eq5"``)."""
-        return self.id.split(".")[0]
+        """The claim this step belongs to (``"lemma5"`` for ``"lemma5.eq5"``; the registered
+        claim whose id prefixes the step's, ``mfgcheck.registry.claim_id_of``)."""
+        from ..registry import claim_id_of
+
+        return claim_id_of(self.id)
 
     @builtins.property
     def relational(self) -> sp.Basic:
@@ -410,7 +423,8 @@ class Step:
         """The counterexample as ``{Symbol: Rational}`` (without the evaluated sides)."""
         if not self.counterexample:
             return {}
-        return {SYMBOLS[k].symbol: v for k, v in self.counterexample.items()
+        context = sp.Tuple(self.lhs, self.rhs)  # names read as this step's symbols
+        return {resolve(k, context): v for k, v in self.counterexample.items()
                 if k not in ("lhs", "rhs")}
 
     def holds_at(self, point: Mapping) -> bool:
@@ -491,7 +505,7 @@ class Claim:
 
     def subs(self, **numbers) -> sp.Basic:
         """The conclusion with some symbols replaced by numbers (exact if given exactly)."""
-        return self.relational.subs({SYMBOLS[k].symbol: sp.sympify(v)
+        return self.relational.subs({resolve(k, self.relational): sp.sympify(v)
                                      for k, v in numbers.items()})
 
     def step(self, step_id: str) -> Step:
@@ -527,7 +541,7 @@ def lambdify_kw(expr) -> Callable[..., float]:
     fn = sp.lambdify(syms, expr, modules=["numpy"])
 
     def evaluator(**numbers):
-        unknown = [k for k in numbers if k not in SYMBOLS]
+        unknown = [k for k in numbers if not is_declared(k)]
         missing = [k for k in names if k not in numbers]
         if unknown or missing:
             raise TypeError(f"unknown {unknown}, missing {missing}; needs {names}")
@@ -555,13 +569,19 @@ def evaluators(named: Mapping[str, sp.Expr]) -> Callable[[str], Callable[..., fl
 
 
 # --- step factories: each one checks its verdict with SymPy --------------------------------
-def _property_name(step_id: str) -> str:
-    claim = step_id.split(".")[0]
-    return f"mfgcheck.properties.{claim}:check_{step_id.replace('.', '_')}"
+def _property_name(step_id: str) -> str | None:
+    """The registered check of a numeric step (``mfgcheck.registry``), None if none is."""
+    from .. import registry
+
+    try:
+        return registry.claim_of(step_id).check(step_id).function
+    except registry.InvalidInputError:
+        return None
 
 
 def _check_counterexample(step_id, lhs, rhs, relation, hypotheses, counterexample) -> dict:
-    point = {SYMBOLS[k].symbol: sp.Rational(v) for k, v in counterexample.items()}
+    context = sp.Tuple(lhs, rhs, *(h for h in hypotheses if isinstance(h, sp.Basic)))
+    point = {resolve(k, context): sp.Rational(v) for k, v in counterexample.items()}
     if not admissible(point, hypotheses):
         raise ProofError(f"{step_id}: counterexample violates an assumption")
     lv, rv = evaluate(lhs, point), evaluate(rhs, point)

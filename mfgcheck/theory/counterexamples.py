@@ -1,7 +1,7 @@
 """Decide a symbolic relation: prove it, or find an exact counterexample, or say "unknown".
 
 ``refute(relation, hypotheses=(), budget=..., seed=...)`` searches for a point of exact
-rationals in the declared domains of the relation's symbols (``symbols.SYMBOLS``: each
+rationals in the declared domains of the relation's symbols (``theory.symbols``: each
 symbol's ``domain`` and sampling box ``sample``) that satisfies every hypothesis and violates
 the relation. The search is a float pre-screen (NumPy ``lambdify``) over
 
@@ -29,7 +29,7 @@ from fractions import Fraction
 import sympy as sp
 
 from . import core
-from .symbols import SYMBOLS
+from .symbols import MAO2022, Namespace, info, is_declared_symbol
 
 __all__ = ["refute", "decide", "parse"]
 
@@ -37,20 +37,22 @@ _OPS = {sp.LessThan: "<=", sp.StrictLessThan: "<=", sp.GreaterThan: ">=",
         sp.StrictGreaterThan: ">=", sp.Equality: "=="}
 
 
-def parse(text, *, constants: bool = True) -> sp.Basic:
-    """A relation or expression from a string, its names read against the symbol registry
-    (``"exp(-Qmax/(2*lam))/nA"``); ``Qmax``, ``tau``, ``kappa``, ``KLmax``, ``p_min_bound``
-    are replaced by their definitions (theory.constants) when ``constants``. An unknown
-    name is an error naming it."""
+def parse(text, *, constants: bool = True, namespace: Namespace | None = None) -> sp.Basic:
+    """A relation or expression from a string, its names read against one paper's symbol
+    namespace (``theory.symbols``; default this paper's, ``MAO2022``), e.g.
+    ``"exp(-Qmax/(2*lam))/nA"``; the namespace's named constants (this paper's ``Qmax``,
+    ``tau``, ``kappa``, ``KLmax``, ``p_min_bound``, theory.constants) are replaced by their
+    definitions when ``constants``. An unknown name is an error naming it."""
+    space = MAO2022 if namespace is None else namespace
+    where = f"namespace {space.paper!r} (mfgcheck.theory.symbols)"
     if isinstance(text, sp.Basic):
         expr = text
     else:
         import re
 
-        from .constants import CONSTANTS
-
-        local = {k: v.symbol for k, v in SYMBOLS.items()}
-        local.update({k: sp.Symbol(f"_const_{k}") for k in CONSTANTS})
+        consts = space.constants()
+        local = {k: v.symbol for k, v in space.items()}
+        local.update({k: sp.Symbol(f"_const_{k}") for k in consts})
         allowed = set(local) | {"exp", "log", "sqrt", "Min", "Max", "Abs", "pi", "E"}
         # names only: a float literal such as 8.2e-40 has an exponent, not a symbol "e"
         bare = re.sub(r"(?<![A-Za-z_0-9.])\d*\.?\d+(?:[eE][-+]?\d+)?", " ", str(text))
@@ -58,33 +60,36 @@ def parse(text, *, constants: bool = True) -> sp.Basic:
         unknown = sorted(names - allowed)
         if unknown:
             raise ValueError(f"expression {text!r}: unknown symbol(s) {unknown}; known "
-                             f"symbols are the registry's (mfgcheck.theory.symbols.SYMBOLS) "
-                             f"and the constants {sorted(CONSTANTS)}")
+                             f"symbols are those of {where} and the constants "
+                             f"{sorted(consts)}")
         try:
             expr = sp.sympify(text, locals=local)
         except (sp.SympifyError, SyntaxError, TypeError) as exc:
             raise ValueError(f"expression {text!r}: cannot parse ({exc})") from None
-        expr = expr.subs({sp.Symbol(f"_const_{k}"): v for k, v in CONSTANTS.items()}) \
+        expr = expr.subs({sp.Symbol(f"_const_{k}"): v for k, v in consts.items()}) \
             if constants else expr
-    known = {v.symbol for v in SYMBOLS.values()}
+    # a SymPy expression may use any paper's declared symbols (looked up by object); a
+    # string was read against the namespace
+    known = ({v.symbol for v in space.values()} if not isinstance(text, sp.Basic) else
+             {s for s in expr.free_symbols if is_declared_symbol(s)})
     unknown = sorted(s.name for s in expr.free_symbols if s not in known)
     if unknown:
         raise ValueError(f"expression {text!r}: unknown symbol(s) {unknown}; known symbols "
-                         f"are the registry's (mfgcheck.theory.symbols.SYMBOLS)")
+                         f"are those of {where}")
     return expr
 
 
-def _sides(relation):
-    relation = parse(relation)
+def _sides(relation, namespace=None):
+    relation = parse(relation, namespace=namespace)
     if type(relation) not in _OPS:
         raise ValueError(f"relation {relation}: expected <=, >=, <, > or ==")
     return relation.lhs, relation.rhs, _OPS[type(relation)]
 
 
 def _box(sym):
-    info = SYMBOLS[sym.name]
-    lo, hi = (float(x) for x in info.sample)
-    return lo, hi, info.integer
+    declared = info(sym)  # by object: the domain of the paper the symbol belongs to
+    lo, hi = (float(x) for x in declared.sample)
+    return lo, hi, declared.integer
 
 
 def _corner_values(lo, hi, integer):
@@ -173,12 +178,14 @@ def _compass(gap, ok, x, boxes, done, steps: int = 60):
 
 
 def refute(relation, hypotheses=(), *, budget: float = 10.0, seed: int = 0,
-           max_points: int = 20000) -> core.Decision:
-    """Search for an exact counterexample to ``relation`` (a SymPy relational or a string)
-    within ``budget`` seconds: ``refuted`` with the point, or ``unknown`` with the budget
-    spent and the largest float violation found (module docstring)."""
-    lhs, rhs, op = _sides(relation)
-    hypotheses = tuple(parse(h) if isinstance(h, str) else h for h in hypotheses)
+           max_points: int = 20000, namespace: Namespace | None = None) -> core.Decision:
+    """Search for an exact counterexample to ``relation`` (a SymPy relational or a string,
+    read against ``namespace``) within ``budget`` seconds: ``refuted`` with the point, or
+    ``unknown`` with the budget spent and the largest float violation found (module
+    docstring)."""
+    lhs, rhs, op = _sides(relation, namespace)
+    hypotheses = tuple(parse(h, namespace=namespace) if isinstance(h, str) else h
+                       for h in hypotheses)
     syms = sorted((lhs - rhs).free_symbols | {s for h in hypotheses if isinstance(h, sp.Basic)
                                              for s in h.free_symbols}, key=lambda s: s.name)
     start = time.perf_counter()
@@ -260,13 +267,13 @@ def refute(relation, hypotheses=(), *, budget: float = 10.0, seed: int = 0,
 
 
 def decide(relation, hypotheses=(), *, rewrite=None, budget: float = 10.0,
-           seed: int = 0) -> core.Decision:
+           seed: int = 0, namespace: Namespace | None = None) -> core.Decision:
     """``core.prove`` first (proved, naming the method), then :func:`refute`."""
-    lhs, rhs, op = _sides(relation)
+    lhs, rhs, op = _sides(relation, namespace)
     decision = core.prove(lhs, rhs, op, rewrite)
     if decision:
         return decision
-    found = refute(relation, hypotheses, budget=budget, seed=seed)
+    found = refute(relation, hypotheses, budget=budget, seed=seed, namespace=namespace)
     if found.status == "refuted":
         return found
     return core.Decision("unknown", budget=f"{decision.budget}; search: {found.budget}")

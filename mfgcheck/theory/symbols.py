@@ -1,20 +1,36 @@
-"""Every symbol of the appendix, declared once with its SymPy assumptions.
+"""Every symbol of the appendix, declared once with its SymPy assumptions, in per-paper
+namespaces.
 
-``SYMBOLS`` maps a name to a :class:`SymbolInfo`: the SymPy symbol, a one-line description,
-where it appears in the appendix, its mathematical domain (``domain``, a SymPy set that a
-counterexample must respect) and a box that tests draw exact rationals from (``sample``).
-Assumptions SymPy cannot express (``gamma < 1``, ``|A| >= 2``, ``T >= 1``, ...) live in the
-domain. The module attributes (``gamma``, ``lam``, ``R``, ``nA``, ...) are the symbols
-themselves: ``from mfgcheck.theory.symbols import gamma, lam``.
+A :class:`Namespace` maps a name to a :class:`SymbolInfo`: the SymPy symbol, a one-line
+description, where it appears in the paper, its mathematical domain (``domain``, a SymPy set
+that a counterexample must respect) and a box that tests draw exact rationals from
+(``sample``). Assumptions SymPy cannot express (``gamma < 1``, ``|A| >= 2``, ``T >= 1``, ...)
+live in the domain.
 
-The first block is the paper's notation; the second block holds the scalar variables that
-proof steps use when a step is an inequality between numbers in disguise (a probability, a
-feature coordinate, a critic error, ...). They are declared here too, so that a
-counterexample names only registered symbols.
+- ``SHARED``: the symbols every paper of this toolkit uses with one meaning, declared once:
+  ``gamma`` (discount), ``lam`` (entropy weight), ``nA`` (``|A|``).
+- ``MAO2022`` (also ``SYMBOLS``): the notation of Mao et al. (NeurIPS 2022) plus the shared
+  symbols. The module attributes (``gamma``, ``lam``, ``R``, ``nA``, ...) are its symbols:
+  ``from mfgcheck.theory.symbols import gamma, lam``.
+- ``new_namespace("cen2022")``: another paper's namespace, reading the shared symbols
+  through it. Its own symbols are :class:`ScopedSymbol` objects, equal only to the symbol of
+  the same name *in the same namespace*: a second paper's ``kappa``, ``tau`` or ``C1`` is a
+  different SymPy symbol from this paper's, with its own domain, and declaring a name twice
+  in a namespace (or a shared name again) is an error. ``namespace(paper)`` returns a
+  namespace, ``info(symbol)`` the declaration of any declared symbol (by object, so the
+  right domain whatever paper it comes from), ``resolve(name, expr, namespace)`` the symbol
+  a name means in an expression or namespace.
+
+The second block of this paper's namespace holds the scalar variables that proof steps use
+when a step is an inequality between numbers in disguise (a probability, a feature
+coordinate, a critic error, ...). They are declared here too, so that a counterexample names
+only registered symbols.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import sympy as sp
@@ -32,6 +48,7 @@ class SymbolInfo:
     domain: sp.Set
     sample: tuple[Rational, Rational]
     integer: bool = False
+    paper: str = "mao2022"
 
     def admits(self, value) -> bool:
         """Whether an exact value lies in the symbol's domain (and is an integer if needed)."""
@@ -41,8 +58,135 @@ class SymbolInfo:
         return bool(self.domain.contains(value))
 
 
-SYMBOLS: dict[str, SymbolInfo] = {}
+class ScopedSymbol(sp.Symbol):
+    """A symbol of one paper's namespace: prints as its name, equal only to the symbol of the
+    same name, assumptions and namespace (SymPy's ``Dummy`` works the same way)."""
+
+    __slots__ = ("namespace",)
+
+    def __new__(cls, name: str, namespace: str, **assumptions):
+        cls._sanitize(assumptions, cls)
+        obj = sp.Symbol.__xnew__(cls, name, **assumptions)
+        obj.namespace = namespace
+        return obj
+
+    def __getnewargs_ex__(self):
+        return ((self.name, self.namespace), self._assumptions_orig)
+
+    def _hashable_content(self):
+        return sp.Symbol._hashable_content(self) + (self.namespace,)
+
+
 LATEX_NAMES: dict[sp.Symbol, str] = {}
+_BY_SYMBOL: dict[sp.Symbol, SymbolInfo] = {}
+_NAMESPACES: dict[str, Namespace] = {}
+
+
+class Namespace(Mapping):
+    """The symbols of one paper, by name, with the shared ones read through ``parent``.
+
+    ``constants``: a module exposing ``CONSTANTS`` (name -> SymPy expression) that the
+    string parser substitutes (``counterexamples.parse``), or None."""
+
+    def __init__(self, paper: str, *, parent: Namespace | None = None, scoped: bool = True,
+                 constants: str | None = None):
+        if paper in _NAMESPACES:
+            raise ValueError(f"namespace: {paper!r} already exists; use namespace({paper!r})")
+        self.paper, self.parent, self.scoped, self._constants = paper, parent, scoped, constants
+        self._own: dict[str, SymbolInfo] = {}
+        _NAMESPACES[paper] = self
+
+    def declare(self, name, description, where, domain, sample, *, latex=None, integer=False,
+                **assume) -> sp.Symbol:
+        """Declare ``name`` in this namespace; a name it already has (its own or a shared
+        one) is an error naming where it is declared."""
+        if name in self:
+            raise ValueError(f"symbol {name!r}: already declared in namespace "
+                             f"{self[name].paper!r}; reuse it (symbols.{name} / "
+                             f"namespace({self[name].paper!r})[{name!r}].symbol)")
+        if integer:
+            assume["integer"] = True
+        sym = ScopedSymbol(name, self.paper, **assume) if self.scoped else \
+            sp.Symbol(name, **assume)
+        info = SymbolInfo(name, sym, description, where, domain,
+                          (Rational(sample[0]), Rational(sample[1])), integer, self.paper)
+        self._own[name] = info
+        _BY_SYMBOL[sym] = info
+        if latex:
+            LATEX_NAMES[sym] = latex
+        return sym
+
+    def own(self) -> dict[str, SymbolInfo]:
+        """The symbols declared in this namespace itself (not the shared ones)."""
+        return dict(self._own)
+
+    def constants(self) -> dict:
+        """The named constants of this paper (``{name: expression}``), or ``{}``."""
+        if self._constants is None:
+            return {}
+        return dict(importlib.import_module(self._constants).CONSTANTS)
+
+    def __getitem__(self, name: str) -> SymbolInfo:
+        if name in self._own:
+            return self._own[name]
+        if self.parent is not None:
+            return self.parent[name]
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        if self.parent is not None:
+            yield from (k for k in self.parent if k not in self._own)
+        yield from self._own
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, name) -> bool:
+        return name in self._own or (self.parent is not None and name in self.parent)
+
+    def __repr__(self) -> str:
+        return f"<symbols of {self.paper}: {len(self)} names>"
+
+
+def namespace(paper: str) -> Namespace:
+    """The namespace of ``paper``; unknown -> ValueError listing the namespaces."""
+    try:
+        return _NAMESPACES[paper]
+    except KeyError:
+        raise ValueError(f"namespace: unknown {paper!r}; choose from "
+                         f"{', '.join(_NAMESPACES)}") from None
+
+
+def new_namespace(paper: str, *, constants: str | None = None) -> Namespace:
+    """A new paper's namespace (scoped symbols), reading the shared symbols through it."""
+    return Namespace(paper, parent=SHARED, scoped=True, constants=constants)
+
+
+def info(symbol: sp.Symbol) -> SymbolInfo:
+    """The declaration of a declared symbol, whatever its namespace (KeyError if none)."""
+    return _BY_SYMBOL[symbol]
+
+
+def resolve(name: str, expr=None, space: Namespace | None = None) -> sp.Symbol:
+    """The symbol ``name`` means: the free symbol of that name in ``expr`` if it has one
+    (so a step of another paper reads its own symbols), otherwise ``space``'s (default: this
+    paper's, ``MAO2022``). KeyError if neither has it."""
+    if expr is not None:
+        for sym in sp.sympify(expr).free_symbols:
+            if sym.name == name:
+                return sym
+    return (MAO2022 if space is None else space)[name].symbol
+
+
+def is_declared_symbol(symbol) -> bool:
+    """Whether ``symbol`` (the object) is declared in some namespace."""
+    return symbol in _BY_SYMBOL
+
+
+def is_declared(name: str) -> bool:
+    """Whether some namespace declares ``name``."""
+    return any(name in ns for ns in _NAMESPACES.values())
+
 
 _R = Rational
 _POS = Interval.open(0, oo)
@@ -50,21 +194,20 @@ _NONNEG = Interval(0, oo)
 _REAL = Interval(-oo, oo)
 _UNIT = Interval.Lopen(0, 1)  # probabilities that are positive
 
+SHARED = Namespace("shared", scoped=False)
+MAO2022 = Namespace("mao2022", parent=SHARED, scoped=False,
+                    constants="mfgcheck.theory.constants")
+SYMBOLS = MAO2022  # the paper's symbols and the shared ones (the name theory has always used)
+_SHARED_NAMES = ("gamma", "lam", "nA")
 
-def _declare(name, description, where, domain, sample, *, latex=None, integer=False, **assume):
-    if integer:
-        assume["integer"] = True
-    sym = sp.Symbol(name, **assume)
-    SYMBOLS[name] = SymbolInfo(
-        name, sym, description, where, domain, (_R(sample[0]), _R(sample[1])), integer
-    )
-    if latex:
-        LATEX_NAMES[sym] = latex
-    return sym
+
+def _declare(name, description, where, domain, sample, **kw):
+    space = SHARED if name in _SHARED_NAMES else MAO2022
+    return space.declare(name, description, where, domain, sample, **kw)
 
 
 def by_name(name: str) -> sp.Symbol:
-    """The registered symbol called ``name``."""
+    """The registered symbol called ``name`` (this paper's namespace)."""
     return SYMBOLS[name].symbol
 
 

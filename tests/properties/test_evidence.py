@@ -122,8 +122,8 @@ def test_every_numeric_step_of_theory_names_an_existing_check():
 
 
 def test_registry_maps_names_to_step_ids():
-    assert props.step_id("check_lemma5_eq6_display", "lemma5") == "lemma5.eq6_display"
-    assert props.step_id("check_proposition1", "proposition1") == "proposition1"
+    assert props.checks("lemma5")["lemma5.eq6_display"].__name__ == "check_lemma5_eq6_display"
+    assert props.checks("proposition1")["proposition1"].__name__ == "check_proposition1"
     table = props.checks()
     assert {"lemma4", "lemma4.lipschitz", "lemma7.eq8", "proposition2.sgd"} <= set(table)
     for sid, fn in table.items():

@@ -114,7 +114,7 @@ def test_rerun_resumes_from_stored_runs(report_run):
 def _parts(lemma_status=None, verdict="proved", error=False, setting_error=False,
            crashed=False, zero=False, unselected=False):
     """Every claim checked and passing, except lemma4's step ``lemma4.x``."""
-    from mfgcheck.reports.tables import CLAIMS
+    from mfgcheck.properties import CLAIMS
 
     steps = [{"id": "lemma4.x", "claim": "lemma4", "verdict": verdict, "detail": "",
               "note": ""}]
