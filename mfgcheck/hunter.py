@@ -180,7 +180,9 @@ def _namespace(name: str):
     from .theory import symbols
 
     try:
-        return symbols.namespace(registry.claim_of(name).paper)
+        spec = registry.claim_of(name)
+        spec.theory_claim()     # its theory module declares the paper's namespace
+        return symbols.namespace(spec.paper)
     except ValueError:          # InvalidInputError included: no registered claim, no space
         return symbols.MAO2022
 

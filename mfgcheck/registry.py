@@ -303,14 +303,19 @@ def papers() -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.paper for c in _CLAIMS.values()))
 
 
-def claim(claim_id: str) -> ClaimSpec:
-    """The claim ``claim_id``; unknown -> InvalidInputError listing the registered ids."""
+def _lookup(table: dict, kind: str, key):
+    """``table[key]``; unknown -> InvalidInputError naming ``kind`` and listing the keys."""
     _load()
     try:
-        return _CLAIMS[claim_id]
+        return table[key]
     except (KeyError, TypeError):
-        raise InvalidInputError(f"claim: unknown {claim_id!r}; choose from "
-                                f"{', '.join(_CLAIMS)}") from None
+        raise InvalidInputError(f"{kind}: unknown {key!r}; choose from "
+                                f"{', '.join(table)}") from None
+
+
+def claim(claim_id: str) -> ClaimSpec:
+    """The claim ``claim_id``; unknown -> InvalidInputError listing the registered ids."""
+    return _lookup(_CLAIMS, "claim", claim_id)
 
 
 def claim_of(step: str) -> ClaimSpec:
@@ -345,12 +350,7 @@ def games() -> dict[str, GameSpec]:
 
 def game(name: str) -> GameSpec:
     """The game ``name``; unknown -> InvalidInputError listing the registered names."""
-    _load()
-    try:
-        return _GAMES[name]
-    except (KeyError, TypeError):
-        raise InvalidInputError(f"game: unknown {name!r}; choose from "
-                                f"{', '.join(_GAMES)}") from None
+    return _lookup(_GAMES, "game", name)
 
 
 def build_game(name: str, **settings):
