@@ -80,7 +80,7 @@ def test_symbols_are_in_their_own_namespace():
            and s not in (gamma, lam)]
     assert own and all(s.name.startswith(cs.PREFIX) for s in own)
     for s in own:
-        assert SYMBOLS[s.name].symbol == s
+        assert cs.SPACE[s.name].symbol == s and s.name not in SYMBOLS
     # the paper's eta and C1 are not Mao et al.'s
     assert cs.eta != SYMBOLS["eta"].symbol and cs.C1 != SYMBOLS["C1"].symbol
     assert cs.tau is lam

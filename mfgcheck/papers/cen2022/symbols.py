@@ -2,30 +2,33 @@
 
 Shared with Mao et al. and declared once in :mod:`mfgcheck.theory.symbols`: ``gamma`` (the
 discount factor) and ``lam``, which is this paper's entropy weight ``tau`` (the same role:
-``V_tau = E sum gamma^k (r - tau log pi)``). Everything else is this paper's and is
-registered under the prefix ``cen2022_`` (``cen2022_eta`` is the NPG learning rate, not Mao's
-actor step ``eta``; ``cen2022_C1`` is the paper's (23), not Mao's ``C1``), so that a bound
-written as text, ``"cen2022_C1*gamma*(1 - cen2022_eta*lam)**cen2022_t"``, names exactly one
-thing. In Python, import them from here: ``from mfgcheck.papers.cen2022.symbols import eta,
-t, C1``.
+``V_tau = E sum gamma^k (r - tau log pi)``). Everything else is this paper's, declared in its
+own namespace ``SPACE`` (``mfgcheck.theory.symbols.new_namespace("cen2022")``: its symbols
+are distinct SymPy objects from Mao et al.'s), under the prefix ``cen2022_``
+(``cen2022_eta`` is the NPG learning rate, not Mao's actor step ``eta``; ``cen2022_C1`` is
+the paper's (23), not Mao's ``C1``), so that a bound written as text,
+``"cen2022_C1*gamma*(1 - cen2022_eta*lam)**cen2022_t"``, names exactly one thing. In
+Python, import them from here: ``from mfgcheck.papers.cen2022.symbols import eta, t, C1``.
 """
 
 from __future__ import annotations
 
 from sympy import Interval, oo
 
-from ...theory.symbols import _declare, gamma, lam
+from ...theory.symbols import gamma, lam, new_namespace
 
 PREFIX = "cen2022_"
 _NONNEG = Interval(0, oo)
 _POS = Interval.open(0, oo)
 WHERE = "Cen et al. 2022, Theorem 1"
+SPACE = new_namespace("cen2022")
 
 tau = lam  # the paper's tau is mfgcheck's shared entropy weight
 
 
 def _own(name, description, domain, sample, latex, **assume):
-    return _declare(PREFIX + name, description, WHERE, domain, sample, latex=latex, **assume)
+    return SPACE.declare(PREFIX + name, description, WHERE, domain, sample, latex=latex,
+                         **assume)
 
 
 eta = _own("eta", "NPG learning rate eta, 0 < eta <= (1 - gamma)/tau", _POS, ("1/100", 1),
@@ -55,6 +58,6 @@ y0 = _own("y0", "||Q^(0)_tau - tau log xi^(0)||_inf (the vector y of paper (47))
 Q_drop = _own("Q_drop", "max_{s,a} (Q^(t)_tau - Q^(t+1)_tau)(s, a) (monotonicity, paper (33))",
               Interval(-oo, oo), (-5, 5), r"\max(Q^{(t)}_\tau - Q^{(t+1)}_\tau)", real=True)
 
-__all__ = ["PREFIX", "gamma", "lam", "tau", "eta", "t", "C1", "Q_err", "Q_err_prev",
+__all__ = ["PREFIX", "SPACE", "gamma", "lam", "tau", "eta", "t", "C1", "Q_err", "Q_err_prev",
            "logpi_err", "Q0_err", "logpi0_err", "xi_err", "xi_err_next", "xi0_err", "y0",
            "Q_drop"]
