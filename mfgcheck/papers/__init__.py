@@ -3,8 +3,9 @@
 A paper's subpackage holds the same layers as mfgcheck's own claims, in one place that
 another paper can copy (docs/adding-a-claim.md walks through it):
 
-- ``symbols``: the paper's SymPy symbols, registered with a prefix (``cen2022_eta``); the
-  shared ones (``gamma``, ``lam``) come from :mod:`mfgcheck.theory.symbols`;
+- ``symbols``: the paper's SymPy symbols in its own namespace
+  (``mfgcheck.theory.symbols.new_namespace("cen2022")``: its ``eta`` and ``C1`` are not Mao
+  et al.'s); the shared ones (``gamma``, ``lam``) come from :mod:`mfgcheck.theory.symbols`;
 - ``theory``: the statement, its constants and the proof steps (a
   :class:`~mfgcheck.theory.core.Claim` named ``claim``), decided by SymPy;
 - the exact numerics the checks need (``mdp`` for Cen et al.), independent of the mean-field

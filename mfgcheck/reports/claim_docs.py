@@ -59,10 +59,17 @@ def claim_page(name: str) -> str:
             lines.append(f"- the statement: {finding}")
     if checks:
         lines += ["", "## Numeric checks (properties/)", "",
-                  f"`mfgcheck.properties.{name}` checks: " +
+                  " and ".join(f"`{m}`" for m in _check_modules(name)) + " checks: " +
                   ", ".join(f"`{c}`" for c in checks) + ". Run them with "
                   f"`mfgcheck lemmas --claims {name}`."]
     return "\n".join(lines) + "\n"
+
+
+def _check_modules(name: str) -> tuple[str, ...]:
+    """The modules holding the claim's registered checks (another paper's live elsewhere)."""
+    from ..registry import claim
+
+    return claim(name).modules
 
 
 def write(directory: str | Path = "docs/claims") -> list[Path]:

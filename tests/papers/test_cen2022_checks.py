@@ -18,8 +18,8 @@ ALL = [getattr(checks, name) for name in checks.__all__ if name.startswith("chec
 
 def squared(**n):
     """The wrong variant: (22b) with (1 - eta tau)^(2t) in place of (1 - eta tau)^t."""
-    return 2 * n["cen2022_C1"] / n["lam"] * (1 - n["cen2022_eta"] * n["lam"]) ** (
-        2 * n["cen2022_t"])
+    return 2 * n["C1"] / n["lam"] * (1 - n["eta"] * n["lam"]) ** (
+        2 * n["t"])
 
 
 @settings(max_examples=40)
@@ -33,8 +33,8 @@ def test_theorem1_and_its_steps_hold_on_random_mdps(c):
 def test_the_compared_window_sits_above_the_rounding_floor():
     c = case(seed=11, n_states=3, n_actions=3, gamma=0.5, tau=0.2, eta_fraction=1.0)
     t = c.terms
-    bound = theory.numeric("bound_Q")(cen2022_C1=t.C1, gamma=0.5, cen2022_eta=c.eta, lam=0.2,
-                                      cen2022_t=np.arange(c.T))
+    bound = theory.numeric("bound_Q")(C1=t.C1, gamma=0.5, eta=c.eta, lam=0.2,
+                                      t=np.arange(c.T))
     assert 0 < t.compared < c.T  # soft policy iteration reaches the floor within T = 60
     assert np.all(bound[:t.compared] > FLOOR * t.q_error)
     assert bound[t.compared] <= FLOOR * t.q_error
@@ -54,8 +54,8 @@ def test_squared_contraction_in_22b_is_violated_and_confirmed_at_60_digits():
     k = ev.measurements["where"]["t"]
     with mp.workdps(60):
         n = precise.numbers(c)
-        lhs = n["cen2022_logpi_err"][k]
-        rhs = 2 * n["cen2022_C1"] / n["lam"] * (1 - n["cen2022_eta"] * n["lam"]) ** (2 * k)
+        lhs = n["logpi_err"][k]
+        rhs = 2 * n["C1"] / n["lam"] * (1 - n["eta"] * n["lam"]) ** (2 * k)
         assert lhs > rhs
         assert abs(float(lhs) - ev.lhs) <= 2 * c.terms.logpi_error
 

@@ -138,12 +138,12 @@ def test_float_terms_agree_with_the_60_digit_replay(c):
     with mp.workdps(60):
         exact = precise.numbers(c)
     floats = terms.numbers()
-    logpi = {"cen2022_logpi_err", "cen2022_logpi0_err"}
+    logpi = {"logpi_err", "logpi0_err"}
     for name, value in exact.items():
         f = np.asarray(floats[name], dtype=np.float64)
         m = np.array([float(x) for x in value]) if isinstance(value, list) else float(value)
         tol = terms.logpi_error if name in logpi else \
-            2 * terms.q_error if name != "cen2022_C1" else 4 * terms.logpi_error * c.tau
+            2 * terms.q_error if name != "C1" else 4 * terms.logpi_error * c.tau
         assert np.all(np.abs(f - m) <= tol), (name, np.abs(f - m).max(), tol)
 
 

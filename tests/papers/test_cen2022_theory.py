@@ -9,8 +9,9 @@ import sympy as sp
 
 from mfgcheck.papers.cen2022 import symbols as cs
 from mfgcheck.papers.cen2022 import theory
+from mfgcheck.theory import symbols
 from mfgcheck.theory.core import prove
-from mfgcheck.theory.symbols import SYMBOLS, gamma, lam
+from mfgcheck.theory.symbols import gamma, lam
 
 A, I, w, y = theory._A, theory._I, theory._w, theory._y
 
@@ -70,19 +71,29 @@ def test_C1_reduces_to_the_initial_Q_error_for_soft_policy_iteration():
     spi = theory.C1_value.subs(cs.eta, (1 - gamma) / lam)
     assert sp.simplify(spi - cs.Q0_err) == 0
     n = theory.numeric("C1")
-    assert n(gamma=0.5, lam=2.0, cen2022_eta=0.1, cen2022_Q0_err=1.0,
-             cen2022_logpi0_err=3.0) == pytest.approx(1.0 + 2 * 2.0 * (1 - 0.2 / 0.5) * 3.0,
+    assert n(gamma=0.5, lam=2.0, eta=0.1, Q0_err=1.0,
+             logpi0_err=3.0) == pytest.approx(1.0 + 2 * 2.0 * (1 - 0.2 / 0.5) * 3.0,
                                                        rel=1e-15)
 
 
 def test_symbols_are_in_their_own_namespace():
-    own = [s for name, s in vars(cs).items() if isinstance(s, sp.Symbol)
-           and s not in (gamma, lam)]
-    assert own and all(s.name.startswith(cs.PREFIX) for s in own)
-    for s in own:
-        assert cs.SPACE[s.name].symbol == s and s.name not in SYMBOLS
-    # the paper's eta and C1 are not Mao et al.'s
-    assert cs.eta != SYMBOLS["eta"].symbol and cs.C1 != SYMBOLS["C1"].symbol
-    assert cs.tau is lam
+    space = symbols.namespace("cen2022")
+    assert space is cs.SPACE
+    own = [info.symbol for info in space.own().values()]
+    assert {s.name for s in own} >= {"eta", "t", "C1", "Q_err", "logpi_err"}
+    # the paper's eta and C1 print like Mao et al.'s but are other symbols
+    assert str(cs.eta) == "eta" and cs.eta != symbols.SYMBOLS["eta"].symbol
+    assert cs.C1 != symbols.SYMBOLS["C1"].symbol
+    assert symbols.info(cs.eta).paper == "cen2022"
+    # shared symbols are reused, not redeclared
+    assert space["gamma"].symbol is gamma and space["lam"].symbol is lam and cs.tau is lam
     free = set().union(*(s.free_symbols() for s in theory.steps))
     assert free <= set(own) | {gamma, lam}
+
+
+def test_a_bound_written_as_text_is_read_in_the_papers_namespace():
+    from mfgcheck.theory.counterexamples import parse
+
+    expr = parse("2*C1/lam*rho**(2*t)", namespace=cs.SPACE)
+    assert expr.free_symbols == {cs.C1, lam, cs.eta, cs.t}
+    assert sp.simplify(expr - 2 * cs.C1 / lam * theory.rho ** (2 * cs.t)) == 0

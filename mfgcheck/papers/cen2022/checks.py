@@ -31,6 +31,9 @@ is compared on the same iterations. Every evidence declares ``atol``, the docume
 error of its left side (:meth:`Terms.error`), which the tests check against the 60-digit
 replay of :mod:`.precise`.
 
+A float64 violation is confirmed or overturned at 60 digits by :mod:`.precise` (registered as
+this claim's route in ``properties.confirm.ROUTES`` when this module is imported).
+
 ``bound=`` replaces theory's right side (a keyword callable of the numbers below, e.g.
 ``theory.numeric("bound_logpi")``), as in every mfgcheck check; the hunter's override
 (``mfgcheck.hunt(..., bound="...")``) works the same way.
@@ -55,7 +58,6 @@ __all__ = ["NPGCase", "Terms", "FLOOR", "check_theorem1", "check_eq22b", "check_
            "check_eq44", "check_eq45", "check_softmax", "check_xi0", "check_y0_triangle"]
 
 FLOOR = 100.0  # compare while (22a)'s bound is this many rounding errors above zero
-P = "cen2022_"  # the paper's symbol prefix (symbols.PREFIX)
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,9 @@ class Terms:
         tlx = np.array(tlx_rows)
         Q_err = _sup(opt.Q - run.Q)
         logpi_err = _sup(opt.log_pi - run.log_pi)
-        C1 = float(theory.numeric("C1")(**{P + "Q0_err": Q_err[0],
-                                           P + "logpi0_err": logpi_err[0],
-                                           P + "eta": case.eta, "lam": tau,
+        C1 = float(theory.numeric("C1")(**{"Q0_err": Q_err[0],
+                                           "logpi0_err": logpi_err[0],
+                                           "eta": case.eta, "lam": tau,
                                            "gamma": mdp.gamma}))
         q_error = roundoff(mdp, tau)
         rho = 1 - case.eta * tau
@@ -153,13 +155,13 @@ class Terms:
         (``*_next`` and the errors at ``t + 1``); scalars broadcast."""
         n = self.compared
         c = self.case
-        return {"gamma": c.mdp.gamma, "lam": c.tau, P + "eta": c.eta, P + "C1": self.C1,
-                P + "t": np.arange(n), P + "Q_err": self.Q_err[1:n + 1],
-                P + "Q_err_prev": self.Q_err[:n], P + "logpi_err": self.logpi_err[1:n + 1],
-                P + "xi_err": self.xi_err[:n], P + "xi_err_next": self.xi_err[1:n + 1],
-                P + "Q_drop": self.Q_drop[:n], P + "y0": self.y0,
-                P + "Q0_err": self.Q_err[0], P + "logpi0_err": self.logpi_err[0],
-                P + "xi0_err": self.xi_err[0]}
+        return {"gamma": c.mdp.gamma, "lam": c.tau, "eta": c.eta, "C1": self.C1,
+                "t": np.arange(n), "Q_err": self.Q_err[1:n + 1],
+                "Q_err_prev": self.Q_err[:n], "logpi_err": self.logpi_err[1:n + 1],
+                "xi_err": self.xi_err[:n], "xi_err_next": self.xi_err[1:n + 1],
+                "Q_drop": self.Q_drop[:n], "y0": self.y0,
+                "Q0_err": self.Q_err[0], "logpi0_err": self.logpi_err[0],
+                "xi0_err": self.xi_err[0]}
 
     def measurements(self) -> dict:
         return {"compared": self.compared, "T": self.case.T, "alpha": self.alpha,
@@ -244,3 +246,24 @@ def check_y0_triangle(case: NPGCase, *, bound=None) -> Evidence:
     """(52): ``||Q^(0) - tau log xi^(0)|| <= ||Q* - Q^(0)|| + ||Q* - tau log xi^(0)||``."""
     return _evidence(f"{theory.CLAIM_ID}.y0_triangle", case, bound,
                      atol=3 * case.terms.q_error)
+
+
+def _precise(case: NPGCase) -> dict:
+    """The checks' numbers at 60 digits (:mod:`.precise`): the route that confirms or
+    overturns a float64 violation of any check of this claim."""
+    from .precise import numbers
+
+    return numbers(case)
+
+
+def _register_routes() -> None:
+    """``properties.confirm`` re-evaluates a violation through ``ROUTES[step]``: add this
+    claim's steps (from the one list of checks, ``cen2022.CHECKS``)."""
+    from ...properties import confirm
+    from . import CHECKS, CLAIM_ID
+
+    for suffix, _ in CHECKS:
+        confirm.ROUTES[f"{CLAIM_ID}.{suffix}" if suffix else CLAIM_ID] = _precise
+
+
+_register_routes()

@@ -23,7 +23,6 @@ from . import theory
 
 __all__ = ["replay", "numbers"]
 
-P_ = "cen2022_"
 
 
 def _logsumexp(xs):
@@ -111,12 +110,12 @@ def numbers(case) -> dict:
               for k in range(len(Qs) - 1)]
     g, tau = mp.mpf(float(case.mdp.gamma)), mp.mpf(float(case.tau))
     eta = mp.mpf(float(case.eta))
-    C1 = _c1()(**{"gamma": g, "lam": tau, P_ + "eta": eta, P_ + "Q0_err": Q_err[0],
-                  P_ + "logpi0_err": logpi_err[0]})
-    return {"gamma": g, "lam": tau, P_ + "eta": eta, P_ + "C1": C1,
-            P_ + "t": [mp.mpf(k) for k in range(n)], P_ + "Q_err": Q_err[1:n + 1],
-            P_ + "Q_err_prev": Q_err[:n], P_ + "logpi_err": logpi_err[1:n + 1],
-            P_ + "xi_err": xi_err[:n], P_ + "xi_err_next": xi_err[1:n + 1],
-            P_ + "Q_drop": Q_drop[:n], P_ + "y0": _sup(Qs[0], tlx[0]),
-            P_ + "Q0_err": Q_err[0], P_ + "logpi0_err": logpi_err[0],
-            P_ + "xi0_err": xi_err[0]}
+    C1 = _c1()(**{"gamma": g, "lam": tau, "eta": eta, "Q0_err": Q_err[0],
+                  "logpi0_err": logpi_err[0]})
+    return {"gamma": g, "lam": tau, "eta": eta, "C1": C1,
+            "t": [mp.mpf(k) for k in range(n)], "Q_err": Q_err[1:n + 1],
+            "Q_err_prev": Q_err[:n], "logpi_err": logpi_err[1:n + 1],
+            "xi_err": xi_err[:n], "xi_err_next": xi_err[1:n + 1],
+            "Q_drop": Q_drop[:n], "y0": _sup(Qs[0], tlx[0]),
+            "Q0_err": Q_err[0], "logpi0_err": logpi_err[0],
+            "xi0_err": xi_err[0]}

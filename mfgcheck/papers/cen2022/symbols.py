@@ -1,14 +1,15 @@
 """The symbols of Cen, Cheng, Chen, Wei and Chi (2022), in the paper's own namespace.
 
-Shared with Mao et al. and declared once in :mod:`mfgcheck.theory.symbols`: ``gamma`` (the
-discount factor) and ``lam``, which is this paper's entropy weight ``tau`` (the same role:
-``V_tau = E sum gamma^k (r - tau log pi)``). Everything else is this paper's, declared in its
-own namespace ``SPACE`` (``mfgcheck.theory.symbols.new_namespace("cen2022")``: its symbols
-are distinct SymPy objects from Mao et al.'s), under the prefix ``cen2022_``
-(``cen2022_eta`` is the NPG learning rate, not Mao's actor step ``eta``; ``cen2022_C1`` is
-the paper's (23), not Mao's ``C1``), so that a bound written as text,
-``"cen2022_C1*gamma*(1 - cen2022_eta*lam)**cen2022_t"``, names exactly one thing. In
-Python, import them from here: ``from mfgcheck.papers.cen2022.symbols import eta, t, C1``.
+``SPACE = new_namespace("cen2022")`` (:mod:`mfgcheck.theory.symbols`): this paper's ``eta``
+(the NPG learning rate) and ``C1`` (its (23)) are SymPy symbols of their own, distinct from
+Mao et al.'s actor step ``eta`` and constant ``C1`` although they print alike; a bound
+written as text for one of this paper's claims (``mfgcheck hunt cen2022.theorem1.eq22b
+--bound "2*C1/lam*rho**(2*t)"``) is read in this namespace. Shared with Mao et al. and
+declared once there: ``gamma`` (the discount factor) and ``lam``, which is this paper's
+entropy weight ``tau`` (the same role: ``V_tau = E sum gamma^k (r - tau log pi)``). The named
+constants ``alpha`` and ``rho`` (``theory.CONSTANTS``) are expanded by the parser.
+
+In Python: ``from mfgcheck.papers.cen2022.symbols import eta, t, C1``.
 """
 
 from __future__ import annotations
@@ -17,22 +18,19 @@ from sympy import Interval, oo
 
 from ...theory.symbols import gamma, lam, new_namespace
 
-PREFIX = "cen2022_"
-_NONNEG = Interval(0, oo)
-_POS = Interval.open(0, oo)
+SPACE = new_namespace("cen2022", constants="mfgcheck.papers.cen2022.theory")
 WHERE = "Cen et al. 2022, Theorem 1"
-SPACE = new_namespace("cen2022")
+_NONNEG = Interval(0, oo)
 
 tau = lam  # the paper's tau is mfgcheck's shared entropy weight
 
 
 def _own(name, description, domain, sample, latex, **assume):
-    return SPACE.declare(PREFIX + name, description, WHERE, domain, sample, latex=latex,
-                         **assume)
+    return SPACE.declare(name, description, WHERE, domain, sample, latex=latex, **assume)
 
 
-eta = _own("eta", "NPG learning rate eta, 0 < eta <= (1 - gamma)/tau", _POS, ("1/100", 1),
-           r"\eta", positive=True)
+eta = _own("eta", "NPG learning rate eta, 0 < eta <= (1 - gamma)/tau", Interval.open(0, oo),
+           ("1/100", 1), r"\eta", positive=True)
 t = _own("t", "iteration counter t >= 0", _NONNEG, (0, 50), "t", integer=True,
          nonnegative=True)
 C1 = _own("C1", "C1 = ||Q* - Q^(0)||_inf + 2 tau (1 - eta tau/(1-gamma)) ||log pi* - log "
@@ -58,6 +56,6 @@ y0 = _own("y0", "||Q^(0)_tau - tau log xi^(0)||_inf (the vector y of paper (47))
 Q_drop = _own("Q_drop", "max_{s,a} (Q^(t)_tau - Q^(t+1)_tau)(s, a) (monotonicity, paper (33))",
               Interval(-oo, oo), (-5, 5), r"\max(Q^{(t)}_\tau - Q^{(t+1)}_\tau)", real=True)
 
-__all__ = ["PREFIX", "SPACE", "gamma", "lam", "tau", "eta", "t", "C1", "Q_err", "Q_err_prev",
+__all__ = ["SPACE", "gamma", "lam", "tau", "eta", "t", "C1", "Q_err", "Q_err_prev",
            "logpi_err", "Q0_err", "logpi0_err", "xi_err", "xi_err_next", "xi0_err", "y0",
            "Q_drop"]

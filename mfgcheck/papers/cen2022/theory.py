@@ -94,6 +94,8 @@ bound_Q = C1 * gamma * rho**t
 bound_logpi = 2 * C1 / lam * rho**t
 NAMED = {"alpha": alpha, "rho": rho, "C1": C1_value, "bound_Q": bound_Q,
          "bound_logpi": bound_logpi}
+#: the named constants a bound written as text may use (the namespace's parser expands them)
+CONSTANTS = {"alpha": alpha, "rho": rho}
 numeric = evaluators(NAMED)
 
 #: Theorem 1's learning rates, 0 < eta <= (1 - gamma)/tau, as a slack rewrite
