@@ -17,9 +17,8 @@ import pytest
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from mfgcheck.theory import verdicts
 from mfgcheck import registry
-from mfgcheck.theory import symbols
+from mfgcheck.theory import symbols, verdicts
 
 STEPS = verdicts()
 PROVED = [s for s in STEPS if s.verdict == "proved"]

@@ -12,6 +12,7 @@ by ``log alpha``; cases with ``alpha < 0.05`` or fewer than 6 such iterations ar
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ def _squared(which: str):
 def survey(cases: int = 200, seed: int = 0) -> dict:
     """The figures (module docstring) as a dict."""
     rng = np.random.default_rng(seed)
-    out = {"cases": 0, "max_ratio_22a": 0.0, "max_ratio_22b": 0.0,
+    out: dict[str, Any] = {"cases": 0, "max_ratio_22a": 0.0, "max_ratio_22b": 0.0,
            "squared_22a_violated": 0, "squared_22a_max_ratio": 0.0,
            "squared_22b_violated": 0, "squared_22b_max_ratio": 0.0, "q_rate_exponents": []}
     for _ in range(cases):
