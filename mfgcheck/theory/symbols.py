@@ -1,7 +1,7 @@
 """Every symbol of the appendix, declared once with its SymPy assumptions, in per-paper
 namespaces.
 
-A :class:`Namespace` maps a name to a :class:`SymbolInfo`: the SymPy symbol, a one-line
+A ``Namespace`` maps a name to a :class:`SymbolInfo`: the SymPy symbol, a one-line
 description, where it appears in the paper, its mathematical domain (``domain``, a SymPy set
 that a counterexample must respect) and a box that tests draw exact rationals from
 (``sample``). Assumptions SymPy cannot express (``gamma < 1``, ``|A| >= 2``, ``T >= 1``, ...)
@@ -13,7 +13,7 @@ live in the domain.
   symbols. The module attributes (``gamma``, ``lam``, ``R``, ``nA``, ...) are its symbols:
   ``from mfgcheck.theory.symbols import gamma, lam``.
 - ``new_namespace("cen2022")``: another paper's namespace, reading the shared symbols
-  through it. Its own symbols are :class:`ScopedSymbol` objects, equal only to the symbol of
+  through it. Its own symbols are ``ScopedSymbol`` objects, equal only to the symbol of
   the same name *in the same namespace*: a second paper's ``kappa``, ``tau`` or ``C1`` is a
   different SymPy symbol from this paper's, with its own domain, and declaring a name twice
   in a namespace (or a shared name again) is an error. ``namespace(paper)`` returns a
