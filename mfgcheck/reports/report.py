@@ -189,9 +189,10 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
         done, seconds = run_jobs(selected, lambda p, fin: p.job(profile, store, fin, names), ex,
                                  progress=progress)
         executor_desc = ex.describe()
-    finally:
+    except BaseException:
         if executor is None:
             ex.close()
+        raise
     results_parts: dict[str, dict] = {}
     wall: dict[str, float] = {}
     for part in selected:           # the registry's order, whatever order they finished in
@@ -223,7 +224,11 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
     results = load_results(path)
     from .writer import write_pages
 
-    write_pages(results, out)
+    try:
+        write_pages(results, out, executor=ex)     # the figures drawn on the workers
+    finally:
+        if executor is None:
+            ex.close()
     return results
 
 

@@ -21,10 +21,11 @@ for its proof steps, properties' checks and the findings registry (``mfgcheck.fi
 - **not checked** (``unknown``): a check of the claim crashed, saw 0 examples or did not run
   (not selected, part missing); never a pass. The exit status is 3.
 
-Theorem 1 adds one line per rate setting (rate.claim_lines), the assumptions and the paper's
-experiments add theirs. Exit status: 1 if any line is ``fail``; 3 if a part of the report
-could not run, a claim is not checked or a violation is only a candidate; 0 otherwise
-(findings and warnings are printed but do not fail the run).
+Theorem 1 adds one line per rate setting (rate.claim_lines), the assumptions, the paper's
+experiments, the ablation and the (simulated) serverless application add theirs. Exit
+status: 1 if any line is ``fail``; 3 if a part of the report could not run, a claim is not
+checked or a violation is only a candidate; 0 otherwise (findings and warnings are printed
+but do not fail the run).
 """
 
 from __future__ import annotations
@@ -186,6 +187,10 @@ def build(parts: dict) -> dict:
         from .experiments import ablation_lines
 
         extra += ablation_lines(parts["ablation"])
+    if parts.get("serverless", {}).get("status") == "ok":
+        from .serverless import claim_lines as serverless_lines
+
+        extra += serverless_lines(parts["serverless"])
     findings = [{"id": s["id"], "verdict": s["verdict"], "detail": s["detail"],
                  "note": s["note"]} for s in steps if s["verdict"] in ("refuted", "conditional")]
     errors = {name: p.get("error", "") for name, p in parts.items() if p.get("status") != "ok"}

@@ -157,31 +157,74 @@ def reproducibility_blocks(results: dict) -> list:
     ]
 
 
-def draw_figures(results: dict, out) -> list[Path]:
-    from .graph import dependency_figure
+def figure_groups(results: dict) -> list[tuple[str, object]]:
+    """The figures to draw, in independent groups ``(name, data)``: the claims' dependency
+    graph and each part that ran (its plain data from results.json)."""
+    parts = results["parts"]
+    groups: list[tuple[str, object]] = [("claims", results["summary"]["claims"])]
+    for name in ("rate", "experiments", "serverless", "ablation"):
+        if parts.get(name, {}).get("status") == "ok":
+            groups.append((name, parts[name]))
+    return groups
 
+
+def _draw(name: str, data, figdir: Path) -> None:
+    if name == "claims":
+        from .graph import dependency_figure
+
+        dependency_figure(data, figdir / DEPENDENCY_FIGURE)
+    elif name == "rate":
+        rate.draw(data, figdir)
+    elif name == "experiments":
+        experiments.draw(data, figdir)
+    elif name == "serverless":
+        serverless.draw(data, figdir)
+    elif name == "ablation":
+        experiments.draw_ablation(data, figdir / experiments.ABLATION_FIGURE)
+    else:  # pragma: no cover - a programming error
+        raise ValueError(f"figure group: {name!r}")
+
+
+def draw_group(arg) -> dict[str, bytes]:
+    """Task: one ``figure_groups`` entry drawn in a temporary directory where it runs (a
+    worker shares no file system with the report); ``{file name: PNG bytes}``."""
+    import tempfile
+
+    name, data = arg
+    with tempfile.TemporaryDirectory() as tmp:
+        _draw(name, data, Path(tmp))
+        return {p.name: p.read_bytes() for p in sorted(Path(tmp).glob("*.png"))}
+
+
+def draw_figures(results: dict, out, executor=None) -> list[Path]:
+    """Draw every figure into ``<out>/figures``: in this process, or with ``executor`` (the
+    report's workers: the groups side by side, the same bytes) when one is given."""
     figdir = Path(out) / FIGURES
     figdir.mkdir(parents=True, exist_ok=True)
-    dependency_figure(results["summary"]["claims"], figdir / DEPENDENCY_FIGURE)
-    parts = results["parts"]
-    if parts.get("rate", {}).get("status") == "ok":
-        rate.draw(parts["rate"], figdir)
-    if parts.get("experiments", {}).get("status") == "ok":
-        experiments.draw(parts["experiments"], figdir)
-    if parts.get("serverless", {}).get("status") == "ok":
-        serverless.draw(parts["serverless"], figdir)
-    if parts.get("ablation", {}).get("status") == "ok":
-        experiments.draw_ablation(parts["ablation"], figdir / experiments.ABLATION_FIGURE)
+    groups = figure_groups(results)
+    if executor is None or executor.workers < 2:
+        for name, data in groups:
+            _draw(name, data, figdir)
+    else:
+        from .store import atomic_write_bytes
+
+        for outcome in executor.map(draw_group, groups):
+            if not outcome.ok:
+                raise RuntimeError(f"drawing the figures: {outcome.error}\n"
+                                   f"{outcome.traceback or ''}")
+            for fname, data in outcome.value.items():
+                atomic_write_bytes(figdir / fname, data)
     return sorted(figdir.glob("*.png"))
 
 
-def write_pages(results: dict, out) -> dict:
-    """Write index.md, index.html and the figures into ``out``; returns their paths."""
+def write_pages(results: dict, out, executor=None) -> dict:
+    """Write index.md, index.html and the figures into ``out`` (the figures drawn with
+    ``executor`` if given); returns their paths."""
     from .store import atomic_write_text
 
     out = Path(out)
     doc = build_document(results)
-    figures = draw_figures(results, out)
+    figures = draw_figures(results, out, executor)
     md, html = out / "index.md", out / "index.html"
     atomic_write_text(md, to_markdown(doc))
     atomic_write_text(html, to_html(doc))

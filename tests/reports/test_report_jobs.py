@@ -125,3 +125,56 @@ def test_paper_panel_runs_do_not_depend_on_their_chunk():
             assert len({canonical_json(r) for r in together}) > 1     # seeds differ
     assert experiments.chunks(items) == [[0, 1, 2], [3, 4, 5]]
     assert experiments.SEEDS_PER_TASK < 10
+
+
+def test_figures_drawn_on_workers_are_the_bytes_drawn_here(report_run, tmp_path):
+    """The report draws its figure groups on its workers (returned as bytes, written here);
+    each file is the same, byte for byte, as drawn in this process, and none is missing."""
+    from mfgcheck.executor import ProcessExecutor
+    from mfgcheck.reports import writer
+
+    _, results = report_run
+    here = writer.draw_figures(results, tmp_path / "here")
+    with ProcessExecutor(2) as ex:
+        there = writer.draw_figures(results, tmp_path / "there", ex)
+    assert [p.name for p in here] == [p.name for p in there]
+    assert len(here) >= len(writer.figure_groups(results)) >= 4
+    for a, b in zip(here, there):
+        assert a.read_bytes() == b.read_bytes(), a.name
+        assert b.stat().st_mode & 0o044 == 0o044          # readable by others
+
+
+def _serverless_part(contraction: bool, nac, ens, ow) -> dict:
+    ci = lambda m, h: {"mean": m, "low": m - h, "high": m + h, "n": 2}  # noqa: E731
+    return {"game": {"assumptions": {"contraction": contraction, "lipschitz_Lambda": 1.5}},
+            "experiment": {"setting": {"nodes": 21, "functions": 12, "hours": 2.0},
+                           "summary": {"NAC": {"runs": 2, "violation_rate": ci(*nac)},
+                                       "ENSURE": {"violation_rate": ci(*ens)},
+                                       "OpenWhisk default": {"violation_rate": ci(*ow)}}}}
+
+
+def test_serverless_summary_line_grades_assumption_and_advantage():
+    """Assumption 3 failing is a finding; otherwise NAC's violation-rate interval below both
+    baselines' is a pass (the paper's claim reproduced), anything else a warning."""
+    from mfgcheck.reports import serverless
+
+    below = ((0.01, 0.001), (0.03, 0.001), (0.02, 0.001))
+    overlap = ((0.01, 0.001), (0.03, 0.001), (0.0105, 0.001))
+    (line,) = serverless.claim_lines(_serverless_part(True, *below))
+    assert line["status"] == "pass" and "NAC below both" in line["text"]
+    (line,) = serverless.claim_lines(_serverless_part(True, *overlap))
+    assert line["status"] == "warn" and "not reproduced" in line["text"]
+    (line,) = serverless.claim_lines(_serverless_part(False, *below))
+    assert line["status"] == "finding" and "Assumption 3 fails" in line["text"]
+    assert "simulated" in line["text"] and "not online" in line["text"]
+
+
+def test_report_summary_has_the_serverless_line(report_run):
+    from mfgcheck.reports import serverless
+
+    out, results = report_run
+    lines = [o for o in results["summary"]["other"] if o["claim"] == "serverless"]
+    assert len(lines) == 1
+    part = results["parts"]["serverless"]
+    assert lines[0] == serverless.claim_lines(part)[0]
+    assert lines[0]["text"].split(":")[0] in (out / "index.md").read_text()
