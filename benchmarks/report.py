@@ -10,6 +10,7 @@ executor's description and the store's computed/reused counters are not results 
 out of the comparison (``IGNORED``); everything else must be equal, bit for bit (floats are
 compared by their JSON text, which round-trips float64 exactly).
 
+The report's own output (one progress line per finished task) is kept in ``<out>/report.log``.
 Printed: the wall time against the reference's (the ``wall_time.total`` recorded in its
 results.json, and ``--previous-seconds`` if given: a figure measured elsewhere, e.g. 140 s on
 a fresh clone), the ratio, the per-part times, and the differing paths (none: "identical").
@@ -111,6 +112,7 @@ def main(argv=None) -> int:
                   "fresh --out", file=sys.stderr)
             return 2
         r = run_report(args.profile, args.out, args.extra)
+        (args.out / "report.log").write_text(r["output"])     # its progress lines
         print(f"{r['command']}: exit {r['exit']}, wall {r['wall']:.1f} s, CPU "
               f"{r['cpu']:.1f} s (report + workers), peak RSS {r['peak_rss_mb']:.0f} MB "
               f"(largest process), load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}")
