@@ -51,6 +51,9 @@ STATUS_LABELS = {"pass": "PASS", "finding": "FINDING", "warn": "WARN", "fail": "
 """How each status of the report reads (``unknown``: the check did not run or saw nothing;
 ``candidate``: a float64 violation not yet confirmed at high precision)."""
 
+STATUS_ORDER = ("fail", "candidate", "unknown", "finding", "warn", "pass")
+"""The statuses from the most to the least severe (a line's worst status wins)."""
+
 STATUS_COLOURS = {"pass": "#1e8449", "finding": "#b9770e", "warn": "#d4ac0d",
                   "fail": "#c0392b", "candidate": "#8e44ad", "unknown": "#7f8c8d"}
 """One colour per status: the HTML badges and the dependency-graph figure use these."""
@@ -278,6 +281,8 @@ figcaption { font-style: italic; color: #444; }
 .badge { display: inline-block; padding: .05em .5em; border-radius: .7em; color: #fff;
          font-size: .78em; font-weight: 700; letter-spacing: .03em; white-space: nowrap; }
 a.top { font-size: .8em; font-weight: normal; margin-left: .6em; }
+.figure-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr));
+              gap: 0 1.2em; align-items: start; }
 details { margin: .4em 0 1em; } details > summary { cursor: pointer; color: #1a4f8b; }
 details[open] > summary { margin-bottom: .4em; }
 """
@@ -315,7 +320,16 @@ def to_html(doc: Document) -> str:
     for i, b in enumerate(doc.blocks):
         if i == toc_at:
             out.append(_html_toc(doc))
+        # consecutive figures share a row (two side by side at the page's width), so a
+        # section of panels is half as tall; a lone figure keeps the full width
+        row = isinstance(b, Image) and (
+            (i + 1 < len(doc.blocks) and isinstance(doc.blocks[i + 1], Image))
+            or (i > 0 and isinstance(doc.blocks[i - 1], Image)))
+        if row and not (i > 0 and isinstance(doc.blocks[i - 1], Image)):
+            out.append('<div class="figure-row">')
         out += _html_block(b, anchors, doc.toc)
+        if row and not (i + 1 < len(doc.blocks) and isinstance(doc.blocks[i + 1], Image)):
+            out.append("</div>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 

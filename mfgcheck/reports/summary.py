@@ -31,7 +31,7 @@ but do not fail the run).
 from __future__ import annotations
 
 from ..registry import claim_id_of
-from .doc import fmt
+from .doc import STATUS_ORDER, fmt
 from .tables import claim_title, ratio_cell
 
 SMALLER_CONSTANT = 0.5
@@ -225,7 +225,7 @@ def _simplex_estimate(parts: dict, entry: dict) -> str:
 
 
 def _worst(statuses: list[str]) -> str:
-    for s in ("fail", "candidate", "unknown", "finding", "warn", "pass"):
+    for s in STATUS_ORDER:
         if s in statuses:
             return s
     return "unknown"

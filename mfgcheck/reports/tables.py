@@ -19,7 +19,7 @@ import math
 import time
 
 from ..registry import claim_id_of, claims
-from .doc import Details, Heading, Para, Table, badge, fmt
+from .doc import STATUS_ORDER, Details, Heading, Para, Table, badge, fmt
 from .settings import AssumptionSetting
 
 
@@ -334,8 +334,12 @@ def render_lemmas(part: dict) -> list:
              fmt(r.get("invalid", 0)), fmt(r["min_slack"]), ratio_cell(r),
              r["theory_verdict"] or "—", badge(r["status"]), r["tightest"]["instance"]]
             for r in part["rows"]]
-    blocks.append(Table(["claim", "check (step)", "examples", "violations", "NaN", "min slack",
-                         "max ratio", "theory", "status", "tightest instance"], rows))
+    statuses = [r["status"] for r in part["rows"]]
+    folded = f"{fmt(len(rows))} checks: " + ", ".join(
+        f"{badge(st)} {fmt(statuses.count(st))}" for st in STATUS_ORDER if st in statuses)
+    blocks.append(Details(folded, [Table(["claim", "check (step)", "examples", "violations",
+                                          "NaN", "min slack", "max ratio", "theory", "status",
+                                          "tightest instance"], rows)]))
     budgets = [(r["step"], r["budget"]) for r in part["rows"] if r.get("budget")]
     if budgets:
         blocks.append(Para("**Budgets**: " + "; ".join(

@@ -130,8 +130,11 @@ def summary_blocks(results: dict) -> list:
     blocks += render_registry(s.get("registry", []))
     if s["findings"]:
         blocks += [Heading(3, "Findings against the paper (proof steps)"),
-                   Bullets([f"`{f['id']}` ({f['verdict']}): `{f['detail']}`"
-                            + (f". {f['note']}" if f["note"] else "") for f in s["findings"]])]
+                   Details(f"{fmt(len(s['findings']))} proof steps theory refutes or makes "
+                           "conditional, with their counterexamples and conditions",
+                           [Bullets([f"`{f['id']}` ({f['verdict']}): `{f['detail']}`"
+                                     + (f". {f['note']}" if f["note"] else "")
+                                     for f in s["findings"]])])]
     if s["errors"]:
         blocks += [Heading(3, "Parts that could not run"),
                    Bullets([f"{k}: `{v}`" for k, v in sorted(s["errors"].items())])]

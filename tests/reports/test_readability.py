@@ -324,6 +324,12 @@ def test_lemma_table_status_column_has_verdict_badges(page):
         cell = re.findall(r"<td>(.*?)</td>", row, re.S)[col]
         assert cell == f'<span class="badge verdict-{rec["status"]}">' \
                        f'{doc.STATUS_LABELS[rec["status"]]}</span>'
+    # folded under a summary that counts the checks by status
+    summary = re.search(r"<details><summary>(.*?)</summary>", table, re.S).group(1)
+    assert summary.startswith(f"{len(rows)} checks: ")
+    statuses = [r["status"] for r in results["parts"]["lemmas"]["rows"]]
+    for st in set(statuses):
+        assert f'{doc.STATUS_LABELS[st]}</span> {statuses.count(st)}' in summary
 
 
 def test_details_fold_blocks_in_both_renderings():
@@ -338,3 +344,15 @@ def test_details_fold_blocks_in_both_renderings():
     assert "<details>\n<summary>3 steps: <strong>2</strong> proved</summary>\n\n" in md
     assert md.index("| x |") < md.index("</details>")
     assert [a for _, a in d.anchors()] == ["a", "inner"]
+
+
+def test_consecutive_figures_share_a_row_and_a_lone_one_keeps_the_width():
+    d = doc.Document("t", [doc.Image("a.png", "a"), doc.Para("x"), doc.Image("b.png", "b"),
+                           doc.Image("c.png", "c"), doc.Image("e.png", "e")])
+    html = doc.to_html(d)
+    assert html.count('<div class="figure-row">') == 1
+    row = html[html.index('<div class="figure-row">'):]
+    row = row[:row.index("</div>")]
+    assert [f in row for f in ("a.png", "b.png", "c.png", "e.png")] == [False, True, True, True]
+    assert ".figure-row { display: grid;" in html
+    assert "figure-row" not in doc.to_markdown(d)
