@@ -67,17 +67,21 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one.
     The file gets the mode an ordinary ``open(path, "w")`` would give (0644 under the usual
     umask 022), not mkstemp's private 0600: reports are read by others."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    _atomic_write(path, text, "w")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """``atomic_write_text`` for bytes (figures drawn on a worker)."""
+    _atomic_write(path, data, "wb")
+
+
+def _atomic_write(path, data, mode: str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
