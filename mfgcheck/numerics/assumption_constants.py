@@ -222,7 +222,8 @@ def assumption_constants(game, *, visited=None, equilibrium: Equilibrium | None 
     model = _Model(game, eq)
     rng = np.random.default_rng(seed)
     S = game.n_states
-    bar = progress_bar(total=6, desc=f"assumption constants ({game.name})", enabled=progress)
+    # Seven stages: the pair draws, d0, d1, d3, d2, C1..C3, and d0 along the visited run.
+    bar = progress_bar(total=7, desc=f"assumption constants ({game.name})", enabled=progress)
     argmax: dict[str, dict] = {}
 
     # d0, d1, d3 over pairs of mean fields.
@@ -289,7 +290,7 @@ def assumption_constants(game, *, visited=None, equilibrium: Equilibrium | None 
         best["d0"] = float(r[i])
         argmax["d0"] = {"mu": vmus[i].tolist(), "mu_other": vmus[i + 1].tolist(),
                         "t": i}
-    bar.update()
+    bar.update()  # the visited-run stage counts even when there is no run to measure
     bar.close()
     budget = {"pairs": n_pairs, "refine_steps": refine_steps, "top_k": top_k,
               "radius": radius, "seed": seed, "best_response_evaluations": model.evaluations,
