@@ -125,7 +125,8 @@ def test_bad_budget_is_rejected(game):
 def test_progress_counts_every_stage_once(monkeypatch, capsys):
     """The plain progress ends at n/n: no stage is counted twice or left out (it printed 7/6)."""
     monkeypatch.setenv("MFGCHECK_PROGRESS", "plain")
-    assumption_constants(mc.games.random_game(3, 2, seed=5, lam=0.4), n_pairs=9, refine_steps=0, top_k=1, progress=True)
+    game = mc.games.random_game(3, 2, seed=5, lam=0.4)
+    assumption_constants(game, n_pairs=9, refine_steps=0, top_k=1, progress=True)
     last = capsys.readouterr().err.strip().splitlines()[-1]
     done, total = last.split(": ", 1)[1].split(" done")[0].split("/")
     assert done == total, last
