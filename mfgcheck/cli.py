@@ -570,6 +570,18 @@ def _bounds_args(b) -> None:
                    help="print the results as JSON on stdout (the text goes to stderr)")
 
 
+def _solver_failures() -> tuple[type[BaseException], ...]:
+    """The solvers' failure types whose modules are loaded (evaluated when an exception
+    propagates: a command that never imported the solvers, such as ``bounds``, cannot have
+    raised them, and does not import them to find out)."""
+    found = []
+    for module, name in (("mfgcheck.numerics.fixed_point", "NonConvergenceError"),
+                         ("mfgcheck.numerics.actor_regression", "UncertifiedSolutionError")):
+        if module in sys.modules:
+            found.append(getattr(sys.modules[module], name))
+    return tuple(found)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     try:
@@ -580,9 +592,6 @@ def main(argv=None) -> int:
         args.out_given = args.out is not None
         if args.out is None:
             args.out = "report"
-    from .numerics.actor_regression import UncertifiedSolutionError
-    from .numerics.fixed_point import NonConvergenceError
-
     def say(kind: str, exc: BaseException) -> None:
         text = " ".join(str(exc).split())
         print(f"mfgcheck {args.command}: {kind}{text}", file=sys.stderr)
@@ -592,7 +601,7 @@ def main(argv=None) -> int:
     except InvalidInputError as exc:
         say("", exc)
         return EXIT_USAGE
-    except (NonConvergenceError, UncertifiedSolutionError) as exc:
+    except _solver_failures() as exc:
         say("could not run: ", exc)
         return EXIT_ERROR
     except OSError as exc:

@@ -4,12 +4,15 @@ hundred examples per property over the whole tier), ``thorough`` (campaigns, on 
 They are defined once, in ``mfgcheck.testing.PROFILES`` (the pytest plugin registers them
 as ``mfgcheck-dev`` etc. for every suite); here under their short names for this suite."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from mfgcheck.properties.tightness import cache_root
+from mfgcheck._cache import cache_root
 from mfgcheck.testing import PROFILE_PREFIX, PROFILES, register_profiles
 
 # The example database lives in the user cache, never under the working directory (tests are
@@ -26,3 +29,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 # suite. tests/test_executor.py runs the same report on local processes and on a Dask
 # LocalCluster and asserts the results are bit-equal.
 os.environ.setdefault("MFGCHECK_WORKERS", "1")
+
+# Proof verdicts (mfgcheck.theory.verdict_cache) are cached in a directory of this session
+# only, removed at exit: the suite never reads verdicts a previous run (or another version of
+# the theory) left in the user cache, and its subprocesses share the session's entries.
+# Set here, at import, because test modules decide verdicts while they are collected.
+_THEORY_CACHE = tempfile.mkdtemp(prefix="mfgcheck-theory-cache-")
+os.environ["MFGCHECK_THEORY_CACHE"] = _THEORY_CACHE
+atexit.register(shutil.rmtree, _THEORY_CACHE, ignore_errors=True)

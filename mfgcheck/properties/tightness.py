@@ -36,19 +36,13 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .._cache import cache_root
 from .._json import to_jsonable
 from .evidence import Evidence
 
 ENV_VAR = "MFGCHECK_TIGHTEST_DIR"
 FORMAT = 1
 TARGET_CLIP = 1e6  # target() needs a finite score
-
-
-def cache_root() -> Path:
-    """The user cache directory of mfgcheck: ``$XDG_CACHE_HOME/mfgcheck`` or
-    ``~/.cache/mfgcheck`` (also where the test suite keeps its Hypothesis database)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "mfgcheck"
 
 
 def directory() -> Path:

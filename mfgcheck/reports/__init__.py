@@ -13,12 +13,28 @@ alone (``writer``)::
     reports.fit_loglog(T, values)                        # slope with a bootstrap CI
 """
 
-from .report import PARTS, load_results, run_report
-from .settings import PROFILES, profile
-from .stats import SlopeFit, fit_loglog, fit_loglog_seeds, rate_verdict
-from .store import RunStore, run_key
-from .writer import regenerate, write_pages
+from __future__ import annotations
 
-__all__ = ["PARTS", "PROFILES", "RunStore", "SlopeFit", "fit_loglog", "fit_loglog_seeds",
-           "load_results", "profile", "rate_verdict", "regenerate", "run_key", "run_report",
-           "write_pages"]
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+# name -> submodule, imported on first use: the CLI's light commands (``bounds``) and the
+# renderers (``report --from``) must not pay for the solvers that running a report imports
+_EXPORTS = {
+    "PARTS": "report", "load_results": "report", "run_report": "report",
+    "PROFILES": "settings", "profile": "settings",
+    "SlopeFit": "stats", "fit_loglog": "stats", "fit_loglog_seeds": "stats",
+    "rate_verdict": "stats",
+    "RunStore": "store", "run_key": "store",
+    "regenerate": "writer", "write_pages": "writer",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import PARTS, load_results, run_report  # noqa: F401
+    from .settings import PROFILES, profile  # noqa: F401
+    from .stats import SlopeFit, fit_loglog, fit_loglog_seeds, rate_verdict  # noqa: F401
+    from .store import RunStore, run_key  # noqa: F401
+    from .writer import regenerate, write_pages  # noqa: F401

@@ -76,8 +76,8 @@ def _theory_evaluators(corrected: bool):
     """theory.theorem1's lambdified bounds, or None if unavailable: ``numeric(name)`` over
     its ``NAMED`` expressions (``<name>_corrected`` for (16) and the final bound when
     ``corrected``), or the older ``numeric_<name>`` attributes."""
-    try:
-        from ..theory import theorem1
+    try:  # the formulas alone: importing theory.theorem1 would build its proof steps too
+        from ..theory import theorem1_bounds as theorem1
     except ImportError:
         return None
     out = {}

@@ -6,7 +6,7 @@
 - ``lemma1`` ... ``lemma8``, ``proposition1``, ``proposition2``, ``theorem1`` (the claims
   registered in ``mfgcheck.registry`` name their theory module): each exposes ``claim``
   (a :class:`~mfgcheck.theory.core.Claim`) whose ``steps`` carry a verdict (proved /
-  conditional / refuted / numeric) decided by SymPy at import.
+  conditional / refuted / numeric) decided by SymPy on first use.
 - ``step_sizes``: Theorem 1's step sizes at numbers and their default constants (plain Python).
 - ``rates``: Theorem 1's step-size exponents derived from the bounds (``rates.solve()``).
 - ``refute(relation)`` / ``decide(relation)``: an exact rational counterexample to a relation
@@ -15,7 +15,8 @@
   expression against the symbol registry.
 
 ``verdicts()`` returns every step of every claim; ``python -m mfgcheck.theory`` prints the
-table. Claim modules are imported on first use (they run their proofs, a few seconds in all).
+table. Claim modules are imported on first use; importing one runs no proof: a step's verdict
+is decided when first read and cached on disk (``core.settle``, ``verdict_cache``).
 """
 
 from __future__ import annotations
@@ -79,12 +80,15 @@ def claims() -> dict[str, Claim]:
             for cid, module in _theory_modules().items()}
 
 
-def verdicts() -> list[Step]:
-    """Every proof step of every claim (``step.claim`` names its claim), as a
-    :class:`~mfgcheck.theory.display.StepTable`: a list with a one-line ``repr`` that
-    Jupyter shows as a table."""
+def verdicts(*, progress: bool = True) -> list[Step]:
+    """Every proof step of every claim (``step.claim`` names its claim), decided (from the
+    on-disk cache, else by SymPy with a progress indicator on stderr unless
+    ``progress=False``), as a :class:`~mfgcheck.theory.display.StepTable`: a list with a
+    one-line ``repr`` that Jupyter shows as a table."""
+    from .core import settle
     from .display import StepTable
-    return StepTable(step for claim in claims().values() for step in claim.steps)
+    return StepTable(settle((step for claim in claims().values() for step in claim.steps),
+                            progress=progress))
 
 
 def summary(steps: list[Step] | None = None) -> dict[str, int]:

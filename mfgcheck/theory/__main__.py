@@ -1,10 +1,15 @@
-"""``python -m mfgcheck.theory [--claim NAME] [--verdict VERDICT]``: print the verdict table."""
+"""``python -m mfgcheck.theory [--claim NAME] [--verdict VERDICT]``: print the verdict table.
+
+Only the steps asked for are decided: from the on-disk cache (``theory.verdict_cache``) when
+it holds them, otherwise by SymPy with a progress indicator on stderr."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 
-from . import VERDICTS, table, verdicts
+from . import CLAIM_MODULES, VERDICTS, claims, table
+from .core import settle
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,9 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claim", help="only this claim (e.g. lemma5)")
     parser.add_argument("--verdict", choices=VERDICTS, help="only steps with this verdict")
     args = parser.parse_args(argv)
-    steps = [s for s in verdicts()
-             if (args.claim is None or s.claim == args.claim)
-             and (args.verdict is None or s.verdict == args.verdict)]
+    if args.claim is None:
+        chosen = list(claims().values())
+    elif args.claim in CLAIM_MODULES:  # only this claim's module (and what it imports)
+        chosen = [importlib.import_module(f"{__package__}.{args.claim}").claim]
+    else:
+        parser.error(f"--claim: unknown {args.claim!r}; choose from {', '.join(CLAIM_MODULES)}")
+    steps = settle(step for claim in chosen for step in claim.steps)
+    steps = [s for s in steps if args.verdict is None or s.verdict == args.verdict]
     if not steps:
         parser.error("no step matches")
     print(table(steps))

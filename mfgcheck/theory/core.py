@@ -28,18 +28,24 @@ justification the appendix gives and a verdict:
 ``unknown`` (the prover gave up). It never returns ``refuted``: only an exact counterexample
 refutes (:func:`mfgcheck.theory.refute`). A ``Decision`` is truthy exactly when proved.
 
-Every verdict is computed when the claim module is imported; a hint the prover cannot
-confirm raises :class:`ProofError`.
+Formulas apart from proofs: importing a claim module builds its statements and steps but
+runs no proof. A step's verdict (with its ``method`` and recorded ``counterexample``) is
+decided on first use (reading ``step.verdict``, printing the step, :func:`settle` for many
+steps with a progress indicator) and kept in the on-disk cache of
+:mod:`mfgcheck.theory.verdict_cache` (keyed by the theory's sources and the SymPy version).
+A declared verdict the prover cannot confirm raises :class:`ProofError` when it is decided.
 """
 
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sympy as sp
 
+from . import verdict_cache
 from .symbols import LATEX_NAMES, SYMBOLS, gamma, info, is_declared, nA, resolve
 
 RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq}
@@ -389,7 +395,13 @@ def admissible(point: Mapping, hypotheses: Iterable = ()) -> bool:
 # --- steps and claims ----------------------------------------------------------------------
 @dataclass
 class Step:
-    """One relation of a proof, with what the appendix cites for it and its verdict."""
+    """One relation of a proof, with what the appendix cites for it and its verdict.
+
+    ``verdict``, ``method`` and ``counterexample`` of a step built by
+    :func:`~mfgcheck.theory.core.algebraic` are decided on first read (:meth:`settle`): the
+    step holds its ``decision`` (the proof to run) until then. Everything else (sides,
+    relation, condition, note) is there at once.
+    """
 
     id: str
     label: str
@@ -406,6 +418,59 @@ class Step:
     hypotheses: tuple = ()
     exact: bool = False  # conditional: the condition is equivalent to the relation
     method: str = ""  # proved / conditional: how SymPy proved it; unknown: the budget spent
+    # the proof still to run (None once decided); it sets verdict, method, counterexample
+    decision: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    # the counterexample as declared ({name: "p/q"}) and the file of the module that built
+    # the step: with the fields above, what the verdict is a function of (verdict_cache)
+    declared_counterexample: dict = field(default_factory=dict, repr=False, compare=False)
+    origin: str = field(default="", repr=False, compare=False)
+
+    def settle(self) -> Step:
+        """Decide the verdict now if it is still pending (from the on-disk cache when it
+        holds a valid entry for this step, else by running the proof). Idempotent."""
+        decision = self.__dict__.get("decision")
+        if decision is None:
+            return self
+        self.__dict__["decision"] = None  # the proof reads the step's own fields
+        try:
+            if not self._from_cache():
+                decision()
+                verdict_cache.write(self)
+        except BaseException:
+            self.__dict__["decision"] = decision  # still pending: the next read tries again
+            raise
+        return self
+
+    def _from_cache(self) -> bool:
+        """Take the prover's conclusion from a valid cache entry, re-checking the evidence:
+        the counterexample is evaluated again, exactly (and lies outside the condition)."""
+        entry = verdict_cache.read(self)
+        if entry is None:
+            return False
+        counterexample = None
+        if self.declared_counterexample:
+            try:
+                counterexample = _check_counterexample(self.id, self.lhs, self.rhs,
+                                                       self.relation, self.hypotheses,
+                                                       self.declared_counterexample)
+            except ProofError:
+                return False  # the proof, run instead, reports it
+            point = {SYMBOLS[k].symbol: v for k, v in counterexample.items()
+                     if k not in ("lhs", "rhs")}
+            if self.condition is not None and relational_holds(self.condition, point):
+                return False
+        self.method, self.counterexample = entry["method"], counterexample
+        return True
+
+    @builtins.property
+    def declared_verdict(self) -> str:
+        """The verdict the claim module declares (what deciding must confirm)."""
+        return self.__dict__["_verdict"]  # set at construction; deciding only confirms it
+
+    @builtins.property
+    def pending(self) -> bool:
+        """Whether the verdict is still to be decided."""
+        return self.__dict__.get("decision") is not None
 
     @builtins.property
     def claim(self) -> str:
@@ -473,6 +538,49 @@ class Step:
         return f"{text}; {extra}" if extra else text
 
 
+def _decided_on_read(name: str) -> builtins.property:
+    """A field of :class:`Step` that settles the step before it is read."""
+    key = f"_{name}"
+
+    def get(self):
+        self.settle()
+        return self.__dict__[key]
+
+    def put(self, value):
+        self.__dict__[key] = value
+
+    return builtins.property(get, put, doc=f"The step's {name} (decided on first read).")
+
+
+# dataclass's __init__ assigns these through the properties; their defaults stay in __init__
+for _name in ("verdict", "method", "counterexample"):
+    setattr(Step, _name, _decided_on_read(_name))
+
+
+def settle(steps: Iterable[Step], *, progress: bool = True, desc: str = "theory") -> list[Step]:
+    """Decide every pending verdict of ``steps`` (cached ones first, without output); the
+    proofs still to run show a progress indicator on stderr (a bar on a terminal, plain lines
+    in a file: :mod:`mfgcheck.progress`) unless ``progress=False``."""
+    steps = list(steps)
+    todo = []
+    for step in steps:
+        if step.pending:
+            decision = step.__dict__["decision"]
+            step.__dict__["decision"] = None
+            if not step._from_cache():
+                step.__dict__["decision"] = decision
+                todo.append(step)
+    if todo:
+        from ..progress import progress as reporter
+
+        noun = "proof step" if len(todo) == 1 else "proof steps"
+        bar = reporter(todo, desc=f"{desc}: proving {len(todo)} {noun} (cached afterwards)",
+                       enabled=progress)
+        for step in bar:
+            step.settle()
+    return steps
+
+
 @dataclass
 class Claim:
     """A lemma, proposition or theorem: statement, hypotheses, conclusion and proof steps."""
@@ -495,6 +603,7 @@ class Claim:
 
     def counts(self) -> dict[str, int]:
         """Number of steps per verdict."""
+        settle(self.steps, desc=self.name)
         return {v: sum(s.verdict == v for s in self.steps) for v in VERDICTS}
 
     def bound(self, **numbers) -> float:
@@ -558,11 +667,14 @@ def lambdify_kw(expr) -> Callable[..., float]:
 
 
 def evaluators(named: Mapping[str, sp.Expr]) -> Callable[[str], Callable[..., float]]:
-    """``numeric(name)`` for a module's named expressions (keyword evaluators, built once)."""
-    cache = {name: lambdify_kw(expr) for name, expr in named.items()}
+    """``numeric(name)`` for a module's named expressions (keyword evaluators, each built on
+    its first request: lambdify costs time and imports NumPy)."""
+    cache: dict[str, Callable[..., float]] = {}
 
     def numeric(name: str) -> Callable[..., float]:
         """Keyword evaluator of the named expression ``name`` (see ``NAMED``)."""
+        if name not in cache:
+            cache[name] = lambdify_kw(named[name])
         return cache[name]
 
     return numeric
@@ -597,16 +709,23 @@ def algebraic(step_id: str, label: str, lhs, rhs, relation: str, justification: 
               prover: Callable[[], Decision | bool] | None = None,
               condition=None, exact: bool = False, counterexample: Mapping | None = None,
               note: str = "") -> Step:
-    """Build a step and decide it with SymPy.
+    """Build a step whose verdict SymPy decides on first use (:meth:`Step.settle`).
 
     No ``condition`` and no ``counterexample``: it must be proved (``prover()`` or
     :func:`prove` with ``rewrite``). ``condition`` + ``counterexample``: it must be proved
     with the condition encoded in ``rewrite``, and the counterexample (outside the condition)
-    must violate it. ``counterexample`` alone: refuted, and the prover must fail.
+    must violate it. ``counterexample`` alone: refuted, and the prover must fail. Deciding
+    raises :class:`ProofError` when SymPy does not confirm the declared verdict.
     """
     lhs, rhs, hypotheses = sp.sympify(lhs), sp.sympify(rhs), tuple(hypotheses)
+    declared = ("proved" if condition is None and counterexample is None else
+                "conditional" if condition is not None else "refuted")
     step = Step(step_id, label, lhs, rhs, relation, justification, hypotheses=hypotheses,
-                note=note)
+                note=note, verdict=declared, condition=condition,
+                exact=bool(exact and condition is not None),
+                declared_counterexample={k: str(sp.Rational(v))
+                                         for k, v in (counterexample or {}).items()},
+                origin=sys._getframe(1).f_globals.get("__file__") or "")
 
     def proof() -> bool:
         if prover is not None:
@@ -618,25 +737,25 @@ def algebraic(step_id: str, label: str, lhs, rhs, relation: str, justification: 
         step.method = decision.method or decision.budget
         return bool(decision)
 
-    if counterexample is not None:
-        step.counterexample = _check_counterexample(step_id, lhs, rhs, relation, hypotheses,
-                                                    counterexample)
-    if condition is None and counterexample is None:
-        if not proof():
-            raise ProofError(f"{step_id}: SymPy could not prove {lhs} {relation} {rhs}")
-        step.verdict = "proved"
-    elif condition is not None:
-        if counterexample is None or relational_holds(condition, step.point()):
-            raise ProofError(f"{step_id}: needs a counterexample outside the condition")
-        if exact and not _equivalent(lhs, rhs, relation, condition):
-            raise ProofError(f"{step_id}: {condition} is not equivalent to the relation")
-        if not exact and not proof():
-            raise ProofError(f"{step_id}: SymPy could not prove it under {condition}")
-        step.verdict, step.condition, step.exact = "conditional", condition, exact
-    else:
-        if proof():
+    def decide() -> None:
+        if counterexample is not None:
+            step.counterexample = _check_counterexample(step_id, lhs, rhs, relation,
+                                                        hypotheses, counterexample)
+        if condition is None and counterexample is None:
+            if not proof():
+                raise ProofError(f"{step_id}: SymPy could not prove {lhs} {relation} {rhs}")
+        elif condition is not None:
+            if counterexample is None or relational_holds(condition, step.point()):
+                raise ProofError(f"{step_id}: needs a counterexample outside the condition")
+            if exact and not _equivalent(lhs, rhs, relation, condition):
+                raise ProofError(f"{step_id}: {condition} is not equivalent to the relation")
+            if not exact and not proof():
+                raise ProofError(f"{step_id}: SymPy could not prove it under {condition}")
+        elif proof():
             raise ProofError(f"{step_id}: refuted by the counterexample, yet proved")
-        step.verdict = "refuted"
+        step.verdict = declared
+
+    step.decision = decide
     return step
 
 

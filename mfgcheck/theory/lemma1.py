@@ -67,7 +67,8 @@ _probability = {pi1: times_at_most(1)}
 _features = {phi1: between(-1, 1), phi2: between(-1, 1)}
 _descent = logpi_t + eta * gdot - eta**2 / 2 * g_norm**2
 _pdl = sp.Eq(Vgap, (Eq - EV) / (1 - gamma) - lam * sigma_pi / (1 - gamma))
-_Eq_from_pdl = sp.solve(_pdl, Eq)[0]
+_pdl_zero = _pdl.lhs - _pdl.rhs  # linear in Eq: solved without sp.solve (cheap at import)
+_Eq_from_pdl = -_pdl_zero.subs(Eq, 0) / sp.diff(_pdl_zero, Eq)
 
 steps = [
     algebraic(

@@ -1,4 +1,4 @@
-"""Theorem 1's step-size exponents, derived from the bounds of ``theorem1``.
+"""Theorem 1's step-size exponents, derived from the bounds of ``theorem1_bounds``.
 
 With ``eta = c_eta T^{-a}/lam`` and ``beta = c_beta T^{-b}``, every term of the explicit
 bounds (15), (16) and the final bound becomes ``const * T^{e}``; ``exponents()`` reads each
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from . import step_sizes
+from . import step_sizes, theorem1_bounds
 from .symbols import T, a_exp, b_exp, beta, eta
 
 # the paper's exponents (a, b, r), as theory.step_sizes states them
@@ -41,16 +41,8 @@ class RateResult:
     constraints: tuple  # decay exponents (linear in a, b) that r must not exceed
 
 
-def _theorem1():
-    """The theorem1 module, imported late: theorem1 itself calls ``solve()`` for its last step."""
-    from . import theorem1
-
-    return theorem1
-
-
 def _scheduled(expr):
-    t1 = _theorem1()
-    return expr.subs({eta: t1.eta_schedule, beta: t1.beta_schedule})
+    return expr.subs({eta: theorem1_bounds.eta_schedule, beta: theorem1_bounds.beta_schedule})
 
 
 def _exponent(term) -> sp.Expr:
@@ -85,15 +77,15 @@ def _walk(expr) -> list[tuple[sp.Expr, sp.Expr]]:
 
 
 def exponents(name: str | None = None) -> dict[str, list[tuple[sp.Expr, sp.Expr]]]:
-    """T-exponents of every term of the bounds of ``theorem1.BOUNDS`` (or of one of them)."""
-    bounds = _theorem1().BOUNDS
+    """T-exponents of every term of the bounds of ``theorem1_bounds.BOUNDS`` (or of one)."""
+    bounds = theorem1_bounds.BOUNDS
     return {n: term_exponents(bounds[n]) for n in ([name] if name else list(bounds))}
 
 
 @functools.cache
 def solve(name: str = "final_bound") -> RateResult:
     """Maximise r s.t. r <= -e_i for every term, 0 <= a, b <= 1; exact vertex enumeration."""
-    bound = _theorem1().BOUNDS[name]
+    bound = theorem1_bounds.BOUNDS[name]
     decays = tuple(dict.fromkeys(sp.expand(-e) for _, e in term_exponents(bound)))
     # constraints g >= 0, linear in (a, b, r)
     cons = [d - _r for d in decays] + [a_exp, 1 - a_exp, b_exp, 1 - b_exp]

@@ -4,7 +4,9 @@ With eta_t = eta = O(T^{-2/5})/lam and beta_t = beta = O(T^{-4/5}),
 ``D(pi*, avg_t pi_t) + ||mu* - avg_t mu_t||_1 <= O~(1/(lam T^{1/5})
 + sqrt(|A| exp(1/lam) eps_total^{1/2} / lam))``.
 
-Explicit (constant-carrying) right sides (``NAMED``; ``numeric(name)`` evaluates them):
+Explicit (constant-carrying) right sides (``NAMED``; ``numeric(name)`` evaluates them),
+defined in ``theorem1_bounds`` (formulas apart from this proof, which ``rates`` reads too)
+and re-exported here:
 
 - ``avg_sigma_pi_bound`` (display (15) before the O~):
   ``sigma0/(T eta lam) + 3 C3/lam (1 + 1/p_min) sqrt(eps_total) + 2 eta R^2/lam
@@ -35,31 +37,28 @@ from . import lemma7, lemma8
 from .constants import kappa
 from .core import (
     Claim,
+    Decision,
     algebraic,
     at_most,
     between,
-    evaluators,
     numeric_step,
     root_at_most,
     slack,
     times_at_most,
 )
+from .rates import PAPER
 from .symbols import (
     C1,
     C2,
     C3,
     R,
     T,
-    a_exp,
     avg_D,
     avg_D_star,
     avg_sigma_mu,
     avg_sigma_pi,
     avg_sqrt_sigma,
-    b_exp,
     beta,
-    c_beta,
-    c_eta,
     d0,
     d1,
     d2,
@@ -88,38 +87,20 @@ from .symbols import (
     x1,
     y1,
 )
-
-avg_sigma_pi_bound = (sigma_pi0 / (T * eta * lam)
-                      + 3 * C3 / lam * (1 + 1 / p_min) * sqrt(eps_total)
-                      + 2 * eta * R**2 / lam
-                      + 2 * (1 + C1) * kappa * d0 * beta / (eta * lam))
-avg_D_policy_bound = C2 * sqrt(2 * avg_sigma_pi_bound)
-avg_sigma_mu_bound = sigma_mu0 / (T * beta * d_bar) + d2 * C2 / d_bar * sqrt(avg_sigma_pi_bound)
-avg_sigma_mu_bound_corrected = (sigma_mu0 / (T * beta * d_bar)
-                                + d2 * C2 / d_bar * sqrt(2 * avg_sigma_pi_bound))
-final_bound = avg_D_policy_bound + (1 + d1) * avg_sigma_mu_bound
-final_bound_corrected = avg_D_policy_bound + (1 + d1) * avg_sigma_mu_bound_corrected
-paper_rate = 1 / (lam * T ** sp.Rational(1, 5)) + sqrt(nA * exp(1 / lam) * sqrt(eps_total) / lam)
-eta_schedule = c_eta * T ** (-a_exp) / lam
-beta_schedule = c_beta * T ** (-b_exp)
-
-BOUNDS = {  # the bounds whose T-exponents rates.py reads
-    "avg_sigma_pi_bound": avg_sigma_pi_bound,
-    "avg_D_policy_bound": avg_D_policy_bound,
-    "avg_sigma_mu_bound": avg_sigma_mu_bound,
-    "final_bound": final_bound,
-}
-NAMED = {
-    "avg_sigma_pi_bound": avg_sigma_pi_bound,
-    "avg_D_policy_bound": avg_D_policy_bound,
-    "avg_sigma_mu_bound": avg_sigma_mu_bound,
-    "avg_sigma_mu_bound_corrected": avg_sigma_mu_bound_corrected,
-    "final_bound": final_bound,
-    "final_bound_corrected": final_bound_corrected,
-    "paper_rate": paper_rate,
-}
-numeric = evaluators(NAMED)
-
+from .theorem1_bounds import (  # noqa: F401 - re-exported: the formulas of this claim
+    BOUNDS,
+    NAMED,
+    avg_D_policy_bound,
+    avg_sigma_mu_bound,
+    avg_sigma_mu_bound_corrected,
+    avg_sigma_pi_bound,
+    beta_schedule,
+    eta_schedule,
+    final_bound,
+    final_bound_corrected,
+    numeric,
+    paper_rate,
+)
 
 _t = sp.Symbol("t", integer=True, nonnegative=True)
 _sigma = sp.Function("sigma")
@@ -132,15 +113,26 @@ _telescoped_mu = ((sigma_mu0 - sigma_mu_T) / (T * beta * d_bar)
                   + d2 * C2 / d_bar * avg_sqrt_sigma)
 
 
-def _rates_step():
-    from . import rates  # reads the bounds defined above
+def _rates() -> Decision:
+    """The exponent LP of ``rates`` (exact), run when the step is decided."""
+    from . import rates
 
     result = rates.solve()
-    return algebraic(
-        "theorem1.rates", "eta ~ T^-2/5 / lam, beta ~ T^-4/5 give the rate T^-1/5",
-        result.r, sp.Rational(1, 5), "==", "exponent LP over the terms of (15), (16), (18)",
-        prover=lambda: result.agrees_with_paper and result.unique,
-        note=f"LP optimum a = {result.a}, b = {result.b}, r = {result.r} (unique).",
+    if result.agrees_with_paper and result.unique:
+        return Decision("proved", f"exponent LP solved exactly: unique optimum a = {result.a}, "
+                                  f"b = {result.b}, r = {result.r}")
+    return Decision("unknown", budget=f"exponent LP optimum a = {result.a}, b = {result.b}, "
+                                      f"r = {result.r}, unique = {result.unique}")
+
+
+def _rates_step():
+    a, b, r = PAPER
+    return algebraic(  # the LP's optimum r is compared with the paper's r by the prover
+        "theorem1.rates", f"eta ~ T^-{a} / lam, beta ~ T^-{b} give the rate T^-{r}: the "
+        "optimum of the exponent LP", r, sp.Rational(1, 5), "==",
+        "exponent LP over the terms of (15), (16), (18)", prover=_rates,
+        note="rates.solve() maximises r over the steps' exponents (a, b); the step is proved "
+             f"when its unique optimum is a = {a}, b = {b}, r = {r}.",
     )
 
 
