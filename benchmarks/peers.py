@@ -25,6 +25,7 @@ import numpy as np
 
 from mfgcheck.games import peers
 from mfgcheck.numerics import finite_horizon as fh
+from mfgcheck.numerics import peers as peer_runs
 
 TARGET = {"mfglib": 50.0, "openspiel": 200.0}
 AGREE_REL = 1e-9
@@ -77,15 +78,15 @@ def run(quick: bool, reps: int, only: str | None = None) -> list[dict]:
                     ("random", rng.dirichlet(np.ones(A), size=(H, S)))]
         cold = None
         if pg.peer == "mfglib":
-            env = peers.mfglib_environment(pg)
+            env = peer_runs.mfglib_environment(pg)
 
             def peer_fn(pi, env=env, pg=pg):
-                return peers.mfglib_exploitability(pg, pi, env=env)
+                return peer_runs.mfglib_exploitability(pg, pi, env=env)
         else:
-            os_game = peers.openspiel_game(pg)
+            os_game = peer_runs.openspiel_game(pg)
 
             def peer_fn(pi, os_game=os_game, pg=pg):
-                return peers.openspiel_nash_conv(pg, pi, os_game=os_game)
+                return peer_runs.openspiel_nash_conv(pg, pi, os_game=os_game)
         for name, pi in policies:
             if cold is None:
                 t0 = time.perf_counter()

@@ -62,6 +62,9 @@ __all__ = ["CheckSpec", "ClaimSpec", "GameSpec", "register_claim", "register_gam
            "load_errors", "temporary", "load_target", "ENTRY_POINT_GROUPS"]
 
 ENTRY_POINT_GROUPS = ("mfgcheck.claims", "mfgcheck.games")
+# the built-in claims and games (Mao et al. 2022; sis, lq, random, serverless): loaded first,
+# by name, as the entry points are (the catalogue imports this module, not the reverse)
+BUILT_INS = "mfgcheck.catalogue:register"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -160,7 +163,8 @@ class ClaimSpec:
         return tuple(dict.fromkeys(c.module for c in self.checks))
 
     def theory_claim(self):
-        """The theory module's ``claim`` (imports it: it may run its proofs), or None."""
+        """The theory module's ``claim`` (imports it; its verdicts are decided on first
+        read), or None."""
         return None if self.theory is None else importlib.import_module(self.theory).claim
 
 
@@ -259,9 +263,7 @@ def _load() -> None:
         return
     _state["loading"] = True
     try:
-        from . import catalogue
-
-        catalogue.register()
+        _import(BUILT_INS)()  # by name, like the entry points: no import cycle with them
         from importlib.metadata import entry_points
 
         for group in ENTRY_POINT_GROUPS:

@@ -13,11 +13,12 @@ from .sis import sis
 
 
 def serverless(**kwargs) -> Game:
-    """The simulated serverless cluster's game (``mfgcheck.serverless.game``; needs the
-    ``serverless`` extra, SimPy, which is imported only here)."""
-    from ..serverless.game import serverless as build
+    """The simulated serverless cluster's game (``mfgcheck.serverless.game``, built through
+    the game registry: the simulator sits above games in the layer order; needs the
+    ``serverless`` extra, SimPy, which is imported only then)."""
+    from ..registry import build_game
 
-    return build(**kwargs)
+    return build_game("serverless", **kwargs)
 
 
 def by_name(name: str, **settings) -> Game:

@@ -1,13 +1,13 @@
-"""Adapters from the peers' finite-horizon games to ours (MFGLib, OpenSpiel).
+"""Adapters from the peers' finite-horizon games to ours (MFGLib, OpenSpiel): the models only.
 
 Each adapter returns a ``PeerGame``: our ``Game`` (the per-step model ``P(.|s, a, mu)``,
 ``r(s, a, mu)``), the ``FiniteHorizonSpec`` that lays the peer's horizon, reward timing and
-terminal reward over it (numerics/finite_horizon.py), and converters between our policies
-(H, S, A) and the peer's. With them ``finite_horizon.exploitability(pg.game, pi, pg.spec)``
-equals the peer's own exploitability of ``pg.to_peer_policy(pi)`` (tests/peers/).
+terminal reward over it (games/finite_horizon.py), and converters between our policies
+(H, S, A) and the peer's. With them ``numerics.finite_horizon.exploitability(pg.game, pi,
+pg.spec)`` equals the peer's own exploitability of ``pg.to_peer_policy(pi)`` (tests/peers/).
 
-The peers are optional: they are imported only inside the ``mfglib_*``/``openspiel_*``
-functions that run the peer itself, so this module imports without them
+Running the peers' own code on these games (their environments, exploitability and NashConv)
+is ``mfgcheck.numerics.peers``; this module never imports a peer
 (``requirements-peers.txt`` pins the versions whose source the conventions below were read
 from: mfglib 0.3.0, open_spiel 2.0.2).
 
@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import ndtr
 
-from ..numerics.finite_horizon import FiniteHorizonSpec
 from .base import Game
+from .finite_horizon import FiniteHorizonSpec
 from .linear_quadratic import lq_reward_range
 
 MFGLIB_VERSION = "0.3.0"
@@ -268,48 +267,6 @@ def mfglib_linear_quadratic(T: int = 3, el: int = 5, m: int = 2, sigma: float = 
     )
 
 
-@contextmanager
-def torch_default_float64():
-    """Run MFGLib (torch) code in float64: its tensors take torch's default dtype."""
-    import torch
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        yield torch
-    finally:
-        torch.set_default_dtype(previous)
-
-
-def mfglib_environment(peer_game: PeerGame, *, float64: bool = True):
-    """The peer's own ``mfglib.env.Environment`` (built in float64 unless ``float64=False``:
-    MFGLib's tensors take torch's default dtype at construction)."""
-    if peer_game.peer != "mfglib":
-        raise ValueError(f"{peer_game.name} is not an MFGLib game")
-    from mfglib.env import Environment
-
-    params = dict(peer_game.peer_params)
-    with torch_default_float64() if float64 else nullcontext():
-        import torch
-        if peer_game.peer_game == "linear_quadratic":
-            mu0 = params.pop("mu0")
-            params["mu0"] = "uniform" if mu0 is None else torch.tensor(mu0)
-        return getattr(Environment, peer_game.peer_game)(**params)
-
-
-def mfglib_exploitability(peer_game: PeerGame, policy, *, env=None,
-                          float64: bool = True) -> float:
-    """MFGLib's own ``mfglib.scoring.exploitability_score`` of our (H, S, A) ``policy``."""
-    import mfglib.alg  # noqa: F401  (mfglib.scoring imports cleanly only after mfglib.alg)
-    from mfglib.scoring import exploitability_score
-
-    env = mfglib_environment(peer_game, float64=float64) if env is None else env
-    peer_pi = peer_game.to_peer_policy(policy)
-    with torch_default_float64() if float64 else nullcontext():
-        import torch
-        dtype = torch.float64 if float64 else torch.get_default_dtype()
-        return float(exploitability_score(env, torch.tensor(peer_pi, dtype=dtype)))
-
-
 # -- OpenSpiel ----------------------------------------------------------------------------------
 OPENSPIEL_LQ_DEFAULTS = dict(size=10, horizon=10, dt=1.0, n_actions_per_side=3, volatility=1.0,
                              mean_revert=0.0, cross_q=0.01, kappa=0.5, terminal_cost=1.0,
@@ -511,48 +468,7 @@ def openspiel_linear_quadratic(convention: str = "nashconv", **params) -> PeerGa
     )
 
 
-def openspiel_game(peer_game: PeerGame):
-    """The peer's own ``MFGLinearQuadraticGame`` with the adapter's parameters."""
-    if peer_game.peer != "openspiel":
-        raise ValueError(f"{peer_game.name} is not an OpenSpiel game")
-    from open_spiel.python.mfg.games import linear_quadratic
-
-    return linear_quadratic.MFGLinearQuadraticGame(dict(peer_game.peer_params))
-
-
-def openspiel_policy(peer_game: PeerGame, policy, os_game):
-    """Our (H, S, A) policy as an OpenSpiel ``Policy``: ``pi[tick, x]`` at decision nodes.
-
-    It lists every legal action, in order, with its probability (zeros included), as
-    OpenSpiel's own tabular policies do: the evaluators' traversal order, hence their
-    first-visit caching (see ``openspiel_linear_quadratic``), depends on it."""
-    from open_spiel.python import policy as policy_std
-
-    table = peer_game.to_peer_policy(policy)
-
-    class ArrayPolicy(policy_std.Policy):
-        def __init__(self):
-            super().__init__(os_game, list(range(os_game.num_players())))
-
-        def action_probabilities(self, state, player_id=None):
-            row = table[state.tick, state.x]
-            return {a: float(row[a]) for a in state.legal_actions()}
-
-    return ArrayPolicy()
-
-
-def openspiel_nash_conv(peer_game: PeerGame, policy, *, os_game=None) -> float:
-    """OpenSpiel's own ``NashConv(game, policy).nash_conv()`` of our (H, S, A) ``policy``."""
-    from open_spiel.python.mfg.algorithms import nash_conv
-
-    os_game = openspiel_game(peer_game) if os_game is None else os_game
-    return float(nash_conv.NashConv(os_game, openspiel_policy(peer_game, policy, os_game))
-                 .nash_conv())
-
-
 __all__ = [
-    "PeerGame", "mfglib_sis", "mfglib_linear_quadratic", "mfglib_environment",
-    "mfglib_exploitability", "torch_default_float64", "openspiel_linear_quadratic",
-    "openspiel_game",
-    "openspiel_policy", "openspiel_nash_conv", "OPENSPIEL_LQ_DEFAULTS",
+    "PeerGame", "mfglib_sis", "mfglib_linear_quadratic", "openspiel_linear_quadratic",
+    "OPENSPIEL_LQ_DEFAULTS", "MFGLIB_VERSION", "OPENSPIEL_VERSION",
 ]

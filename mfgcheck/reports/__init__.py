@@ -22,7 +22,7 @@ from .._lazy import lazy_exports
 # name -> submodule, imported on first use: the CLI's light commands (``bounds``) and the
 # renderers (``report --from``) must not pay for the solvers that running a report imports
 _EXPORTS = {
-    "PARTS": "report", "load_results": "report", "run_report": "report",
+    "PARTS": "report", "load_results": "results", "run_report": "report",
     "PROFILES": "settings", "profile": "settings",
     "SlopeFit": "stats", "fit_loglog": "stats", "fit_loglog_seeds": "stats",
     "rate_verdict": "stats",
@@ -33,7 +33,8 @@ __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .report import PARTS, load_results, run_report  # noqa: F401
+    from .report import PARTS, run_report  # noqa: F401
+    from .results import load_results  # noqa: F401
     from .settings import PROFILES, profile  # noqa: F401
     from .stats import SlopeFit, fit_loglog, fit_loglog_seeds, rate_verdict  # noqa: F401
     from .store import RunStore, run_key  # noqa: F401

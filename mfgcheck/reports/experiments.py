@@ -17,7 +17,6 @@ from dataclasses import asdict
 
 import numpy as np
 
-from . import runner
 from .doc import Heading, Image, Para, Table, fmt
 from .settings import PaperSetting
 
@@ -26,6 +25,8 @@ BAND = (10, 90)
 
 
 def run_settings(ps: PaperSetting) -> list[dict]:
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
     base = {"experiment": EXPERIMENT, "runner": runner.runner_id(), "game": asdict(ps.game),
             "oracle": ps.oracle, "oracle_kwargs": dict(ps.oracle_kwargs),
             "features": ps.features, "R": ps.R, "iterations": ps.iterations,
@@ -41,6 +42,8 @@ def run_settings(ps: PaperSetting) -> list[dict]:
 def run_chunk(chunk: list[dict]) -> list[dict]:
     """Task: NAC or DL-NAC runs of one panel (one algorithm, several seeds: one batch),
     computed from their settings alone."""
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
     return runner.paper_batch(runner.game_of(chunk[0]["game"]), chunk)
 
 
@@ -64,6 +67,8 @@ def run_cost(s: dict) -> float:
 
 
 def analysis_task(arg) -> dict:
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
     ps, records, _ = arg
     return analyse(ps, runner.game_of(records[0]["settings"]["game"]), records)
 

@@ -27,9 +27,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-from .. import numerics
 from ..theory import step_sizes
-from . import bounds, runner, stats
+from . import bounds, stats
 from .doc import Heading, Image, Para, Table, fmt
 from .settings import RateSetting
 
@@ -71,6 +70,8 @@ def _rates_record(rates) -> dict | None:
 
 def run_settings(rs: RateSetting, game) -> list[dict]:
     """The settings of every run of ``rs`` (one per T and seed), as stored in the RunStore."""
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
     seeds = (0,) if rs.oracle == "exact" else rs.seeds
     return [{"experiment": EXPERIMENT, "runner": runner.runner_id(), "game": asdict(rs.game),
              "oracle": rs.oracle, "oracle_kwargs": rs.oracle_kwargs_at(T),
@@ -82,6 +83,8 @@ def run_settings(rs: RateSetting, game) -> list[dict]:
 def initial_gaps(game, eq) -> dict:
     """``sigma^pi_0 = E_{d*_0} KL(pi*_0 || pi_0)`` (pi_0 uniform: theta_0 = 0, pi*_0 =
     Gamma1(rho), d*_0 = d^{pi*_0}_rho) and ``sigma^mu_0 = ||rho - mu*||_1``."""
+    from .. import numerics  # solvers: imported by the functions that run, never by rendering
+
     mu0 = game.rho
     pi_star0 = numerics.best_response(game, mu0)
     d0 = numerics.visitation(game, pi_star0, mu0)
@@ -93,6 +96,8 @@ def initial_gaps(game, eq) -> dict:
 def run_chunk(chunk: list[dict]) -> list[dict]:
     """Task: the results of some runs of one setting (``runner.rate_batch``), computed from
     their settings alone (the game and its equilibrium are rebuilt, once per process)."""
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
     game, _, eq_rec = runner.equilibrium_of(chunk[0]["game"])
     return runner.rate_batch(game, eq_rec, chunk)
 
@@ -132,6 +137,8 @@ def analysis_task(arg) -> dict:
     (records in the order of ``run_settings``, ``theory`` from ``theory_rates``); the
     assumption constants and the bootstrap use fixed seeds, so the entry is the same
     wherever it runs."""
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
     (rs, bootstrap_seed), records, theory = arg
     game, eq, eq_rec = runner.equilibrium_of(records[0]["settings"]["game"])
     # Constants along every visited iterate of the setting (one search per setting): the

@@ -20,7 +20,6 @@ wall times; the pages and figures are rendered from it alone (``writer``), so
 
 from __future__ import annotations
 
-import json
 import platform
 import sys
 import time
@@ -28,16 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
-from pathlib import Path
 
 from ..executor import make_executor
 from . import settings as settings_mod
 from . import summary as summary_mod
 from .jobs import OneTask, SweepJob, run_jobs
-from .store import RunStore, atomic_write_text, check_writable, to_jsonable
-
-SCHEMA = "mfgcheck-report-v1"
-RESULTS = "results.json"
+from .results import RESULTS, SCHEMA, load_results, write_results  # noqa: F401 - re-exported
+from .store import RunStore, check_writable, to_jsonable
+from .writer import write_pages
 
 
 @dataclass(frozen=True)
@@ -222,37 +219,9 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
     # The pages are rendered from the file just written, never from in-memory objects: what
     # `--from results.json` renders is byte for byte what this run renders.
     results = load_results(path)
-    from .writer import write_pages
-
     try:
         write_pages(results, out, executor=ex)     # the figures drawn on the workers
     finally:
         if executor is None:
             ex.close()
     return results
-
-
-def write_results(results: dict, out) -> Path:
-    path = Path(out) / RESULTS
-    atomic_write_text(path, json.dumps(results, indent=1, sort_keys=True, allow_nan=False)
-                      + "\n")
-    return path
-
-
-def load_results(path) -> dict:
-    """A report's results.json; ``InvalidInputError`` if ``path`` is not one."""
-    from .._validate import InvalidInputError
-
-    path = Path(path)
-    if not path.is_file():
-        what = "is a directory" if path.is_dir() else "does not exist"
-        raise InvalidInputError(f"{path}: {what}; expected a report's results.json")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInputError(f"{path}: not JSON ({exc})") from None
-    schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != SCHEMA:
-        raise InvalidInputError(f"{path}: not an mfgcheck report (schema {schema!r}, expected "
-                                f"{SCHEMA!r})")
-    return data

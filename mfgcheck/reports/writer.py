@@ -28,6 +28,7 @@ from .doc import (
     to_html,
     to_markdown,
 )
+from .results import load_results
 
 FIGURES = "figures"
 DEPENDENCY_FIGURE = "claims-dependency.png"
@@ -236,8 +237,6 @@ def write_pages(results: dict, out, executor=None) -> dict:
 
 def regenerate(results_json, out=None) -> dict:
     """``mfgcheck report --from results.json``: the pages from the file alone."""
-    from .report import load_results
-
     results_json = Path(results_json)
     out = Path(out) if out is not None else results_json.parent
     return write_pages(load_results(results_json), out)

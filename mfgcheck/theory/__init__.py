@@ -93,22 +93,11 @@ def verdicts(*, progress: bool = True) -> list[Step]:
 
 def summary(steps: list[Step] | None = None) -> dict[str, int]:
     """Number of steps per verdict."""
-    steps = verdicts() if steps is None else steps
-    return {v: sum(s.verdict == v for s in steps) for v in VERDICTS}
+    from .display import verdict_counts
+    return verdict_counts(verdicts() if steps is None else steps)
 
 
 def table(steps: list[Step] | None = None, width: int = 46) -> str:
     """The verdict table: id, relation, justification, verdict, condition/counterexample."""
-    steps = verdicts() if steps is None else steps
-    wid = max(len(s.id) for s in steps)
-    lines = [f"{'step':<{wid}}  rel  {'justification':<{width}}  {'verdict':<11}  detail"]
-    lines.append("-" * len(lines[0]))
-    for s in steps:
-        why = s.justification if len(s.justification) <= width else \
-            s.justification[: width - 3] + "..."
-        lines.append(f"{s.id:<{wid}}  {s.relation:<3}  {why:<{width}}  {s.verdict:<11}  "
-                     f"{s.detail()}")
-    counts = summary(steps)
-    lines.append("")
-    lines.append(", ".join(f"{n} {v}" for v, n in counts.items()) + f" ({len(steps)} steps)")
-    return "\n".join(lines)
+    from .display import text_table
+    return text_table(verdicts() if steps is None else steps, width)

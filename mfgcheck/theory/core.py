@@ -47,10 +47,9 @@ import sympy as sp
 
 from . import verdict_cache
 from .symbols import LATEX_NAMES, SYMBOLS, gamma, info, is_declared, nA, resolve
+from .vocabulary import KINDS, VERDICTS  # noqa: F401 - re-exported
 
 RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq}
-VERDICTS = ("proved", "conditional", "refuted", "numeric", "unknown")
-KINDS = ("algebraic", "numeric")
 PRECISION = 50
 _TOL = sp.Float("1e-40", PRECISION)
 

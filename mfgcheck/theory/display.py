@@ -18,6 +18,7 @@ import html
 import sympy as sp
 
 from .symbols import LATEX_NAMES
+from .vocabulary import VERDICTS
 
 VERDICT_COLOURS = {"proved": "#1e8449", "conditional": "#b9770e", "refuted": "#c0392b",
                    "numeric": "#2e6da4", "unknown": "#7f8c8d"}
@@ -69,6 +70,29 @@ def counts_text(steps) -> str:
     return ", ".join(f"{n} {v}" for v, n in counts.items())
 
 
+def verdict_counts(steps) -> dict[str, int]:
+    """Number of steps per verdict, every verdict of ``VERDICTS`` in its order."""
+    return {v: sum(s.verdict == v for s in steps) for v in VERDICTS}
+
+
+def text_table(steps, width: int = 46) -> str:
+    """The plain-text verdict table: id, relation, justification (cut to ``width``),
+    verdict, condition/counterexample; then the counts per verdict."""
+    steps = list(steps)
+    wid = max(len(s.id) for s in steps)
+    lines = [f"{'step':<{wid}}  rel  {'justification':<{width}}  {'verdict':<11}  detail"]
+    lines.append("-" * len(lines[0]))
+    for s in steps:
+        why = s.justification if len(s.justification) <= width else \
+            s.justification[: width - 3] + "..."
+        lines.append(f"{s.id:<{wid}}  {s.relation:<3}  {why:<{width}}  {s.verdict:<11}  "
+                     f"{s.detail()}")
+    counts = verdict_counts(steps)
+    lines.append("")
+    lines.append(", ".join(f"{n} {v}" for v, n in counts.items()) + f" ({len(steps)} steps)")
+    return "\n".join(lines)
+
+
 def claim_html(claim) -> str:
     """A claim: title, reference, statement, its conclusion in LaTeX, and its steps."""
     return (f"<p><strong>{html.escape(claim.title)}</strong> "
@@ -103,8 +127,7 @@ class StepTable(list):
         return f"$\\begin{{array}}{{lll}} {rows} \\end{{array}}$"
 
     def text(self) -> str:
-        from . import table
-        return table(list(self))
+        return text_table(self)
 
     def by_claim(self, name: str) -> StepTable:
         return StepTable(s for s in self if s.claim == name)

@@ -11,6 +11,7 @@ from scipy.stats import norm
 import mfgcheck as mc
 from mfgcheck.games import peers
 from mfgcheck.numerics import finite_horizon as fh
+from mfgcheck.numerics import peers as peer_runs
 
 
 def test_mfglib_sis_is_our_sis_with_mfglib_parameters():
@@ -125,4 +126,4 @@ def test_adapter_arguments_are_checked():
     with pytest.raises(ValueError, match="shape"):
         peers.mfglib_sis(T=2).to_peer_policy(np.full((2, 2, 2), 0.5))
     with pytest.raises(ValueError, match="not an OpenSpiel game"):
-        peers.openspiel_game(peers.mfglib_sis())
+        peer_runs.openspiel_game(peers.mfglib_sis())

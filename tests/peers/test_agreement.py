@@ -10,6 +10,7 @@ import pytest
 
 from mfgcheck.games import peers
 from mfgcheck.numerics import finite_horizon as fh
+from mfgcheck.numerics import peers as peer_runs
 
 pytestmark = pytest.mark.peers
 mfglib = pytest.importorskip("mfglib")
@@ -48,8 +49,8 @@ def _policies(pg, seed):
 
 def _peer_value(pg, pi):
     if pg.peer == "mfglib":
-        return peers.mfglib_exploitability(pg, pi)
-    return peers.openspiel_nash_conv(pg, pi)
+        return peer_runs.mfglib_exploitability(pg, pi)
+    return peer_runs.openspiel_nash_conv(pg, pi)
 
 
 @pytest.mark.parametrize("name", list(INSTANCES))
@@ -76,13 +77,13 @@ def _mfglib_joint(pg, rng):
 @pytest.mark.parametrize("name", ["mfglib-sis", "mfglib-lq", "mfglib-lq-larger"])
 def test_mfglib_transition_and_reward_match(name):
     pg = INSTANCES[name]()
-    env = peers.mfglib_environment(pg)
+    env = peer_runs.mfglib_environment(pg)
     rng = np.random.default_rng(3)
     reverse = pg.peer_game == "susceptible_infected"
     for _ in range(5):
         mu, L_ours, L_peer = _mfglib_joint(pg, rng)
         mu = L_ours.sum(axis=1)
-        with peers.torch_default_float64():
+        with peer_runs.torch_default_float64():
             P_peer = env.prob(0, L_peer).numpy()           # (S', S, A)
             r_peer = env.reward(0, L_peer).numpy()
             term = env.reward(env.T, L_peer).numpy()[:, 0]
@@ -102,10 +103,10 @@ def test_mfglib_flow_matches_mean_field_from_policy(name):
     from mfglib.utils import mean_field_from_policy
 
     pg = INSTANCES[name]()
-    env = peers.mfglib_environment(pg)
+    env = peer_runs.mfglib_environment(pg)
     rng = np.random.default_rng(5)
     pi = rng.dirichlet(np.ones(pg.game.n_actions), size=(pg.horizon, pg.game.n_states))
-    with peers.torch_default_float64():
+    with peer_runs.torch_default_float64():
         L = mean_field_from_policy(torch.tensor(pg.to_peer_policy(pi)), env=env).numpy()
     flow = fh.mean_field_flow(pg.game, pi, pg.spec)
     # MFGLib's L has T + 1 slices: the marginals are mu_0 .. mu_T.
@@ -123,7 +124,7 @@ def _decision_state(os_game, x, distribution):
 
 def test_openspiel_transition_matches_its_state_machine():
     pg = INSTANCES["openspiel-lq-mean-revert"]()
-    os_game = peers.openspiel_game(pg)
+    os_game = peer_runs.openspiel_game(pg)
     S, A = pg.game.n_states, pg.game.n_actions
     mu = np.random.default_rng(2).dirichlet(np.ones(S))
     P = pg.game.transition(mu)
@@ -141,10 +142,10 @@ def test_openspiel_flow_matches_distribution_policy():
     from open_spiel.python.mfg.algorithms import distribution
 
     pg = INSTANCES["openspiel-lq"]()
-    os_game = peers.openspiel_game(pg)
+    os_game = peer_runs.openspiel_game(pg)
     pi = np.random.default_rng(4).dirichlet(np.ones(pg.game.n_actions),
                                             size=(pg.horizon, pg.game.n_states))
-    dist = distribution.DistributionPolicy(os_game, peers.openspiel_policy(pg, pi, os_game))
+    dist = distribution.DistributionPolicy(os_game, peer_runs.openspiel_policy(pg, pi, os_game))
     flow = fh.mean_field_flow(pg.game, pi, pg.spec)
     for t in range(1, pg.horizon + 1):
         theirs = [dist.value_str(f"({x}, {t})_a", 0.0) for x in range(pg.game.n_states)]
@@ -154,7 +155,7 @@ def test_openspiel_flow_matches_distribution_policy():
 def test_openspiel_rewards_lag_one_move_and_skip_the_terminal():
     """The two properties of mean_field_lin_quad that the "nashconv" convention encodes."""
     pg = INSTANCES["openspiel-lq"]()
-    os_game = peers.openspiel_game(pg)
+    os_game = peer_runs.openspiel_game(pg)
     S = pg.game.n_states
     uniform = np.full(S, 1.0 / S)
     # (1) The decision node pays for the *previous* move: at tick 0 the move is 0, whatever
@@ -190,9 +191,9 @@ def test_openspiel_value_cache_ignores_the_previous_move():
     from open_spiel.python.mfg.algorithms import distribution, policy_value
 
     pg = INSTANCES["openspiel-lq"]()
-    os_game = peers.openspiel_game(pg)
+    os_game = peer_runs.openspiel_game(pg)
     pi = fh.uniform_policy(pg.horizon, pg.game.n_states, pg.game.n_actions)
-    pol = peers.openspiel_policy(pg, pi, os_game)
+    pol = peer_runs.openspiel_policy(pg, pi, os_game)
     dist = distribution.DistributionPolicy(os_game, pol)
     pv = policy_value.PolicyValue(os_game, dist, pol, value.TabularValueFunction(os_game))
     S = pg.game.n_states
@@ -216,5 +217,5 @@ def test_openspiel_nashconv_is_not_the_intended_objective():
     pi = fh.uniform_policy(nash.horizon, nash.game.n_states, nash.game.n_actions)
     a = fh.exploitability(nash.game, pi, nash.spec)
     b = fh.exploitability(intended.game, pi, intended.spec)
-    assert a == pytest.approx(peers.openspiel_nash_conv(nash, pi), rel=REL)
+    assert a == pytest.approx(peer_runs.openspiel_nash_conv(nash, pi), rel=REL)
     assert abs(a - b) > 1.0
