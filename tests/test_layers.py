@@ -22,9 +22,10 @@ numerics, ``checks``, ``strategies`` and ``precise`` properties).
 
 An edge ``a -> b`` is allowed when ``a`` and ``b`` are in the same top-level unit (a
 subpackage's modules import each other freely, without cycles), or when ``b``'s layer is
-strictly below ``a``'s; units of the first and the last layer may also import each other. The registry's ``"package.module:function"`` strings (claims, checks,
-games resolved on first use, like entry points) are not imports: a registered game or check
-may live in any layer.
+strictly below ``a``'s; units of the first and the last layer may also import each other.
+The registry's ``"package.module:function"`` strings (claims, checks, games resolved on
+first use, like entry points) are not imports: a registered game or check may live in any
+layer.
 """
 
 from __future__ import annotations
