@@ -4,21 +4,11 @@ With eta_t = eta = O(T^{-2/5})/lam and beta_t = beta = O(T^{-4/5}),
 ``D(pi*, avg_t pi_t) + ||mu* - avg_t mu_t||_1 <= O~(1/(lam T^{1/5})
 + sqrt(|A| exp(1/lam) eps_total^{1/2} / lam))``.
 
-Explicit (constant-carrying) right sides (``NAMED``; ``numeric(name)`` evaluates them),
-defined in ``theorem1_bounds`` (formulas apart from this proof, which ``rates`` reads too)
-and re-exported here:
-
-- ``avg_sigma_pi_bound`` (display (15) before the O~):
-  ``sigma0/(T eta lam) + 3 C3/lam (1 + 1/p_min) sqrt(eps_total) + 2 eta R^2/lam
-  + 2 (1 + C1) kappa d0 beta/(eta lam)``;
-- ``avg_D_policy_bound = C2 sqrt(2 (15))`` (the policy bound after (15));
-- ``avg_sigma_mu_bound = sigma_mu0/(T beta d_bar) + d2 C2/d_bar sqrt((15))`` ((16), as in the
-  paper) and ``avg_sigma_mu_bound_corrected`` (with sqrt(2 (15)), from the corrected Lemma 7);
-- ``final_bound = avg_D_policy_bound + (1 + d1) avg_sigma_mu_bound`` (the right side of
-  ``D(pi*, avg pi) + ||mu* - avg mu||_1 <= avg D(pi_t, pi*_t) + (1 + d1) avg sigma^mu_t``) and
-  ``final_bound_corrected``;
-- ``paper_rate = 1/(lam T^{1/5}) + sqrt(|A| exp(1/lam) sqrt(eps_total)/lam)`` (the O~ form);
-- ``eta_schedule = c_eta T^{-a}/lam`` and ``beta_schedule = c_beta T^{-b}`` (used by ``rates``).
+The explicit (constant-carrying) right sides of (15)-(18), ``avg_sigma_pi_bound``,
+``avg_D_policy_bound``, ``avg_sigma_mu_bound`` (and ``_corrected``), ``final_bound`` (and
+``_corrected``), ``paper_rate`` and the schedules ``eta_schedule``, ``beta_schedule``, are
+defined in ``theorem1_bounds`` (formulas apart from this proof; ``rates`` reads them too)
+and re-exported here with ``NAMED`` and ``numeric(name)``. The proof steps below use them.
 
 Findings. (15) replaces 1/p_min <= |A| exp(2R/lam) by |A| exp(1/lam): valid iff R <= 1/2
 (``theorem1.eq15_pmin``). (17) absorbs 1/T^{1/5} into 1/(lam T^{1/5}): valid iff lam <= 1
