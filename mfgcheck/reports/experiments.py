@@ -151,6 +151,7 @@ def segment_jumps(ps: PaperSetting, game) -> dict:
     iterations is the contrast: its mean field moves by ``beta`` every step."""
     from .. import algorithms as al
     from ..numerics import exploitability
+    from . import runner
 
     L = ps.iterations // ps.segments
     ends = np.arange(L, ps.iterations, L)
