@@ -454,9 +454,9 @@ class Step:
                                                        self.declared_counterexample)
             except ProofError:
                 return False  # the proof, run instead, reports it
-            point = {SYMBOLS[k].symbol: v for k, v in counterexample.items()
-                     if k not in ("lhs", "rhs")}
-            if self.condition is not None and relational_holds(self.condition, point):
+            self.counterexample = counterexample  # read back by point()
+            if self.condition is not None and relational_holds(self.condition, self.point()):
+                self.counterexample = None
                 return False
         self.method, self.counterexample = entry["method"], counterexample
         return True
