@@ -263,7 +263,7 @@ def _load() -> None:
         return
     _state["loading"] = True
     try:
-        _import(BUILT_INS)()  # by name, like the entry points: no import cycle with them
+        load_target(BUILT_INS)()  # by name, like the entry points: no import cycle with them
         from importlib.metadata import entry_points
 
         for group in ENTRY_POINT_GROUPS:
