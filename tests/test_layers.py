@@ -18,7 +18,7 @@ subpackages of ``mfgcheck``:
 
 Another paper's subpackage (``mfgcheck/papers/<paper>/``) spans layers: each of its modules
 is in the layer of its role (``PAPER_ROLES``: ``symbols`` and ``theory`` are theory, ``mdp``
-numerics, ``checks``, ``strategies`` and ``precise`` properties).
+numerics, ``checks``, ``strategies``, ``precise`` and ``survey`` properties).
 
 An edge ``a -> b`` is allowed when ``a`` and ``b`` are in the same top-level unit (a
 subpackage's modules import each other freely, without cycles), or when ``b``'s layer is
@@ -52,7 +52,8 @@ LAYERS = (
 # A paper's subpackage (mfgcheck/papers/<paper>/) holds the layers of one claim side by side;
 # each of its modules is in the layer of its role (the package __init__s only register it).
 PAPER_ROLES = {"symbols": "theory", "theory": "theory", "mdp": "numerics",
-               "checks": "properties", "strategies": "properties", "precise": "properties"}
+               "checks": "properties", "strategies": "properties", "precise": "properties",
+               "survey": "properties"}
 # the layers whose units may import each other (the cycle test still applies): the leaves
 # (the root re-exports _errors; registry loads catalogue) and the entry points
 MUTUAL = (0, len(LAYERS) - 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from . import CLAIM_MODULES, VERDICTS, claims, table
+from . import VERDICTS, _theory_modules, claims, table
 from .core import settle
 
 
@@ -17,12 +17,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claim", help="only this claim (e.g. lemma5)")
     parser.add_argument("--verdict", choices=VERDICTS, help="only steps with this verdict")
     args = parser.parse_args(argv)
+    modules = _theory_modules()  # the registered claims that have a theory
     if args.claim is None:
         chosen = list(claims().values())
-    elif args.claim in CLAIM_MODULES:  # only this claim's module (and what it imports)
-        chosen = [importlib.import_module(f"{__package__}.{args.claim}").claim]
+    elif args.claim in modules:  # only this claim's module (and what it imports)
+        chosen = [importlib.import_module(modules[args.claim]).claim]
     else:
-        parser.error(f"--claim: unknown {args.claim!r}; choose from {', '.join(CLAIM_MODULES)}")
+        parser.error(f"--claim: unknown {args.claim!r}; choose from {', '.join(modules)}")
     steps = settle(step for claim in chosen for step in claim.steps)
     steps = [s for s in steps if args.verdict is None or s.verdict == args.verdict]
     if not steps:
