@@ -22,7 +22,7 @@ floating-point routine with the float route:
 - ``theta_{t+1} = (1 - eta lam) theta_t + eta w_t``, ``mu_{t+1} = (1 - beta) mu_t + beta
   Gamma2(pi_t, mu_t)``;
 - best responses ``pi*_k = Gamma1(mu_k)`` by soft policy iteration (Newton's method on the
-  regularised Bellman equation, ``confirm.soft_policy_mp``), visitations by LU solves of
+  regularised Bellman equation, ``precise_mdp.soft_policy_mp``), visitations by LU solves of
   ``d^T (I - gamma P_pi) = (1 - gamma) rho^T``, the equilibrium ``(pi*, mu*)`` by Newton's
   method (``mp.findroot``) on ``Lambda(mu) - mu`` from the float equilibrium, its residual
   checked.
@@ -177,7 +177,7 @@ def _evaluate(P, r, pi, logpi, gamma, lam):
 
 
 def _soft_optimum(P, r, gamma, lam, pi0=None):
-    from .confirm import soft_policy_mp
+    from .precise_mdp import soft_policy_mp
 
     return soft_policy_mp(P, r, gamma, lam, pi0=pi0)
 

@@ -3,7 +3,7 @@ overturns a float64 violation of a Theorem 1 check (``properties.confirm``).
 
 From the case's data taken as exact binary numbers, and sharing no floating-point code with
 :mod:`.mdp`: the soft optimum by soft policy iteration in mpmath
-(:func:`mfgcheck.properties.confirm.soft_policy_mp`: mpmath LU solves, stopped at a Bellman
+(:func:`mfgcheck.properties.precise_mdp.soft_policy_mp`: mpmath LU solves, stopped at a Bellman
 residual below ``10^-(dps-10)``), then the NPG iterates (18) with exact evaluation by mpmath
 LU solves, the auxiliary sequence ``tau log xi^(t)`` (42)-(43), and every norm the checks
 measure. :func:`numbers` returns them named after theory's symbols, as lists over the
@@ -18,7 +18,7 @@ from functools import cache
 import mpmath as mp
 import sympy as sp
 
-from ...properties.confirm import soft_policy_mp
+from ...properties.precise_mdp import soft_policy_mp
 from . import theory
 
 __all__ = ["replay", "numbers"]
