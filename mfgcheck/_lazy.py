@@ -38,7 +38,7 @@ def lazy_exports(package: str, exports: Mapping[str, str]
     module = sys.modules[package]
     shadowed = frozenset(name for name, sub in exports.items() if name == sub)
     if shadowed:
-        module._lazy_shadowed = shadowed
+        setattr(module, "_lazy_shadowed", shadowed)  # noqa: B010 - a ModuleType has no such slot for mypy
         module.__class__ = _ExportsOverSubmodules
 
     def __getattr__(name: str):

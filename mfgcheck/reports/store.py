@@ -81,7 +81,8 @@ def _atomic_write(path, data, mode: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
+        with (os.fdopen(fd, mode) if "b" in mode
+              else os.fdopen(fd, mode, encoding="utf-8")) as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
