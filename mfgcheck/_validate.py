@@ -236,12 +236,24 @@ def _row_sums(P, n_states: int, n_actions: int) -> np.ndarray:
     return _last_axis_sums(P, S)
 
 
+def _distinct(x: np.ndarray, core: int) -> np.ndarray:
+    """``x`` without its leading axes of stride 0 (a ``broadcast_to`` view repeats one block
+    along them: its entries are the block's, so checking the block checks them all); the
+    last ``core`` axes are kept."""
+    lead = x.strides[:x.ndim - core]
+    if 0 in lead:
+        return x[tuple(0 if st == 0 else slice(None) for st in lead)]
+    return x
+
+
 def is_stochastic(P, n_states: int, n_actions: int) -> bool:
     """Whether ``P`` is a (..., S, A, S) array of rows that are distributions: every row sum
     within ``sum_tol`` of 1 and no entry below ``-sum_tol``. NaN fails every comparison and
-    an infinite entry makes its row sum non-finite, so non-finite data cannot pass."""
+    an infinite entry makes its row sum non-finite, so non-finite data cannot pass. A
+    broadcast view is checked on its distinct block (``_distinct``)."""
     if getattr(P, "shape", ())[-3:] != (n_states, n_actions, n_states) or not P.size:
         return False
+    P = _distinct(P, 3)
     tol = _fast_tol(P.dtype, n_states)
     sums = _row_sums(P, n_states, n_actions)
     return bool(_MIN(sums) >= 1.0 - tol and _MAX(sums) <= 1.0 + tol
@@ -261,6 +273,7 @@ def in_range(r, n_states: int, n_actions: int, reward_range: tuple[float, float]
     """Whether ``r`` is a finite (..., S, A) array inside ``reward_range`` (NaN fails)."""
     if getattr(r, "shape", ())[-2:] != (n_states, n_actions) or not r.size:
         return False
+    r = _distinct(r, 2)
     lo, hi = reward_range
     tol = _reward_tol(r.dtype, reward_range)
     return bool(_MIN(r, axis=None) >= lo - tol and _MAX(r, axis=None) <= hi + tol)

@@ -165,6 +165,48 @@ def test_is_stochastic_agrees_with_check_transition(S, A):
     assert not v.is_stochastic(P[..., :-1], S, A)          # wrong shape
 
 
+@pytest.mark.parametrize("S, A", [(3, 2), (12, 3)])
+def test_broadcast_views_are_checked_on_their_block_and_nothing_else(S, A):
+    """A game may return a read-only broadcast of one kernel for a batch of mean fields (the
+    LQ game does): the fast checks look at the distinct block only, which is every entry of
+    the view; a batch axis with real strides is still checked element by element."""
+    rng = np.random.default_rng(S)
+    P = rng.dirichlet(np.ones(S), size=(S, A))
+    bad = P.copy()
+    bad[S - 1, A - 1, 0] = np.nan
+    view = np.broadcast_to(P, (5, 1) + P.shape)
+    assert view.strides[0] == 0 and v.is_stochastic(view, S, A)
+    assert not v.is_stochastic(np.broadcast_to(bad, (5, 1) + P.shape), S, A)
+    mixed = np.broadcast_to(np.stack([P, bad])[None], (4, 2) + P.shape)  # axis 1 is real
+    assert mixed.strides[0] == 0 and mixed.strides[1] != 0
+    assert not v.is_stochastic(mixed, S, A)
+    assert v.is_stochastic(mixed[:, 0], S, A)
+    r = rng.uniform(-1.0, 0.0, (S, A))
+    assert v.in_range(np.broadcast_to(r, (7, S, A)), S, A, (-1.0, 0.0))
+    r_bad = r.copy()
+    r_bad[0, 0] = 0.5
+    assert not v.in_range(np.broadcast_to(np.stack([r, r_bad]), (3, 2, S, A)), S, A,
+                          (-1.0, 0.0))
+
+
+def test_lq_transition_is_one_read_only_kernel_checked_at_every_mean_field():
+    game = mc.games.linear_quadratic()
+    mu = np.random.default_rng(0).dirichlet(np.ones(game.n_states), size=(6, 1))
+    P = game.transition_at(mu)
+    assert P.shape == (6, 1, game.n_states, game.n_actions, game.n_states)
+    assert not P.flags.writeable                         # nobody can corrupt the kernel
+    np.testing.assert_array_equal(P[3, 0], game.transition_fn(game.rho))
+    kernel, bad = P[0, 0], np.where(P[0, 0] > 0.2, np.nan, P[0, 0])
+
+    def leaks_away_from_rho(m):              # valid at rho (checked at construction) only
+        block = kernel if np.array_equal(m, game.rho) else bad
+        return np.broadcast_to(block, np.shape(m)[:-1] + kernel.shape)
+
+    broken = dataclasses.replace(game, transition_fn=leaks_away_from_rho)
+    with pytest.raises(v.InvalidInputError, match="transition"):
+        broken.transition_at(mu)
+
+
 def test_in_range_agrees_with_check_reward():
     r = np.linspace(-1.5, 0.0, 8).reshape(2, 2, 2)
     rng_ = (-1.5, 0.0)

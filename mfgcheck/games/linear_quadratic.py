@@ -78,8 +78,11 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
     quad_a = (-0.5 * moves**2 * dt)[None, :]
 
     def transition(mu):
+        # A read-only view, not a copy: the kernel is the same at every mean field, so a
+        # batch of B mean fields costs no B copies, and Game.transition_at checks the one
+        # block once (_validate._distinct).
         mu = np.asarray(mu, dtype=np.float64)
-        return np.broadcast_to(P, mu.shape[:-1] + P.shape).copy()
+        return np.broadcast_to(P, mu.shape[:-1] + P.shape)
 
     def reward(mu):
         mu = np.asarray(mu, dtype=np.float64)
