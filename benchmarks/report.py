@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-IGNORED = ("wall_time", "wall_time_inner", "run_wall_time", "group_seconds", "seconds",
+IGNORED = ("wall_time", "cpu_time", "wall_time_inner", "run_wall_time", "group_seconds", "seconds",
            "generated_utc", "events_per_wall_time_s", "executor", "computed", "reused",
            "command", "environment", "merged")
 """Keys whose values are timings or provenance, not results (any depth)."""
@@ -123,6 +123,10 @@ def main(argv=None) -> int:
     parts = new.get("wall_time", {})
     print("per part (s, task time on its worker): " + ", ".join(
         f"{k} {v:.1f}" for k, v in parts.items() if k != "total"))
+    cpu = new.get("cpu_time", {})
+    if cpu:
+        print(f"per part (s, CPU of its tasks; sum {sum(cpu.values()):.1f}): " + ", ".join(
+            f"{k} {v:.1f}" for k, v in cpu.items()))
     total = parts.get("total")
     if args.previous_seconds and total:
         print(f"total {total:.1f} s against the previous {args.previous_seconds:.1f} s: "

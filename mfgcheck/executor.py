@@ -47,14 +47,16 @@ ENV_WORKERS = "MFGCHECK_WORKERS"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one task gave: ``value`` or ``error`` (a one-line message; ``traceback``), and
-    the seconds it took on its worker."""
+    """What one task gave: ``value`` or ``error`` (a one-line message; ``traceback``), the
+    seconds it took on its worker (wall) and the CPU seconds of the thread that ran it (on a
+    shared machine the wall time grows with the load, the CPU time hardly)."""
 
     tag: Any
     value: Any = None
     error: str | None = None
     traceback: str | None = None
     seconds: float = 0.0
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -68,19 +70,21 @@ class ExecutorError(RuntimeError):
 def run_task(fn: Callable, arg: Any) -> tuple:
     """Run one task where it lands (any executor): one BLAS thread, exceptions caught.
 
-    Returns ``(value, None, None, seconds)`` or ``(None, message, traceback, seconds)``."""
+    Returns ``(value, None, None, seconds, cpu)`` or ``(None, message, traceback, seconds,
+    cpu)``: the wall seconds and the CPU seconds of this thread (one BLAS thread: the task's
+    own CPU, whatever else runs in the process), the fields of ``Outcome`` after its tag."""
     import time
 
     from .numerics.blas import kernel_threads
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     try:
         with kernel_threads():
             value = fn(arg)
-        return value, None, None, time.perf_counter() - start
+        return (value, None, None, time.perf_counter() - start, time.thread_time() - cpu)
     except Exception as exc:  # noqa: BLE001 - returned to the caller, who records it
         return (None, f"{type(exc).__name__}: {exc}", traceback.format_exc(limit=12),
-                time.perf_counter() - start)
+                time.perf_counter() - start, time.thread_time() - cpu)
 
 
 class Executor:
@@ -141,8 +145,7 @@ class SerialExecutor(Executor):
     def results(self, block: bool = True) -> Iterator[Outcome]:
         while self._queue:
             tag, fn, arg = self._queue.pop(0)
-            value, err, tb, sec = run_task(fn, arg)
-            yield Outcome(tag, value, err, tb, sec)
+            yield Outcome(tag, *run_task(fn, arg))
 
 
 def _ignore_sigint() -> None:
@@ -193,11 +196,11 @@ class ProcessExecutor(Executor):
             for fut in done:
                 entry = self._pending.pop(fut)
                 try:
-                    value, err, tb, sec = fut.result()
+                    got = fut.result()
                 except BrokenProcessPool:
                     lost.append(entry)
                     continue
-                yield Outcome(entry[0], value, err, tb, sec)
+                yield Outcome(entry[0], *got)
             if lost:
                 yield from self._restart(lost)
 
@@ -206,8 +209,7 @@ class ProcessExecutor(Executor):
         results that arrived, start a new pool, submit the lost tasks again."""
         for fut, entry in list(self._pending.items()):
             if fut.done() and not fut.cancelled() and fut.exception() is None:
-                value, err, tb, sec = fut.result()
-                yield Outcome(entry[0], value, err, tb, sec)
+                yield Outcome(entry[0], *fut.result())
             else:
                 lost.append(entry)
         self._pending.clear()
@@ -291,11 +293,11 @@ class DaskExecutor(Executor):
             fut = next(self._done)
             tag = self._pending.pop(fut)
             try:
-                value, err, tb, sec = fut.result()
+                got = fut.result()
             except KilledWorker as exc:
                 raise ExecutorError(f"task {tag!r}: lost with its worker too often "
                                     f"({exc})") from None
-            yield Outcome(tag, value, err, tb, sec)
+            yield Outcome(tag, *got)
 
     def close(self) -> None:
         if self._pending:

@@ -59,8 +59,7 @@ class LocalRunner:
     def _work(self):
         while True:
             key, task = self._todo.get()
-            value, err, tb, sec = run_task(task.fn, task.arg)
-            self._done.put(Outcome(key, value, err, tb, sec))
+            self._done.put(Outcome(key, *run_task(task.fn, task.arg)))
 
     def done(self) -> list[Outcome]:
         import queue
@@ -290,18 +289,24 @@ def _describe(chunk: list[dict]) -> str:
 
 
 def run_jobs(parts, make_job: Callable, executor, *, progress: bool = False,
-             stream=None) -> tuple[dict, dict]:
+             stream=None, cpu: dict | None = None) -> tuple[dict, dict]:
     """Run the parts (objects with ``name`` and ``needs``) on ``executor``.
 
     ``make_job(part, finished)`` builds a part's ``Job`` once the parts it needs are in
     ``finished`` (name -> result dict). Returns ``(results, seconds)``: per part its result
     (``{"status": "ok", ...}`` or ``{"status": "error", "error", "traceback"}``) and the
     seconds its tasks took on the workers. With ``progress``, one line per finished task on
-    ``stream`` (stderr): readable in a terminal and in a log file alike."""
+    ``stream`` (stderr): readable in a terminal and in a log file alike. ``cpu``, if given, is
+    filled with the CPU seconds of each part's tasks (``Outcome.cpu``: on a shared machine the
+    figure to compare, where the wall time follows the load)."""
     loop = _Loop(parts, make_job, executor, progress, stream or sys.stderr)
     # One BLAS thread for the whole run, so that the local thread and this one agree.
-    with kernel_threads():
-        loop.run()
+    try:
+        with kernel_threads():
+            loop.run()
+    finally:
+        if cpu is not None:
+            cpu.update(loop.cpu)
     return loop.results, loop.seconds
 
 
@@ -315,6 +320,7 @@ class _Loop:
         self.outstanding: dict[str, int] = {}
         self.results: dict[str, dict] = {}
         self.seconds: dict[str, float] = {p.name: 0.0 for p in parts}
+        self.cpu: dict[str, float] = {p.name: 0.0 for p in parts}
         self.tasks: dict[tuple, tuple[str, Task]] = {}
         self.local: list[tuple] = []
         self.queue: list[tuple] = []         # (-cost, order, key): remote tasks not yet handed
@@ -419,11 +425,13 @@ class _Loop:
             name, task = self.tasks.pop(outcome.tag)
             self.outstanding[name] -= 1
             self.seconds[name] += outcome.seconds
+            self.cpu[name] += outcome.cpu
             self.done += 1
             if self.progress:
                 status = "" if outcome.ok else f"  FAILED: {outcome.error}"
                 print(f"mfgcheck report: [{self.done}/{self.submitted}] {name}: "
-                      f"{task.label or name} {outcome.seconds:.1f} s (elapsed "
+                      f"{task.label or name} {outcome.seconds:.1f} s, CPU "
+                      f"{outcome.cpu:.1f} s (elapsed "
                       f"{time.perf_counter() - self.started:.0f} s){status}",
                       file=self.stream, flush=True)
             if name not in self.active:

@@ -183,8 +183,9 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
         if progress:
             print(f"mfgcheck report: {profile.name} profile on {ex.describe()}",
                   file=sys.stderr, flush=True)
+        cpu: dict[str, float] = {}
         done, seconds = run_jobs(selected, lambda p, fin: p.job(profile, store, fin, names), ex,
-                                 progress=progress)
+                                 progress=progress, cpu=cpu)
         executor_desc = ex.describe()
     except BaseException:
         if executor is None:
@@ -210,6 +211,8 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
                  "appendix",
         "parts": results_parts,
         "wall_time": wall,
+        # CPU seconds of each part's tasks (provenance like the wall times, not a result)
+        "cpu_time": {k: cpu.get(k, 0.0) for k in wall if k != "total"},
         "runs": {"directory": "runs", "computed": store.calls, "reused": store.hits,
                  "quarantined": [str(p.relative_to(out)) for p in store.quarantined],
                  "executor": executor_desc, "merged": merged},

@@ -41,9 +41,9 @@ def die_once(marker):
 
 
 def test_run_task_limits_blas_and_captures_errors():
-    value, err, tb, sec = run_task(square_plus_blas, 3)
-    assert value == (9, 1) and err is None and sec >= 0
-    value, err, tb, _ = run_task(square_plus_blas, -2)
+    value, err, tb, sec, cpu = run_task(square_plus_blas, 3)
+    assert value == (9, 1) and err is None and sec >= 0 and cpu >= 0
+    value, err, tb, _, _ = run_task(square_plus_blas, -2)
     assert value is None and err == "ValueError: negative input -2" and "square_plus_blas" in tb
 
 
