@@ -116,7 +116,7 @@ class OneTask(Job):
     def __init__(self, fn, arg, *, cost: float = 1e12, label: str = "", local: bool = False,
                  after: tuple[str | None, Callable] | None = None):
         self.task = Task(("part",), fn, arg, cost, label, local)
-        self.value = None
+        self.value: Any = None
         self.after = after
         self._got = False
         self._other: tuple | None = None if after is None or after[0] is not None else (None,)
@@ -148,6 +148,37 @@ class OneTask(Job):
 
     def result(self):
         return self.value
+
+
+class ManyTasks(OneTask):
+    """A part computed by independent tasks, one per argument of ``args`` (side by side on the
+    workers); ``after = (part name, fn)`` as for ``OneTask``, with the list of the tasks'
+    values, in the order of ``args``, in place of one value. A task's error is the part's."""
+
+    def __init__(self, fn, args: list, *, labels: list[str] | None = None,
+                 cost: float = 1e12, after: tuple[str | None, Callable] | None = None):
+        super().__init__(fn, None, cost=cost, after=after)
+        labels = labels or [""] * len(args)
+        self.tasks = [Task(("share", i), fn, a, cost, lab) for i, (a, lab)
+                      in enumerate(zip(args, labels))]
+        self.values: list = [None] * len(args)
+        self.left = len(args)
+        if not args:
+            self.value, self._got = [], True
+            self._finish()
+
+    def start(self):
+        return list(self.tasks)
+
+    def take(self, task, outcome):
+        if not outcome.ok:
+            raise TaskFailed(outcome)
+        self.values[task.key[1]] = outcome.value
+        self.left -= 1
+        if self.left == 0:
+            self.value, self._got = self.values, True
+            self._finish()
+        return []
 
 
 class TaskFailed(RuntimeError):

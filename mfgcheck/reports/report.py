@@ -31,7 +31,7 @@ from importlib import metadata
 from ..executor import make_executor
 from . import settings as settings_mod
 from . import summary as summary_mod
-from .jobs import OneTask, SweepJob, run_jobs
+from .jobs import ManyTasks, OneTask, SweepJob, run_jobs
 from .results import RESULTS, SCHEMA, load_results, write_results  # noqa: F401 - re-exported
 from .store import RunStore, check_writable, to_jsonable
 from .writer import write_pages
@@ -58,12 +58,14 @@ def theory_task(_) -> dict:
     return {**theory_part(), "rates": theory_rates()}
 
 
-def lemmas_task(setting) -> dict:
-    """The property checks (``tables.lemma_checks``); summarised with the theory's verdicts
-    by ``lemmas_summary`` once the theory part is done (the checks do not wait for it)."""
+def lemmas_task(arg) -> dict:
+    """Task: the property checks of some claims (``tables.lemma_checks``) from ``(setting,
+    claims)``; summarised with the theory's verdicts by ``lemmas_summary`` once every share
+    and the theory part are done (the checks do not wait for it)."""
     from .tables import lemma_checks
 
-    return lemma_checks(setting)
+    setting, only = arg
+    return lemma_checks(setting, only=only)
 
 
 def lemmas_summary(raw: dict, theory: dict | None) -> dict:
@@ -82,14 +84,46 @@ def _theory(profile, store, finished, selected):
     return OneTask(theory_task, None, label="SymPy proof steps", local=True)
 
 
+def lemma_shares(setting) -> list[tuple[str, ...]]:
+    """The claims of ``setting`` (all registered ones when it names none), one task each, in
+    the order ``lemmas.run_checks`` runs them (sorted): each claim's groups are searches of
+    their own, so the shares run side by side on the workers (the full profile's 200
+    examples per group took one worker 8 minutes as one task)."""
+    from ..registry import claims
+
+    return [(c,) for c in sorted(setting.claims or claims())]
+
+
+def lemmas_merge(shares: list[dict], theory: dict | None) -> dict:
+    from .tables import merge_lemma_checks
+
+    return lemmas_summary(merge_lemma_checks(shares), theory)
+
+
 def _lemmas(profile, store, finished, selected):
-    return OneTask(lemmas_task, profile.lemmas, label="property checks",
-                   after=("theory" if "theory" in selected else None, lemmas_summary))
+    shares = lemma_shares(profile.lemmas)
+    return ManyTasks(lemmas_task, [(profile.lemmas, only) for only in shares],
+                     labels=[f"property checks {', '.join(only)}" for only in shares],
+                     after=("theory" if "theory" in selected else None, lemmas_merge))
+
+
+def assumptions_merge(shares: list[dict], _=None) -> dict:
+    """``tables.assumption_part`` of every game from its one-game shares (in the games'
+    order): each game's search has its own seed, whatever ran before it."""
+    return {**shares[0], "rows": [r for sh in shares for r in sh["rows"]],
+            "wall_time": sum(sh["wall_time"] for sh in shares)}
 
 
 def _assumptions(profile, store, finished, selected):
-    return OneTask(assumptions_task, profile.assumptions, cost=1e11,
-                   label="assumption constants")
+    from dataclasses import replace
+
+    one = [replace(profile.assumptions, games=(g,)) for g in profile.assumptions.games]
+    if not one:
+        return OneTask(assumptions_task, profile.assumptions, cost=1e11,
+                       label="assumption constants")
+    return ManyTasks(assumptions_task, one, cost=1e11,
+                     labels=[f"assumption constants {g.title}" for g in
+                             profile.assumptions.games], after=(None, assumptions_merge))
 
 
 def _rate(profile, store, finished, selected):

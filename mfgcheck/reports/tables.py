@@ -286,19 +286,35 @@ def lemma_part(setting, *, progress: bool = False, theory_steps=None) -> dict:
     return lemma_summary(lemma_checks(setting, progress=progress), theory_steps)
 
 
-def lemma_checks(setting, *, progress: bool = False) -> dict:
+def lemma_checks(setting, *, progress: bool = False, only: tuple[str, ...] = ()) -> dict:
     """The checks of ``lemma_part`` without the summary: they need no theory verdicts, so the
-    report runs them beside the theory part and summarises when both are done."""
+    report runs them beside the theory part and summarises when both are done. ``only``
+    runs the checks of these claims alone (a share of ``setting``'s, for one task of the
+    report; ``merge_lemma_checks`` joins the shares)."""
     from . import lemmas
 
     start = time.perf_counter()
     calls: dict = {}
     records, skipped, timings = lemmas.run_checks(examples=setting.examples,
-                                                  claims=setting.claims, progress=progress,
-                                                  calls=calls)
+                                                  claims=only or setting.claims,
+                                                  progress=progress, calls=calls)
     return {"examples": setting.examples, "claims": tuple(setting.claims), "records": records,
             "skipped": skipped, "calls": calls, "timings": timings,
             "seconds": time.perf_counter() - start}
+
+
+def merge_lemma_checks(shares: list[dict]) -> dict:
+    """``lemma_checks(setting)`` from the ``lemma_checks(setting, only=...)`` of disjoint
+    claim lists, given in the order of the claims (the order ``run_checks`` runs the groups
+    in: sorted by claim): every group is its own derandomised search, so its draws do not
+    depend on which groups ran before it in the process."""
+    out: dict = {"examples": shares[0]["examples"], "claims": shares[0]["claims"],
+                 "records": {}, "skipped": {}, "calls": {}, "timings": {}, "seconds": 0.0}
+    for sh in shares:
+        for k in ("records", "skipped", "calls", "timings"):
+            out[k].update(sh[k])
+        out["seconds"] += sh["seconds"]
+    return out
 
 
 def lemma_summary(raw: dict, theory_steps) -> dict:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from mfgcheck.executor import SerialExecutor
-from mfgcheck.reports.jobs import OneTask, run_jobs
+from mfgcheck.reports.jobs import ManyTasks, OneTask, run_jobs
 from mfgcheck.reports.store import canonical_json
 
 TIMING = ("wall_time", "seconds", "events_per_wall_time_s")
@@ -76,6 +76,60 @@ def test_lemma_table_summarised_after_the_checks_equals_lemma_part():
     assert canonical_json(_strip(a)) == canonical_json(_strip(b))
     assert a["rows"] and any(r["theory_verdict"] == "refuted" for r in a["rows"]) == any(
         r["step"] == "lemma4.bound" for r in a["rows"])
+
+
+def test_many_tasks_finished_with_their_values_in_order_and_another_parts_result():
+    """``ManyTasks``: one task per argument (the costliest submitted first), finished with
+    the values in the order of the arguments, then with the other part's result."""
+    def square(x):
+        return x * x
+
+    def summary(values, theory):
+        return {"values": values, "steps_seen": (theory or {}).get("steps")}
+
+    def make(part, finished):
+        if part.name == "theory":
+            return OneTask(lambda _: {"steps": [7]}, None, cost=1.0)
+        return ManyTasks(square, [3, 1, 2], after=("theory", summary))
+
+    results, _ = run_jobs([_Part("theory"), _Part("lemmas")], make, SerialExecutor())
+    assert results["lemmas"] == {"status": "ok", "values": [9, 1, 4], "steps_seen": [7]}
+    results, _ = run_jobs([_Part("lemmas")], lambda p, f: ManyTasks(
+        square, [], after=(None, summary)), SerialExecutor())
+    assert results["lemmas"] == {"status": "ok", "values": [], "steps_seen": None}
+
+
+def test_lemma_checks_in_shares_per_claim_equal_the_checks_in_one_run():
+    """The report's lemma part runs one task per claim (``report.lemma_shares``); merged, in
+    whatever order the shares ran in one process, they equal the checks run together."""
+    from mfgcheck.reports import report, tables
+    from mfgcheck.reports.settings import LemmaSetting
+
+    s = LemmaSetting(examples=3, claims=("lemma4", "lemma2"))
+    shares = report.lemma_shares(s)
+    assert shares == [("lemma2",), ("lemma4",)]
+    late_first = {only: report.lemmas_task((s, only)) for only in reversed(shares)}
+    merged = tables.merge_lemma_checks([late_first[only] for only in shares])
+    whole = tables.lemma_checks(s)
+    assert merged["records"] and set(merged["records"]) == set(whole["records"])
+    assert list(merged["records"]) == list(whole["records"])      # the table's row order
+    assert set(merged["timings"]) == set(whole["timings"])        # seconds per group
+    assert canonical_json(_strip({**merged, "timings": None})) == canonical_json(
+        _strip({**whole, "timings": None}))
+
+
+def test_assumption_constants_per_game_equal_the_constants_in_one_run():
+    from dataclasses import replace
+
+    from mfgcheck.reports import report, tables
+    from mfgcheck.reports.settings import RANDOM, SIS, AssumptionSetting
+
+    s = AssumptionSetting((SIS, RANDOM), budget=6)
+    shares = [report.assumptions_task(replace(s, games=(g,))) for g in reversed(s.games)]
+    merged = report.assumptions_merge(shares[::-1])
+    whole = tables.assumption_part(s)
+    assert [r["game"] for r in merged["rows"]] == ["SIS", "random 5x3"]
+    assert canonical_json(_strip(merged)) == canonical_json(_strip(whole))
 
 
 def test_serverless_section_as_tasks_equals_the_section_in_one_process():
