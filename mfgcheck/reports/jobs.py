@@ -200,6 +200,12 @@ class Group:
     analyse_fn: Callable
     cost: Callable[[dict], float] = lambda s: 1.0
     analyse_local: bool = False
+    # Optional: the costly numerics of the analysis, ``prepare_fn((spec, records))``, as a
+    # task on a worker before a local analysis, which then gets ``(spec, records, prelude,
+    # prepared)`` (the analyses of several groups then run side by side, not one after
+    # another in this process's thread).
+    prepare_fn: Callable | None = None
+    prepared: tuple | None = None           # (prepare_fn's value,) once it is in
     records: list = field(default_factory=list)
     left: int = 0
     seconds: float = 0.0
@@ -266,11 +272,15 @@ class SweepJob(Job):
         return [t for g in waiting for t in self._analysis(g)]
 
     def _analysis(self, g: Group) -> list[Task]:
+        if g.prepare_fn is not None and g.prepared is None:
+            return [Task(("prepare", g.id), g.prepare_fn, (g.spec, g.records), 1e12,
+                         f"{g.id} analysis (numerics)")]
         if not self._ready():
             self.waiting.append(g)
             return []
         pre = self.extra.get(self.prelude[0]) if self.prelude else None
-        return [Task(("analyse", g.id), g.analyse_fn, (g.spec, g.records, pre), 1e12,
+        arg = (g.spec, g.records, pre) + (g.prepared or ())
+        return [Task(("analyse", g.id), g.analyse_fn, arg, 1e12,
                      f"{g.id} analysis", local=g.analyse_local)]
 
     def take(self, task, outcome):
@@ -287,6 +297,9 @@ class SweepJob(Job):
         if task.key[0] == "analyse":
             self.entries[g.id] = {**outcome.value, "wall_time": g.seconds}
             return []
+        if task.key[0] == "prepare":
+            g.prepared = (outcome.value,)
+            return self._analysis(g)
         idx = task.key[2]
         if len(outcome.value) != len(idx):
             self.errors.setdefault(g.id, {"id": g.id, "error": f"{len(outcome.value)} "

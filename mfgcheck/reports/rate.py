@@ -132,15 +132,15 @@ def theory_task(_=None) -> dict:
     return theory_rates()
 
 
-def analysis_task(arg) -> dict:
-    """Task: the analysis of one setting from ``((rs, bootstrap_seed), records, theory)``
-    (records in the order of ``run_settings``, ``theory`` from ``theory_rates``); the
-    assumption constants and the bootstrap use fixed seeds, so the entry is the same
-    wherever it runs."""
+def constants_task(arg) -> tuple[dict, dict]:
+    """Task: the numerics of one setting's analysis from ``((rs, bootstrap_seed), records)``:
+    the assumption constants along every iterate the setting's runs visited and the initial
+    gaps (``initial_gaps``), as ``(constants, gaps)``. The search uses a fixed seed, so the
+    value is the same wherever it runs (a worker: the report's thread keeps the SymPy part)."""
     from . import runner  # solvers: imported by the functions that run, never by rendering
 
-    (rs, bootstrap_seed), records, theory = arg
-    game, eq, eq_rec = runner.equilibrium_of(records[0]["settings"]["game"])
+    (rs, bootstrap_seed), records = arg
+    game, eq, _ = runner.equilibrium_of(records[0]["settings"]["game"])
     # Constants along every visited iterate of the setting (one search per setting): the
     # largest ratios over all runs, valid for each run.
     visited = [(np.asarray(p), np.asarray(m)) for rec in records
@@ -148,7 +148,21 @@ def analysis_task(arg) -> dict:
     ac = runner.assumption_constants(game, visited=visited or None, equilibrium=eq,
                                        n_pairs=rs.constants_budget, refine_steps=20,
                                        seed=bootstrap_seed)
-    return analyse(rs, game, eq_rec, records, ac.to_dict(), initial_gaps(game, eq),
+    return ac.to_dict(), initial_gaps(game, eq)
+
+
+def analysis_task(arg) -> dict:
+    """Task: the analysis of one setting from ``((rs, bootstrap_seed), records, theory)``
+    (records in the order of ``run_settings``, ``theory`` from ``theory_rates``), or with
+    a fourth item, ``constants_task``'s value computed elsewhere; the assumption constants
+    and the bootstrap use fixed seeds, so the entry is the same wherever it runs."""
+    from . import runner  # solvers: imported by the functions that run, never by rendering
+
+    (rs, bootstrap_seed), records, theory, *prepared = arg
+    game, _, eq_rec = runner.equilibrium_of(records[0]["settings"]["game"])
+    constants, gaps = (prepared[0] if prepared
+                       else constants_task(((rs, bootstrap_seed), records)))
+    return analyse(rs, game, eq_rec, records, constants, gaps,
                    theory=theory, bootstrap_seed=bootstrap_seed)
 
 
@@ -158,9 +172,10 @@ def group(rs: RateSetting, *, bootstrap_seed: int = 0):
 
     game = rs.game.build()
     items = run_settings(rs, game)
-    # The analysis evaluates theory/'s bounds (SymPy): in the process that already has them.
+    # The analysis evaluates theory/'s bounds (SymPy): in the process that already has them;
+    # its numerics (the constants along the visited iterates) first, on a worker.
     return Group(rs.id, (rs, bootstrap_seed), items, chunks(rs, items), run_chunk,
-                 analysis_task, run_cost, analyse_local=True)
+                 analysis_task, run_cost, analyse_local=True, prepare_fn=constants_task)
 
 
 def theory_with_slope(slope, _=None) -> dict:

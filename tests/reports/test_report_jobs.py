@@ -237,3 +237,28 @@ def test_report_summary_has_the_serverless_line(report_run):
     # test's partial rerun into the same directory)
     md = to_markdown(build_document(results))
     assert f"{badge(lines[0]['status'])} {lines[0]['text']}" in md
+
+
+def test_rate_analysis_with_its_constants_from_a_worker_equals_the_analysis_alone(tmp_path):
+    """The rate part computes each setting's assumption constants as a task of their own
+    (``rate.constants_task``, on a worker) before the analysis in the report's thread; the
+    entry equals the one analysis that computes them itself."""
+    from dataclasses import replace
+
+    from mfgcheck.reports import rate, settings
+    from mfgcheck.reports.jobs import SweepJob, drive_one
+    from mfgcheck.reports.store import RunStore
+
+    rs = settings.test().rate[0]
+    g = rate.group(rs)
+    assert g.prepare_fn is rate.constants_task
+    store = RunStore(tmp_path / "out")
+
+    def entry(group):
+        job = SweepJob(store, [group], entries="settings", prelude=("theory", rate.theory_task))
+        return drive_one(job)[0]
+
+    split = entry(g)
+    alone = entry(replace(rate.group(rs), prepare_fn=None))
+    assert store.calls == len(g.items)            # the second sweep reused every run
+    assert split["points"] and canonical_json(_strip(split)) == canonical_json(_strip(alone))
