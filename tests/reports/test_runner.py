@@ -84,3 +84,26 @@ def test_run_metrics_without_exploitability_keeps_the_errors_of_compute_metrics(
     assert errors["eps_total"][:-1].max() > 0            # sampled oracle: errors are not 0
     for k in mm.ERROR_NAMES:
         np.testing.assert_array_equal(errors[k], full[k])
+
+
+@pytest.mark.parametrize("name", ["random", "lq"])
+def test_exact_rate_grid_in_one_batch_equals_each_run_alone(name):
+    """The report runs an exact-oracle setting's whole grid of T as one batch
+    (``rate.chunks``); every run's record (its recorded iterates on its own log grid, the left
+    sides, the metrics) is the one it has alone, bit for bit, for games on NumPy's exact path
+    (not affine in mu) whose steps see batches of several sizes as runs leave."""
+    from mfgcheck.reports import rate, settings
+    from mfgcheck.reports.store import canonical_json
+
+    spec = {"random": settings.RANDOM, "lq": settings.LQ}[name]
+    rs = settings.RateSetting(f"{name}-exact", spec, "exact", (30, 100, 300))
+    items = rate.run_settings(rs, spec.build())
+    assert rate.chunks(rs, items) == [[0, 1, 2]]
+    together = rate.run_chunk(items)
+    alone = [rate.run_chunk([s])[0] for s in items]
+
+    def bits(r):
+        return canonical_json({k: v for k, v in r.items() if k != "run_wall_time"})
+
+    assert [len(r["visited"]) for r in together] == [len(r["visited"]) for r in alone]
+    assert [bits(r) for r in together] == [bits(r) for r in alone]
