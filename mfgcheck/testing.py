@@ -12,13 +12,13 @@ stay)::
 
 - **Strategies** (Hypothesis; keyword-only size bounds; plain float64 NumPy arrays or a
   validated ``Game``): ``games``, ``distributions``, ``policies``, ``features``,
-  ``mean_field_pairs``, ``parameters``, ``nac_runs`` (a run of Algorithm 1, ``NACRun``, on a
+  ``mean_field_pairs``, ``parameters``, ``nac_runs`` (a run of Algorithm 1, ``NACRunCase``, on a
   game whose equilibrium is certified) and ``rate_cases`` (Propositions 1 and 2). Their
   contracts are stated in :mod:`mfgcheck.properties.strategies`.
 - **Checks**: ``checks(claim)`` (``{step id: check}``, for example
   ``checks("lemma2")["lemma2"](run)``): mfgcheck's own check of each claim and proof step,
   returning an ``Evidence`` (both sides measured exactly; :mod:`mfgcheck.properties.evidence`).
-- **Helpers**: ``drive_nac(run)`` runs a drawn ``NACRun`` and returns its ``Trajectory``
+- **Helpers**: ``drive_nac(run)`` runs a drawn ``NACRunCase`` and returns its ``Trajectory``
   (:func:`mfgcheck.properties.trajectory.drive`); :func:`assert_holds` asserts that an
   ``Evidence`` holds and fails with both sides printed to 17 significant digits;
   ``observe(evidence)`` (inside a Hypothesis test) notes the evidence, steers the search
@@ -47,7 +47,7 @@ from hypothesis import HealthCheck, settings
 # name -> module that defines it; imported on first use, so that the pytest plugin (which
 # imports this module in every pytest run of an environment with mfgcheck) stays cheap.
 _LAZY = {
-    "Evidence": "properties.evidence", "NACRun": "properties.instances",
+    "Evidence": "properties.evidence", "NACRunCase": "properties.instances",
     "RateCase": "properties.instances", "Trajectory": "properties.trajectory",
     "drive_nac": "properties.trajectory:drive", "checks": "properties",
     "observe": "properties.tightness", "Parameters": "properties.strategies",

@@ -11,17 +11,17 @@ measurements). ``bound=`` replaces theory's right-hand side (mutation tests).
 =================  =======================  ==============================================
 module             instance                 what
 =================  =======================  ==============================================
-``lemma1``         ``NACRun``               Lemma 1 and its smoothness / PDL steps
-``lemma2``         ``NACRun``               Lemma 2 (||theta_t|| <= R/lam, p_min)
+``lemma1``         ``NACRunCase``               Lemma 1 and its smoothness / PDL steps
+``lemma2``         ``NACRunCase``               Lemma 2 (||theta_t|| <= R/lam, p_min)
 ``lemma3``         ``BestResponseCase``     Lemma 3 (floor of Gamma1(mu))
 ``lemma4``         ``KLTriple``             Lemma 4 (KL Lipschitz), paper's and sharp constant
-``lemma5``         ``NACRun``               Lemma 5, displays (4)-(6)
+``lemma5``         ``NACRunCase``               Lemma 5, displays (4)-(6)
 ``lemma6``         ``MeanFieldPairCase``    Lemma 6 (Lipschitz constant of Lambda)
-``lemma7``         ``NACRun``               Lemma 7, displays (7)-(8)
-``lemma8``         ``NACRun``               Lemma 8, displays (9)-(13)
+``lemma7``         ``NACRunCase``               Lemma 7, displays (7)-(8)
+``lemma8``         ``NACRunCase``               Lemma 8, displays (9)-(13)
 ``proposition1``   ``RateCase``             Algorithm 2's error against K
 ``proposition2``   ``RateCase``             Algorithm 3's optimality gap against K
-``theorem1``       ``NACRun``               the two numeric steps of Theorem 1's proof
+``theorem1``       ``NACRunCase``               the two numeric steps of Theorem 1's proof
 =================  =======================  ==============================================
 
 ``strategies`` (Hypothesis), ``instances``, ``tightness`` (the JSON record of the tightest

@@ -10,11 +10,11 @@ import numpy as np
 from . import _theory
 from ._theory import Bound
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 from .trajectory import ATOL, SCOPES, Terms, terms
 
 
-def along(ref: str, run: NACRun, *, scope: str = "trajectory", bound: Bound | None = None,
+def along(ref: str, run: NACRunCase, *, scope: str = "trajectory", bound: Bound | None = None,
           rename: Mapping[str, str] | None = None, lhs: str | Callable | None = None,
           extra: Callable[[Terms, dict], dict] | None = None,
           index_names: tuple[str, ...] = ("t",), note: str = "", label: str | None = None,

@@ -10,7 +10,7 @@ are recomputed here from the instance's data, taken as exact binary numbers, wit
   ``10^-(DPS - 10)``;
 - ``lemma4``, ``lemma4.lipschitz`` (``KLTriple``): KL divergences, the l1 distance and the
   floors summed in mpmath;
-- run-based checks (``NACRun``: Lemmas 1, 2, 5, 7, 8, Theorem 1; ``RUN_ROUTES``): Algorithm 1
+- run-based checks (``NACRunCase``: Lemmas 1, 2, 5, 7, 8, Theorem 1; ``RUN_ROUTES``): Algorithm 1
   replayed with the exact oracle in mpmath from the same instance (properties/replay.py),
   every term of the check recomputed on the replay; a run without a replay (sampled oracle,
   a game without an mpmath model) stays a candidate.
@@ -39,7 +39,7 @@ import numpy as np
 import sympy as sp
 
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 from .lemma5 import RENAME as _L5
 from .lemma7 import one_norms
 from .precise_mdp import soft_policy_mp
@@ -137,7 +137,7 @@ def confirm(ev: Evidence, instance, *, bound=None, lhs=None) -> Evidence:
                        precise={"lhs": repr(again.lhs), "rhs": repr(again.rhs),
                                 "digits": 16, "route": f"{RECHECK_SEEDS} fresh seeds",
                                 "ratio": again.ratio})
-    if ev.step in RUN_ROUTES and isinstance(instance, NACRun):
+    if ev.step in RUN_ROUTES and isinstance(instance, NACRunCase):
         return _confirm_run(ev, instance, bound=bound, lhs=lhs)
     numbers = precise_numbers(ev.step, instance)
     if numbers is None:
@@ -245,7 +245,7 @@ RUN_ROUTES: dict[str, RunRoute] = {
 }
 
 
-def _confirm_run(ev: Evidence, run: NACRun, *, bound=None, lhs=None) -> Evidence:
+def _confirm_run(ev: Evidence, run: NACRunCase, *, bound=None, lhs=None) -> Evidence:
     """``ev`` of a run-based check re-evaluated on the mpmath replay of ``run``; a run
     without a replay (sampled oracle, a game without an mpmath model, a replay that does not
     reproduce the float run) stays a candidate, the reason in ``measurements``."""

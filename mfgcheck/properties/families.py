@@ -18,18 +18,18 @@ family                    instance              regime
 ``kl_floor``              ``KLTriple``          x, y at the floor alpha1 where z is large and
                                                 z at alpha2 where x is large (Lemma 4: the
                                                 Lipschitz constant is attained)
-``saturating``            ``NACRun``            runs whose actor saturates (small radius R,
+``saturating``            ``NACRunCase``        runs whose actor saturates (small radius R,
                                                 step eta lam near 1, near-deterministic
                                                 policies from sharp rewards): Lemma 2's p_min
                                                 and the actor steps of Lemmas 5, 8 at worst
-``near_deterministic``    ``NACRun``            weak regularisation (lam <= 0.1) and R up to
+``near_deterministic``    ``NACRunCase``        weak regularisation (lam <= 0.1) and R up to
                                                 1000 lam: policies down to exp(-gap/lam)
                                                 (Lemmas 1, 5, 8 at small p_min)
-``aligned``               ``NACRun``            features on one line (``aligned_features``):
+``aligned``               ``NACRunCase``        features on one line (``aligned_features``):
                                                 theta stays parallel to them, so
                                                 ``|theta^T phi| = ||theta|| ||phi||`` (Lemma
                                                 2's Cauchy-Schwarz an equality)
-``mu_free_runs``          ``NACRun``            runs on games whose dynamics and rewards do
+``mu_free_runs``          ``NACRunCase``        runs on games whose dynamics and rewards do
                                                 not depend on mu: the constants of
                                                 Assumptions 2-3 have closed forms
                                                 (``exact_constants``), so Lemma 7 can be
@@ -200,19 +200,19 @@ def _tabular_run(p: Mapping):
     family has none: a game whose dynamics and rewards do not depend on mu)."""
     from ..games import random_game
     from ..numerics import tabular_features
-    from .instances import NACRun
+    from .instances import NACRunCase
 
     game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
                        gamma=p["gamma"], lam=p["lam"],
                        transition_coupling=p.get("transition_coupling", 0.0),
                        reward_coupling=p.get("reward_coupling", 0.0),
                        logit_scale=p["logit_scale"])
-    return NACRun(game, tabular_features(game.n_states, game.n_actions), R=p["R"],
+    return NACRunCase(game, tabular_features(game.n_states, game.n_actions), R=p["R"],
                   eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]), seed=0)
 
 
 saturating = Family(
-    "saturating", "NACRun", _tabular_run,
+    "saturating", "NACRunCase", _tabular_run,
     continuous={"gamma": (0.1, 0.95, False), "lam": (0.02, 1.0, True),
                 "logit_scale": (0.5, 8.0, True), "R": (0.01, 0.5, True),
                 "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
@@ -222,7 +222,7 @@ saturating = Family(
     description="actor runs that saturate the radius R with eta lam near 1")
 
 near_deterministic = Family(
-    "near_deterministic", "NACRun", _tabular_run,
+    "near_deterministic", "NACRunCase", _tabular_run,
     continuous={"gamma": (0.5, 0.99, False), "lam": (0.002, 0.05, True),
                 "logit_scale": (0.5, 8.0, True), "R": (0.5, 5.0, True),
                 "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
@@ -259,7 +259,7 @@ def aligned_features(n_states: int, n_actions: int, dim: int, seed: int = 0) -> 
 
 def _aligned_run(p: Mapping):
     from ..games import random_game
-    from .instances import NACRun
+    from .instances import NACRunCase
 
     game = random_game(int(p["n_states"]), int(p["n_actions"]), int(p["game_seed"]),
                        gamma=p["gamma"], lam=p["lam"],
@@ -267,12 +267,12 @@ def _aligned_run(p: Mapping):
                        reward_coupling=p["reward_coupling"], logit_scale=p["logit_scale"])
     phi = aligned_features(game.n_states, game.n_actions, int(p["dim"]),
                            seed=int(p["game_seed"]))
-    return NACRun(game, phi, R=p["R"], eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]),
+    return NACRunCase(game, phi, R=p["R"], eta=p["u"] / game.lam, beta=p["beta"], T=int(p["T"]),
                   seed=0)
 
 
 aligned = Family(
-    "aligned", "NACRun", _aligned_run,
+    "aligned", "NACRunCase", _aligned_run,
     continuous={"gamma": (0.1, 0.95, False), "lam": (0.02, 1.0, True),
                 "logit_scale": (0.5, 8.0, True), "R": (0.01, 2.0, True),
                 "u": (0.5, 0.999, False), "beta": (1e-3, 1.0, True),
@@ -285,7 +285,7 @@ aligned = Family(
 FAMILIES: dict[str, tuple[Family, ...]] = {
     "BestResponseCase": (absorbing,),
     "KLTriple": (kl_floor,),
-    "NACRun": (saturating, near_deterministic, aligned),
+    "NACRunCase": (saturating, near_deterministic, aligned),
 }
 
 
@@ -336,7 +336,7 @@ def exact_constants(game) -> dict:
 
 
 mu_free_runs = Family(
-    "mu_free_runs", "NACRun", _tabular_run,
+    "mu_free_runs", "NACRunCase", _tabular_run,
     continuous={"gamma": (0.1, 0.95, False), "lam": (0.05, 2.0, True),
                 "logit_scale": (0.1, 5.0, True), "R": (0.1, 10.0, True),
                 "u": (0.01, 0.99, False), "beta": (1e-3, 1.0, True)},

@@ -7,7 +7,7 @@ instance                 what it holds                                    checke
 ``PolicyCase``           a policy (rows on the simplex)                   Lemma 3 (entropy)
 ``KLTriple``             distributions x, y, z (floors alpha1, alpha2)    Lemma 4
 ``MeanFieldPairCase``    a game and two mean fields mu, mu'               Lemma 6
-``NACRun``               a game, features and Algorithm 1's settings      Lemmas 1, 2, 5, 7, 8
+``NACRunCase``           a game, features and Algorithm 1's settings      Lemmas 1, 2, 5, 7, 8
 ``RateCase``             a game, features and a policy, for K sweeps      Propositions 1, 2
 =======================  ===============================================  ===================
 
@@ -119,7 +119,7 @@ class MeanFieldPairCase:
 
 
 @dataclass(frozen=True, eq=False)
-class NACRun:
+class NACRunCase:
     """A run of Algorithm 1 (single-loop NAC) to drive with ``nac_step``.
 
     ``eta``/``beta`` are constant step sizes (Theorem 1's choice), ``R`` the actor radius,

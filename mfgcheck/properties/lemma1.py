@@ -5,7 +5,7 @@ Claim: ``E_{d*_t} KL(pi*_t || pi_{t+1}) <= (1 - eta lam) sigma^pi_t
 - eta E_{d*_t} V^{pi_t}_{mu_t}(s) + eta^2/2 ||g_t||^2``
 with ``pi*_t = Gamma1(mu_t)``, ``d*_t = d^{pi*_t}_{mu_t}`` (docs/conventions.md).
 
-Checks along a run of Algorithm 1 (``instances.NACRun``), worst step reported, every term
+Checks along a run of Algorithm 1 (``instances.NACRunCase``), worst step reported, every term
 exact (``trajectory.terms``):
 
 - ``check_lemma1``: the claim (theory ``lemma1.claim``);
@@ -24,10 +24,10 @@ from __future__ import annotations
 from ._along import along
 from ._theory import Bound
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 
 
-def check_lemma1(run: NACRun, *, scope: str = "trajectory",
+def check_lemma1(run: NACRunCase, *, scope: str = "trajectory",
                  bound: Bound | None = None) -> Evidence:
     """Lemma 1 (appendix B.1) at every step of the run."""
     return along("lemma1", run, scope=scope, bound=bound)
@@ -38,7 +38,7 @@ def _per_action(tr, numbers):
     return {"eta": numbers["eta"][:, None, None], "g_norm": numbers["g_norm"][:, None, None]}
 
 
-def check_lemma1_descent(run: NACRun, *, scope: str = "trajectory",
+def check_lemma1_descent(run: NACRunCase, *, scope: str = "trajectory",
                          bound: Bound | None = None) -> Evidence:
     """Step ``lemma1.descent`` (appendix B.1, smoothness of log pi_theta) at every
     (t, s, a)."""
@@ -46,14 +46,14 @@ def check_lemma1_descent(run: NACRun, *, scope: str = "trajectory",
                  index_names=("t", "s", "a"))
 
 
-def check_lemma1_pdl(run: NACRun, *, scope: str = "trajectory",
+def check_lemma1_pdl(run: NACRunCase, *, scope: str = "trajectory",
                      bound: Bound | None = None) -> Evidence:
     """Step ``lemma1.pdl``: the regularised performance difference lemma (Lemma 5 of [13])
     with ``pi = pi*_t``, ``pi' = pi_t``, ``mu = mu_t`` (an identity, checked to 1e-9)."""
     return along("lemma1.pdl", run, scope=scope, bound=bound)
 
 
-def check_lemma1_optimality(run: NACRun, *, scope: str = "trajectory",
+def check_lemma1_optimality(run: NACRunCase, *, scope: str = "trajectory",
                             bound: Bound | None = None) -> Evidence:
     """Step ``lemma1.optimality``: dropping ``-eta (1 - gamma)(V^{pi*_t} - V^{pi_t})(rho)``
     needs ``pi*_t`` optimal for ``mu_t``."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 from ._along import along
 from ._theory import Bound
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 from .trajectory import kl_rows
 
 #: theory symbol -> measured term: ``D`` is ``D(pi*_t, pi*_{t+1})`` in Lemma 5
@@ -48,19 +48,19 @@ def _along(ref, run, scope, bound, **kw):
     return along(ref, run, scope=scope, bound=bound, rename=rename, **kw)
 
 
-def check_lemma5(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5(run: NACRunCase, *, scope: str = "trajectory",
                  bound: Bound | None = None) -> Evidence:
     """Lemma 5 (appendix A) at every step of the run."""
     return _along("lemma5", run, scope, bound)
 
 
-def check_lemma5_eq4_split(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq4_split(run: NACRunCase, *, scope: str = "trajectory",
                            bound: Bound | None = None) -> Evidence:
     """Display (4): ``sigma^pi_{t+1} <= E_{d*_{t+1}}KL(pi*_t||pi_{t+1}) + |...|``."""
     return _along("lemma5.eq4_split", run, scope, bound)
 
 
-def check_lemma5_KLmax(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_KLmax(run: NACRunCase, *, scope: str = "trajectory",
                        bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.KLmax``: ``log(1/p_min) <= log|A| + 2R/lam`` at the measured p_min."""
     return _along("lemma5.KLmax", run, scope, bound)
@@ -71,7 +71,7 @@ def _kl_max(tr, numbers):
     return {"kl_state_max": kl_rows(pistar[:-1], pi[1:]).max(-1)}
 
 
-def check_lemma5_kl_bound(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_kl_bound(run: NACRunCase, *, scope: str = "trajectory",
                           bound: Bound | None = None) -> Evidence:
     """Before (5): ``KL(pi*_t(.|s) || pi_{t+1}(.|s)) <= KLmax`` at every state (the
     bound of ``lemma5.KLmax`` with the measured KL on the left)."""
@@ -79,14 +79,14 @@ def check_lemma5_kl_bound(run: NACRun, *, scope: str = "trajectory",
                   label="lemma5.kl_bound")
 
 
-def check_lemma5_eq5(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq5(run: NACRunCase, *, scope: str = "trajectory",
                      bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.eq5`` (Assumption 1): ``KLmax E_{d*}|d*_{t+1}-d*_t|/d* <= KLmax d0
     ||mu_{t+1} - mu_t||``."""
     return _along("lemma5.eq5", run, scope, bound)
 
 
-def check_lemma5_eq5_display(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq5_display(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Display (5) whole: ``(E_{d*_{t+1}} - E_{d*_t})[KL(pi*_t||pi_{t+1})] <= KLmax d0
     ||mu_{t+1} - mu_t||_1`` (right side of step ``lemma5.eq5``)."""
@@ -94,7 +94,7 @@ def check_lemma5_eq5_display(run: NACRun, *, scope: str = "trajectory",
                   label="lemma5.eq5_display")
 
 
-def check_lemma5_eq6_lemma4(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq6_lemma4(run: NACRunCase, *, scope: str = "trajectory",
                             bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.eq6_lemma4``: ``|E_{d*_{t+1}}[KL(pi*_{t+1}||pi_{t+1}) -
     KL(pi*_t||pi_{t+1})]| <= (1 + log(1/min{tau, p_min})) E_{d*_{t+1}}||pi*_t -
@@ -102,34 +102,34 @@ def check_lemma5_eq6_lemma4(run: NACRun, *, scope: str = "trajectory",
     return _along("lemma5.eq6_lemma4", run, scope, bound)
 
 
-def check_lemma5_eq6_kappa(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq6_kappa(run: NACRunCase, *, scope: str = "trajectory",
                            bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.eq6_kappa``: ``1 + log(1/min{tau, p_min}) <= kappa`` at the measured
     ``p_min`` (theory: holds only under a condition; see ``mfgcheck.theory.lemma5``)."""
     return _along("lemma5.eq6_kappa", run, scope, bound)
 
 
-def check_lemma5_kappa_sharp(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_kappa_sharp(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.kappa_sharp``: ``(log(1/tau) + log(1/p_min))/2 <= kappa``."""
     return _along("lemma5.kappa_sharp", run, scope, bound)
 
 
-def check_lemma5_eq6_assumption2(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq6_assumption2(run: NACRunCase, *, scope: str = "trajectory",
                                  bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.eq6_assumption2``: ``kappa E_{d*_{t+1}}||pi*_t - pi*_{t+1}|| <= kappa
     C1 D(pi*_t, pi*_{t+1})`` (Assumption 2)."""
     return _along("lemma5.eq6_assumption2", run, scope, bound)
 
 
-def check_lemma5_eq6(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq6(run: NACRunCase, *, scope: str = "trajectory",
                      bound: Bound | None = None) -> Evidence:
     """Step ``lemma5.eq6``: ``kappa C1 D(pi*_t, pi*_{t+1}) <= kappa C1 d0 ||mu_{t+1} -
     mu_t||`` (Assumption 1)."""
     return _along("lemma5.eq6", run, scope, bound)
 
 
-def check_lemma5_eq6_display(run: NACRun, *, scope: str = "trajectory",
+def check_lemma5_eq6_display(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Display (6) whole: ``|E_{d*_{t+1}}[KL(pi*_{t+1}||pi_{t+1}) - KL(pi*_t||pi_{t+1})]|
     <= kappa C1 d0 ||mu_{t+1} - mu_t||_1`` (right side of step ``lemma5.eq6``)."""

@@ -31,7 +31,7 @@ from .. import findings as _findings
 from ._along import along
 from ._theory import Bound
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 
 #: Steps of Lemma 7 that the paper gets wrong; their checks are expected to fail somewhere.
 KNOWN_FAILURES = {
@@ -53,13 +53,13 @@ def one_norms(tr, numbers):
     return {"u1": numbers["sigma_mu"], "u2": numbers["lambda_gap"], "u3": numbers["policy_gap"]}
 
 
-def check_lemma7(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7(run: NACRunCase, *, scope: str = "trajectory",
                  bound: Bound | None = None) -> Evidence:
     """Lemma 7 as stated (appendix A), at every step of the run."""
     return along("lemma7", run, scope=scope, bound=bound)
 
 
-def check_lemma7_corrected(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_corrected(run: NACRunCase, *, scope: str = "trajectory",
                            bound: Bound | None = None) -> Evidence:
     """Lemma 7 with ``sqrt(2 sigma^pi_t)`` (theory ``lemma7.corrected_rhs``)."""
     from . import _theory
@@ -67,7 +67,7 @@ def check_lemma7_corrected(run: NACRun, *, scope: str = "trajectory",
     return along("lemma7", run, scope=scope, bound=fn, label="lemma7.corrected")
 
 
-def check_lemma7_eq7_triangle(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_eq7_triangle(run: NACRunCase, *, scope: str = "trajectory",
                               bound: Bound | None = None) -> Evidence:
     """First inequality of (7): ``||mu_{t+1} - mu*|| <= (1-beta)||mu_t - mu*|| + beta
     ||Lambda(mu_t) - mu*|| + beta ||Gamma2(pi*_t, mu_t) - Gamma2(pi_t, mu_t)||``."""
@@ -75,14 +75,14 @@ def check_lemma7_eq7_triangle(run: NACRun, *, scope: str = "trajectory",
                  lhs="sigma_mu_next")
 
 
-def check_lemma7_eq7_lipschitz(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_eq7_lipschitz(run: NACRunCase, *, scope: str = "trajectory",
                                bound: Bound | None = None) -> Evidence:
     """Step ``lemma7.eq7_lipschitz``: ``beta ||Lambda(mu_t) - mu*|| + beta ||Gamma2(pi*_t,
     mu_t) - Gamma2(pi_t, mu_t)|| <= beta (d1 d2 + d3) sigma^mu_t + beta d2 D(pi*_t, pi_t)``."""
     return along("lemma7.eq7_lipschitz", run, scope=scope, bound=bound, extra=one_norms)
 
 
-def check_lemma7_eq7_display(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_eq7_display(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Display (7) whole: ``sigma^mu_{t+1} <= (1 - beta d_bar) sigma^mu_t + beta d2
     D(pi*_t, pi_t)`` (right side of step ``lemma7.eq7``)."""
@@ -90,7 +90,7 @@ def check_lemma7_eq7_display(run: NACRun, *, scope: str = "trajectory",
                  label="lemma7.eq7_display")
 
 
-def check_lemma7_eq8_cauchy_schwarz(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_eq8_cauchy_schwarz(run: NACRunCase, *, scope: str = "trajectory",
                                     bound: Bound | None = None) -> Evidence:
     """Step ``lemma7.eq8_cauchy_schwarz``: ``D(pi*_t, pi_t) <= C2 sqrt(E_{d*_t}||pi*_t -
     pi_t||_1^2)``."""
@@ -103,7 +103,7 @@ def _pinsker(factor):
     return extra
 
 
-def check_lemma7_eq8_pinsker(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_eq8_pinsker(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Last step of (8) as the appendix uses it: ``E_{d*_t}||pi*_t - pi_t||_1^2 <=
     E_{d*_t} KL(pi*_t || pi_t)`` (KNOWN_FAILURES: Pinsker has a factor 2)."""
@@ -113,7 +113,7 @@ def check_lemma7_eq8_pinsker(run: NACRun, *, scope: str = "trajectory",
                  label="lemma7.eq8_pinsker")
 
 
-def check_lemma7_pinsker(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_pinsker(run: NACRunCase, *, scope: str = "trajectory",
                          bound: Bound | None = None) -> Evidence:
     """Pinsker's inequality as it is (step ``lemma7.pinsker``): ``E_{d*_t}||pi*_t -
     pi_t||_1^2 <= 2 sigma^pi_t``."""
@@ -122,7 +122,7 @@ def check_lemma7_pinsker(run: NACRun, *, scope: str = "trajectory",
                  extra=_pinsker(2.0), label="lemma7.pinsker")
 
 
-def check_lemma7_eq8(run: NACRun, *, scope: str = "trajectory",
+def check_lemma7_eq8(run: NACRunCase, *, scope: str = "trajectory",
                      bound: Bound | None = None) -> Evidence:
     """Display (8) as written: ``D(pi*_t, pi_t) <= C2 sqrt(sigma^pi_t)``: the right side of
     step ``lemma7.eq8_cauchy_schwarz`` with ``E||.||_1^2`` replaced by the paper's Pinsker
@@ -133,7 +133,7 @@ def check_lemma7_eq8(run: NACRun, *, scope: str = "trajectory",
                  note=KNOWN_FAILURES["lemma7.eq8"], label="lemma7.eq8")
 
 
-def statement_with_global_constants(run: NACRun, *, bound: Bound | None = None) -> Evidence:
+def statement_with_global_constants(run: NACRunCase, *, bound: Bound | None = None) -> Evidence:
     """Lemma 7 as stated with the paper's **global** constants, exact: on a game whose
     dynamics and rewards do not depend on mu (``families.exact_constants``: d1 = 0, d2 and d3
     in closed form, C2 = 1), at every step of the run. Not a ``check_`` (the report's random

@@ -45,7 +45,7 @@ from __future__ import annotations
 from ._along import along
 from ._theory import Bound
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 
 KNOWN_FAILURES = {
     "lemma8.logpi": "term (1) is rewritten with log pi_t(a|s) = theta^T phi_{s,a} - E_{pi_t} "
@@ -65,20 +65,20 @@ def _check(ref, run, scope, bound, **kw):
     return along(ref, run, scope=scope, bound=bound, **kw)
 
 
-def check_lemma8(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8(run: NACRunCase, *, scope: str = "trajectory",
                  bound: Bound | None = None) -> Evidence:
     """Lemma 8 (appendix B.2) at every step of the run."""
     return _check("lemma8", run, scope, bound)
 
 
-def check_lemma8_eq9(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq9(run: NACRunCase, *, scope: str = "trajectory",
                      bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.eq9``: ``sigma^pi_{t+1} <= (Lemma 1's right side) + (1 + C1) kappa d0
     ||mu_{t+1} - mu_t||``."""
     return _check("lemma8.eq9", run, scope, bound)
 
 
-def check_lemma8_logpi(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_logpi(run: NACRunCase, *, scope: str = "trajectory",
                        bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.logpi``, as used: term (1) of (9) computed exactly against the
     appendix's rewrite (with ``log pi_t = theta^T phi - E_{pi_t} theta^T phi``). An identity
@@ -88,7 +88,7 @@ def check_lemma8_logpi(run: NACRun, *, scope: str = "trajectory",
                   note=KNOWN_FAILURES["lemma8.logpi"])
 
 
-def check_lemma8_eq10(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq10(run: NACRunCase, *, scope: str = "trajectory",
                       bound: Bound | None = None) -> Evidence:
     """Display (10): ``(1) + (2) = -eta E_{d*_t}[sum_a (pi*_t - pi_t)(w_hat^T grad log pi_t
     - A)]`` (theory ``lemma8.eq10`` and ``lemma8.cancel``), terms computed exactly."""
@@ -96,14 +96,14 @@ def check_lemma8_eq10(run: NACRun, *, scope: str = "trajectory",
     return _check("lemma8.eq10", run, scope, fn, lhs=lambda n: n["term1"] + n["term2"])
 
 
-def check_lemma8_eq11(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq11(run: NACRunCase, *, scope: str = "trajectory",
                       bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.eq11``: ``-E_{d*_t, pi*_t}[w_hat^T grad log pi_t - A] <= C3/p_min
     sqrt(L_t(w_hat_t))``."""
     return _check("lemma8.eq11", run, scope, bound)
 
 
-def check_lemma8_adv_error(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_adv_error(run: NACRunCase, *, scope: str = "trajectory",
                            bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.adv_error`` at every (s, a): ``(A_hat_t - A_t)^2 <= eps_critic`` with
     ``eps_critic = max (q_hat - q)^2`` (KNOWN_FAILURES; needs an inexact critic)."""
@@ -111,7 +111,7 @@ def check_lemma8_adv_error(run: NACRun, *, scope: str = "trajectory",
                   note=KNOWN_FAILURES["lemma8.adv_error"])
 
 
-def check_lemma8_adv_error_average(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_adv_error_average(run: NACRunCase, *, scope: str = "trajectory",
                                    bound: Bound | None = None) -> Evidence:
     """What the proof uses (theory ``lemma8.adv_variance``, ``lemma8.adv_second_moment``):
     ``E_{s~d^{pi_t}, a~pi_t}(A_hat_t - A_t)^2 <= eps_critic``."""
@@ -119,19 +119,19 @@ def check_lemma8_adv_error_average(run: NACRun, *, scope: str = "trajectory",
                   label="lemma8.adv_error_average")
 
 
-def check_lemma8_Lhat_wstar(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_Lhat_wstar(run: NACRunCase, *, scope: str = "trajectory",
                             bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.Lhat_wstar``: ``L_hat_t(w*_t) <= 2 L_t(w*_t) + 2 eps_critic``."""
     return _check("lemma8.Lhat_wstar", run, scope, bound)
 
 
-def check_lemma8_L_what(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_L_what(run: NACRunCase, *, scope: str = "trajectory",
                         bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.L_what``: ``L_t(w_hat_t) <= 2 L_hat_t(w_hat_t) + 2 eps_critic``."""
     return _check("lemma8.L_what", run, scope, bound)
 
 
-def check_lemma8_min_ball(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_min_ball(run: NACRunCase, *, scope: str = "trajectory",
                           bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.min_ball`` as the chain uses it: ``min_{||w|| <= R} L_hat_t(w) <=
     L_hat_t(w*_t)`` (KNOWN_FAILURES when ``||w*_t|| > R``)."""
@@ -140,14 +140,14 @@ def check_lemma8_min_ball(run: NACRun, *, scope: str = "trajectory",
                   note=KNOWN_FAILURES["lemma8.min_ball"])
 
 
-def check_lemma8_actor_chain(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_actor_chain(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.actor_chain``: ``L_t(w_hat_t) <= 4 eps_approx + 2 eps_actor + 6
     eps_critic`` (eps_actor against the minimum over R^d)."""
     return _check("lemma8.actor_chain", run, scope, bound)
 
 
-def check_lemma8_actor_chain_ball(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_actor_chain_ball(run: NACRunCase, *, scope: str = "trajectory",
                                   bound: Bound | None = None) -> Evidence:
     """``lemma8.actor_chain`` with ``eps_actor = L_hat_t(w_hat_t) - min_{||w|| <= R} L_hat_t``
     (the oracle (3) read literally); KNOWN_FAILURES when ``||w*_t|| > R``."""
@@ -157,13 +157,13 @@ def check_lemma8_actor_chain_ball(run: NACRun, *, scope: str = "trajectory",
                   label="lemma8.actor_chain_ball", note=KNOWN_FAILURES["lemma8.actor_chain_ball"])
 
 
-def check_lemma8_eq12(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq12(run: NACRunCase, *, scope: str = "trajectory",
                       bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.eq12``: ``C3/p_min sqrt(L_t(w_hat_t)) <= 3 C3/p_min sqrt(eps_total)``."""
     return _check("lemma8.eq12", run, scope, bound)
 
 
-def check_lemma8_eq12_display(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq12_display(run: NACRunCase, *, scope: str = "trajectory",
                               bound: Bound | None = None) -> Evidence:
     """Display (12) whole: ``-E_{d*_t, pi*_t}[w_hat^T grad log pi_t - A] <= 3 C3/p_min
     sqrt(eps_total)``."""
@@ -171,26 +171,26 @@ def check_lemma8_eq12_display(run: NACRun, *, scope: str = "trajectory",
                   label="lemma8.eq12_display")
 
 
-def check_lemma8_eq13_zero(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq13_zero(run: NACRunCase, *, scope: str = "trajectory",
                            bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.eq13_zero``: ``E_{d*_t, pi_t}[w_hat^T grad log pi_t - A] = 0``."""
     return _check("lemma8.eq13_zero", run, scope, bound, lhs="err_pi")
 
 
-def check_lemma8_eq13(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_eq13(run: NACRunCase, *, scope: str = "trajectory",
                       bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.eq13``: ``E_{d*_t, pi_t}[w_hat^T grad log pi_t - A] <= 3 C3
     sqrt(eps_total)``."""
     return _check("lemma8.eq13", run, scope, bound, lhs="err_pi")
 
 
-def check_lemma8_g_norm(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_g_norm(run: NACRunCase, *, scope: str = "trajectory",
                         bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.g_norm``: ``||g_t||_2 <= 2R`` (Lemma 2 and ``||w_hat_t|| <= R``)."""
     return _check("lemma8.g_norm", run, scope, bound, lhs="g_norm")
 
 
-def check_lemma8_smooth_term(run: NACRun, *, scope: str = "trajectory",
+def check_lemma8_smooth_term(run: NACRunCase, *, scope: str = "trajectory",
                              bound: Bound | None = None) -> Evidence:
     """Step ``lemma8.smooth_term``: ``eta^2/2 ||g_t||^2 <= 2 eta^2 R^2``."""
     return _check("lemma8.smooth_term", run, scope, bound)

@@ -48,7 +48,7 @@ from functools import lru_cache
 import mpmath as mp
 import numpy as np
 
-from .instances import NACRun
+from .instances import NACRunCase
 
 #: digits of the replay (the confirmation's precision, properties.confirm.DPS)
 DPS = 60
@@ -305,7 +305,7 @@ class PreciseTerms:
     ``trajectory.Terms`` to lists of mpf over ``t = 0..T-1``; ``iterates`` holds ``theta``,
     ``mu``, ``pi`` over ``k = 0..T``; ``equilibrium`` ``(pi*, mu*, d*)``."""
 
-    run: NACRun
+    run: NACRunCase
     t: dict
     per_step: dict
     iterates: dict
@@ -359,7 +359,7 @@ def exact_constants_mp(terms: PreciseTerms) -> dict:
     return {"d1": mp.mpf(0), "d2": d2, "d3": d3, "C2": mp.mpf(1)}
 
 
-def _check_reproduces(run: NACRun, theta, mu):
+def _check_reproduces(run: NACRunCase, theta, mu):
     from .trajectory import terms as float_terms
 
     traj = float_terms(run).traj
@@ -374,7 +374,7 @@ def _check_reproduces(run: NACRun, theta, mu):
 
 
 @lru_cache(maxsize=8)
-def replay(run: NACRun, dps: int = DPS) -> PreciseTerms:
+def replay(run: NACRunCase, dps: int = DPS) -> PreciseTerms:
     """Replay ``run`` in mpmath at ``dps`` digits and compute its terms (module docstring);
     cached per run object. Raises :class:`NoReplay` when there is no route."""
     oracle = run.oracle if isinstance(run.oracle, str) else getattr(run.oracle, "mode", "")
@@ -384,7 +384,7 @@ def replay(run: NACRun, dps: int = DPS) -> PreciseTerms:
         return _replay(run)
 
 
-def _replay(run: NACRun) -> PreciseTerms:
+def _replay(run: NACRunCase) -> PreciseTerms:
     game = run.game
     at = model(game)
     S, A = game.n_states, game.n_actions

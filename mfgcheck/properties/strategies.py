@@ -52,7 +52,7 @@ from .instances import (
     BestResponseCase,
     KLTriple,
     MeanFieldPairCase,
-    NACRun,
+    NACRunCase,
     PolicyCase,
     RateCase,
 )
@@ -320,7 +320,7 @@ def nac_runs(draw, *, min_states: int = 2, max_states: int = 5, min_actions: int
              oracle: str | OracleConfig = "exact", feature_kind: str | None = None,
              max_dim: int = 4,
              min_R: float = 0.1, max_R: float = 10.0, min_lam: float = 0.05,
-             max_lam: float = 2.0, max_transition_coupling: float = 2.0) -> NACRun:
+             max_lam: float = 2.0, max_transition_coupling: float = 2.0) -> NACRunCase:
     """A run of Algorithm 1 on a drawn game whose regularised equilibrium the solver
     certifies (games where it does not are filtered out: the trajectory checks need mu*).
 
@@ -337,7 +337,7 @@ def nac_runs(draw, *, min_states: int = 2, max_states: int = 5, min_actions: int
     T = draw(st.integers(min_value=min_T, max_value=max_T))
     phi = draw(features(game.n_states, game.n_actions, kind=feature_kind, max_dim=max_dim))
     seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
-    return NACRun(game, phi, R=prm.R, eta=prm.eta, beta=beta, T=T, oracle=oracle, seed=seed)
+    return NACRunCase(game, phi, R=prm.R, eta=prm.eta, beta=beta, T=T, oracle=oracle, seed=seed)
 
 
 @st.composite

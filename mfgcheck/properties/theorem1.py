@@ -21,11 +21,11 @@ import numpy as np
 from . import _theory
 from ._theory import Bound
 from .evidence import Evidence
-from .instances import NACRun
+from .instances import NACRunCase
 from .trajectory import ATOL, terms
 
 
-def _averages(run: NACRun) -> dict:
+def _averages(run: NACRunCase) -> dict:
     tr = terms(run)
     c = tr.constants("trajectory")
     t = tr.t
@@ -35,7 +35,7 @@ def _averages(run: NACRun) -> dict:
             "d1": float(c["d1"][0]), "T": run.T}
 
 
-def check_theorem1_policy_cauchy_schwarz(run: NACRun, *,
+def check_theorem1_policy_cauchy_schwarz(run: NACRunCase, *,
                                           bound: Bound | None = None) -> Evidence:
     """Step ``theorem1.policy_cauchy_schwarz`` (appendix B.3, after (15))."""
     m = _averages(run)
@@ -43,7 +43,7 @@ def check_theorem1_policy_cauchy_schwarz(run: NACRun, *,
                             instance=run.to_dict(), measurements=m, atol=ATOL)
 
 
-def check_theorem1_eq18(run: NACRun, *, bound: Bound | None = None) -> Evidence:
+def check_theorem1_eq18(run: NACRunCase, *, bound: Bound | None = None) -> Evidence:
     """Step ``theorem1.eq18`` (appendix B.3, display (18))."""
     m = _averages(run)
     return _theory.evidence("theorem1.eq18", m, bound=bound, instance=run.to_dict(),

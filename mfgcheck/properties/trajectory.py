@@ -47,7 +47,7 @@ from ..numerics.actor_regression import (
 )
 from ..numerics.distances import kl as kl_rows  # noqa: F401 (re-exported)
 from ..numerics.policies import grad_log_policy, loglinear_policy
-from .instances import NACRun
+from .instances import NACRunCase
 
 SCOPES = ("trajectory", "step")
 
@@ -80,7 +80,7 @@ class Trajectory:
     Arrays are stacked along the first axis. ``info`` keeps the algorithm's StepInfo objects.
     """
 
-    run: NACRun
+    run: NACRunCase
     theta: np.ndarray          # (T+1, d)
     pi: np.ndarray             # (T+1, S, A)
     mu: np.ndarray             # (T+1, S)
@@ -93,7 +93,7 @@ class Trajectory:
     info: list = field(default_factory=list, repr=False)
 
 
-def drive(run: NACRun) -> Trajectory:
+def drive(run: NACRunCase) -> Trajectory:
     """Run Algorithm 1 (``algorithms.nac.nac_step``) for ``run.T`` iterations from
     ``NACState.initial`` (``theta_0 = 0``, ``mu_0 = rho``), with
     ``numpy.random.default_rng(run.seed)`` for sampled oracles."""
@@ -159,7 +159,7 @@ def _ratio(num, den):
 
 
 @lru_cache(maxsize=32)
-def terms(run: NACRun) -> Terms:
+def terms(run: NACRunCase) -> Terms:
     """Drive the run and compute every exact term (cached per run object)."""
     traj = drive(run)
     game, phi = run.game, run.features

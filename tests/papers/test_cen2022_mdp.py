@@ -133,7 +133,7 @@ def test_single_state_npg_has_a_closed_form(gamma, fraction):
 @given(npg_cases())
 def test_float_terms_agree_with_the_60_digit_replay(c):
     """Every number a check compares, computed in float64, lies within the error the check
-    declares (Terms.q_error, Terms.logpi_error) of the mpmath replay at 60 digits."""
+    declares (NPGTerms.q_error, NPGTerms.logpi_error) of the mpmath replay at 60 digits."""
     terms = c.terms
     with mp.workdps(60):
         exact = precise.numbers(c)

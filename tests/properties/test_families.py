@@ -26,7 +26,7 @@ def _runs(family, n, seed=0):
 
 
 def test_the_new_families_are_searched_for_runs():
-    names = [f.name for f in families.families_for("NACRun")]
+    names = [f.name for f in families.families_for("NACRunCase")]
     assert "near_deterministic" in names and "aligned" in names
 
 
@@ -87,7 +87,7 @@ _DRAW = textwrap.dedent("""
     from mfgcheck.hunter import family_draws
     from mfgcheck.properties import families, lemma2
     draws = [[f.name, p] for f, p in itertools.islice(
-        family_draws(families.families_for("NACRun"), np.random.default_rng(0)), 40)]
+        family_draws(families.families_for("NACRunCase"), np.random.default_rng(0)), 40)]
     r = mc.hunt("lemma2", bound="exp(-R/lam)/nA", budget=30, seed=0)
     print(json.dumps({"draws": draws, "status": r.status, "family": r.family,
                       "params": r.params, "examples": r.examples}, default=float))
@@ -116,6 +116,6 @@ def test_family_draws_do_not_depend_on_loaded_modules(tmp_path):
     # the draws are the seed's generator's, recomputed here in this process, and the
     # counterexample is one of them (the hunt drew its families from the seed alone)
     here = json.loads(json.dumps([[fam.name, p] for _, (fam, p) in zip(range(500), family_draws(
-        families.families_for("NACRun"), np.random.default_rng(0)))], default=float))
+        families.families_for("NACRunCase"), np.random.default_rng(0)))], default=float))
     assert here[:40] == a["draws"]
     assert [a["family"], a["params"]] in here[:a["examples"]]

@@ -17,7 +17,7 @@ import sympy as sp
 
 import mfgcheck as mc
 from mfgcheck.properties import _theory, confirm, families, lemma1, lemma2, lemma7, replay
-from mfgcheck.properties.instances import NACRun
+from mfgcheck.properties.instances import NACRunCase
 from mfgcheck.properties.trajectory import ATOL, terms
 
 
@@ -27,7 +27,7 @@ def _pinned_lemma7_run():
     g = mc.games.random_game(2, 2, 711, gamma=1 / 3, lam=1.2448555314310636,
                              transition_coupling=0.8089498112521791,
                              reward_coupling=0.5177632114951732, logit_scale=1.585554394671453)
-    return NACRun(g, mc.numerics.tabular_features(2, 2), R=9.0, eta=0.7229754596225123,
+    return NACRunCase(g, mc.numerics.tabular_features(2, 2), R=9.0, eta=0.7229754596225123,
                   beta=0.09166943227756562, T=5)
 
 
@@ -36,7 +36,7 @@ def _feature_run():
     g = mc.games.random_game(3, 2, 5, gamma=0.7, lam=0.3, transition_coupling=1.0,
                              reward_coupling=0.5, logit_scale=2.0)
     phi = mc.numerics.random_features(3, 2, 3, seed=1)
-    return NACRun(g, phi, R=0.05, eta=2.0, beta=0.3, T=6)
+    return NACRunCase(g, phi, R=0.05, eta=2.0, beta=0.3, T=6)
 
 
 def _mu_free_run():
@@ -159,7 +159,7 @@ def test_runs_without_a_replay_stay_candidates():
     out = confirm.confirm(ev, sampled)
     assert out.confirmed is None and out.status == "candidate"
     assert "exact oracle" in out.measurements["precise_unavailable"]
-    sis = NACRun(mc.games.sis(), mc.numerics.tabular_features(
+    sis = NACRunCase(mc.games.sis(), mc.numerics.tabular_features(
         mc.games.sis().n_states, mc.games.sis().n_actions), R=1.0, eta=0.5, beta=0.1, T=2)
     with pytest.raises(replay.NoReplay, match="no high-precision model"):
         replay.replay(sis)

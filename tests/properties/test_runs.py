@@ -12,7 +12,7 @@ import mfgcheck.properties as props
 from mfgcheck.algorithms import OracleConfig
 from mfgcheck.properties import _theory, lemma2, lemma5, lemma7, lemma8
 from mfgcheck.properties import strategies as ps
-from mfgcheck.properties.instances import NACRun
+from mfgcheck.properties.instances import NACRunCase
 
 from .helpers import assert_fails, assert_holds, counterexample, tightest
 
@@ -62,7 +62,7 @@ def test_steps_hold_along_sampled_runs(claim, run):
 def _run(S, A, seed, lam, R, eta, beta, T, features=None, oracle="exact", run_seed=0, **kw):
     g = mc.games.random_game(S, A, seed=seed, lam=lam, **kw)
     phi = mc.numerics.tabular_features(S, A) if features is None else np.asarray(features)
-    return NACRun(g, phi, R=R, eta=eta, beta=beta, T=T, oracle=oracle, seed=run_seed)
+    return NACRunCase(g, phi, R=R, eta=eta, beta=beta, T=T, oracle=oracle, seed=run_seed)
 
 
 EXACT_RUN = _run(4, 3, 2, 0.3, R=5.0, eta=0.5 / 0.3, beta=0.2, T=40)
@@ -97,7 +97,7 @@ def test_lemma7_as_stated_fails_with_constants_over_the_run():
     g = mc.games.random_game(2, 2, 711, gamma=1 / 3, lam=1.2448555314310636,
                              transition_coupling=0.8089498112521791,
                              reward_coupling=0.5177632114951732, logit_scale=1.585554394671453)
-    run = NACRun(g, mc.numerics.tabular_features(2, 2), R=9.0, eta=0.7229754596225123,
+    run = NACRunCase(g, mc.numerics.tabular_features(2, 2), R=9.0, eta=0.7229754596225123,
                  beta=0.09166943227756562, T=5)
     ev = lemma7.check_lemma7(run)
     assert_fails(ev)
@@ -128,7 +128,7 @@ def test_lemma8_logpi_rewrite_is_off_by_the_entropy():
 
 
 def test_lemma8_pointwise_advantage_error_fails_with_a_sampled_critic():
-    run = NACRun(mc.games.random_game(2, 3, 1402, gamma=0.6395056670906054,
+    run = NACRunCase(mc.games.random_game(2, 3, 1402, gamma=0.6395056670906054,
                                       lam=1.028726475517359,
                                       transition_coupling=1.1388401274358695,
                                       reward_coupling=0.41025582437054464,
@@ -172,7 +172,7 @@ def saturating_runs(draw):
     when one action dominates, so ||theta_t|| -> R/lam (Lemma 2's worst case)."""
     lam = draw(st.floats(0.05, 0.5))
     g = mc.games.random_game(2, 2, draw(st.integers(0, 200)), lam=lam, reward_coupling=0.0)
-    return NACRun(g, PHI_PM, R=draw(st.floats(0.2, 2.0)), eta=0.9 / lam, beta=0.5, T=60)
+    return NACRunCase(g, PHI_PM, R=draw(st.floats(0.2, 2.0)), eta=0.9 / lam, beta=0.5, T=60)
 
 
 def test_lemma2_pmin_without_factor_two_fails():

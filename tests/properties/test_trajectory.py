@@ -8,13 +8,13 @@ from scipy.stats import entropy
 import mfgcheck as mc
 from mfgcheck.numerics.assumption_constants import assumption_constants
 from mfgcheck.properties import trajectory
-from mfgcheck.properties.instances import NACRun
+from mfgcheck.properties.instances import NACRunCase
 
 
 @pytest.fixture(scope="module")
 def run():
     g = mc.games.random_game(4, 3, seed=2, lam=0.3)
-    return NACRun(g, mc.numerics.random_features(4, 3, 5, seed=1), R=1.0, eta=1.5, beta=0.2,
+    return NACRunCase(g, mc.numerics.random_features(4, 3, 5, seed=1), R=1.0, eta=1.5, beta=0.2,
                   T=12)
 
 

@@ -3,7 +3,7 @@
 An instance is an :class:`NPGCase`: an MDP, the entropy weight ``tau``, a learning rate
 ``eta`` in Theorem 1's range ``(0, (1 - gamma)/tau]``, an initial policy
 (``pi^(0) = softmax(logits0)``) and a number of iterations ``T``. Its exact terms
-(:class:`Terms`, computed once per case) are the soft optimum (:func:`.mdp.soft_optimum`),
+(:class:`NPGTerms`, computed once per case) are the soft optimum (:func:`.mdp.soft_optimum`),
 the NPG iterates (:func:`.mdp.npg`, exact policy evaluation by linear solves) and the proof's
 auxiliary sequence ``tau log xi^(t)`` (paper (42)). Each check evaluates one relation of
 :mod:`.theory` at every compared iteration and returns the worst as
@@ -28,7 +28,7 @@ iterations ``t < T`` at which (22a)'s right side is still ``FLOOR`` times above 
 bound of a soft Q-function (:func:`.mdp.roundoff`); ``measurements["compared"]`` says how many.
 The window depends on the case only, never on the bound a caller passes, so a mutated bound
 is compared on the same iterations. Every evidence declares ``atol``, the documented float
-error of its left side (:meth:`Terms.error`), which the tests check against the 60-digit
+error of its left side (:meth:`NPGTerms.error`), which the tests check against the 60-digit
 replay of :mod:`.precise`.
 
 A float64 violation is confirmed or overturned at 60 digits by :mod:`.precise` (registered as
@@ -54,7 +54,7 @@ from ...properties.evidence import Evidence
 from . import theory
 from .mdp import EPS, MDP, Optimum, npg, npg_alpha, roundoff, soft_optimum
 
-__all__ = ["NPGCase", "Terms", "FLOOR", "check_theorem1", "check_eq22b", "check_monotone",
+__all__ = ["NPGCase", "NPGTerms", "FLOOR", "check_theorem1", "check_eq22b", "check_monotone",
            "check_eq44", "check_eq45", "check_softmax", "check_xi0", "check_y0_triangle"]
 
 FLOOR = 100.0  # compare while (22a)'s bound is this many rounding errors above zero
@@ -92,8 +92,8 @@ class NPGCase:
                    np.array(d["logits0"]), d["T"], d.get("params", {}))
 
     @cached_property
-    def terms(self) -> Terms:
-        return Terms.of(self)
+    def terms(self) -> NPGTerms:
+        return NPGTerms.of(self)
 
 
 def _sup(x: np.ndarray) -> np.ndarray:
@@ -102,7 +102,7 @@ def _sup(x: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Terms:
+class NPGTerms:
     """The exact quantities of one case; arrays over iterations ``k = 0..T``."""
 
     case: NPGCase
@@ -119,7 +119,7 @@ class Terms:
     logpi_error: float      # float error bound of a log-policy iterate
 
     @classmethod
-    def of(cls, case: NPGCase) -> Terms:
+    def of(cls, case: NPGCase) -> NPGTerms:
         mdp, tau = case.mdp, case.tau
         opt = soft_optimum(mdp, tau)
         logits = case.logits0

@@ -99,7 +99,7 @@ def _sup(x, y):
 
 
 def numbers(case) -> dict:
-    """The checks' numbers (``checks.Terms.numbers``) at the current precision."""
+    """The checks' numbers (``checks.NPGTerms.numbers``) at the current precision."""
     n = case.terms.compared
     rep = replay(case, max(n, 1))
     Qs, tlx = rep["Q"], rep["tlx"]
