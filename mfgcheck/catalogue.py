@@ -24,6 +24,26 @@ KL_TRIPLES = f"{_STRATEGIES}:kl_triples"
 MEAN_FIELD_PAIR_CASES = f"{_STRATEGIES}:mean_field_pair_cases"
 RATE_CASES = f"{_STRATEGIES}:rate_cases"
 
+# The claims each proof uses (``ClaimSpec.uses``: the dependency graph of the report), read
+# from the proofs (appendix A-C): (claim, where the appendix does so). Results of other papers
+# that the appendix cites (Lemma 5 of [13], Theorem 3 of [10], ...) are not nodes, and neither
+# are the assumptions (they are constants, ``numerics.assumption_constants``). Propositions 1
+# and 2 instantiate the critic and actor oracles (appendix C): their accuracy is the
+# eps_critic and eps_actor of eps_total in Theorem 1's bound.
+USES: dict[str, tuple[tuple[str, str], ...]] = {
+    "lemma5": (("lemma2", "p_min, persistence of excitation"),
+               ("lemma3", "the floor tau of pi*_t"),
+               ("lemma4", "KL Lipschitz in its second argument")),
+    "lemma7": (("lemma6", "Lipschitz constant of Lambda"),),
+    "lemma8": (("lemma1", "one-step improvement, first line of the proof"),
+               ("lemma5", "sigma^pi_{t+1} against E KL(pi*_t || pi_{t+1})"),
+               ("lemma2", "||g_t|| <= 2R")),
+    "theorem1": (("lemma8", "B.3, the policy recursion"),
+                 ("lemma7", "B.3, the mean-field recursion"),
+                 ("proposition1", "eps_critic in eps_total"),
+                 ("proposition2", "eps_actor in eps_total")),
+}
+
 # (id, title, one-line statement, {strategy: step suffixes}), in the appendix's order
 MAO2022: tuple[tuple[str, str, str, dict[str, tuple[str, ...]]], ...] = (
     ("lemma1", "Lemma 1",
@@ -95,6 +115,7 @@ def register() -> None:
     """Register the built-in claims and games (``mfgcheck.registry`` calls this once)."""
     for claim_id, title, statement, groups in MAO2022:
         register_claim(ClaimSpec(claim_id, PAPER, title, statement,
-                                 f"mfgcheck.theory.{claim_id}", _checks(claim_id, groups)))
+                                 f"mfgcheck.theory.{claim_id}", _checks(claim_id, groups),
+                                 uses=USES.get(claim_id, ())))
     for spec in GAMES:
         register_game(spec)

@@ -14,12 +14,15 @@ Contract (stable; another package registers against it)::
         strategy  "package.module:function"; strategy() -> a Hypothesis strategy of the
                   instances ``function`` takes. Checks of one claim that share a strategy
                   run on the same drawn instances.
-    ClaimSpec(id, paper, title, statement, theory, checks)
+    ClaimSpec(id, paper, title, statement, theory, checks, uses)
         id        "lemma3"; a paper other than mao2022 prefixes its ids: "cen2022.theorem1"
         paper     "mao2022", "cen2022"
         theory    "package.module" exposing ``claim`` (a theory.core.Claim), or None;
                   imported only when asked (``ClaimSpec.theory_claim()``)
         checks    tuple of CheckSpec
+        uses      ((claim id, where its proof uses it), ...): the claims this claim's proof
+                  invokes (plain data: the report's dependency graph reads it without SymPy;
+                  ``dependency_edges``); a used id must be registered when the graph is read
     GameSpec(name, factory, settings={}, description="", strategy=None)
         factory   "package.module:function" building the game from keyword settings
         settings  the defaults ``build_game`` passes (a caller's keywords override them)
@@ -32,6 +35,7 @@ Contract (stable; another package registers against it)::
     claim(id) -> ClaimSpec                        unknown -> InvalidInputError listing the ids
     claim_of(step) -> ClaimSpec                   the claim a step id belongs to
     claim_id_of(step) -> str                      its id (the part before the first dot if none)
+    dependency_edges() -> [(used, user)]           from every claim's ``uses``
     games() -> {name: GameSpec}; game(name); build_game(name, **settings) -> Game
 
 The built-in registrations (the claims of Mao et al., NeurIPS 2022, and the games sis, lq,
@@ -58,8 +62,9 @@ from types import MappingProxyType
 from ._errors import InvalidInputError
 
 __all__ = ["CheckSpec", "ClaimSpec", "GameSpec", "register_claim", "register_game", "claims",
-           "claim", "claim_of", "claim_id_of", "games", "game", "build_game", "papers", "load",
-           "load_errors", "temporary", "load_target", "ENTRY_POINT_GROUPS"]
+           "claim", "claim_of", "claim_id_of", "dependency_edges", "games", "game",
+           "build_game", "papers", "load", "load_errors", "temporary", "load_target",
+           "ENTRY_POINT_GROUPS"]
 
 ENTRY_POINT_GROUPS = ("mfgcheck.claims", "mfgcheck.games")
 # the built-in claims and games (Mao et al. 2022; sis, lq, random, serverless): loaded first,
@@ -119,6 +124,7 @@ class ClaimSpec:
     statement: str
     theory: str | None = None
     checks: tuple[CheckSpec, ...] = ()
+    uses: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         _check_text("ClaimSpec.id", self.id, _ID, "an id such as 'lemma3' or 'cen2022.theorem1'")
@@ -143,6 +149,12 @@ class ClaimSpec:
             if c.step in seen:
                 raise InvalidInputError(f"ClaimSpec.checks ({self.id}): step {c.step!r} twice")
             seen.add(c.step)
+        object.__setattr__(self, "uses", tuple(tuple(u) for u in self.uses))
+        for u in self.uses:
+            if (len(u) != 2 or not isinstance(u[0], str) or not _ID.match(u[0])
+                    or not isinstance(u[1], str) or not u[1].strip() or u[0] == self.id):
+                raise InvalidInputError(f"ClaimSpec.uses ({self.id}): {u!r} is not a pair "
+                                        f"(another claim's id, where the proof uses it)")
 
     def check(self, step: str) -> CheckSpec:
         """The check of ``step``; unknown -> InvalidInputError listing this claim's steps."""
@@ -342,6 +354,20 @@ def claim_id_of(step: str) -> str:
         return claim_of(step).id
     except InvalidInputError:
         return str(step).split(".")[0]
+
+
+def dependency_edges() -> list[tuple[str, str]]:
+    """``(used, user)`` for every registered claim's ``uses``: an arrow from a claim to each
+    claim whose proof uses it. A used id that is not registered -> InvalidInputError."""
+    _load()
+    out = []
+    for user, spec in _CLAIMS.items():
+        for used, _ in spec.uses:
+            if used not in _CLAIMS:
+                raise InvalidInputError(f"ClaimSpec.uses ({user}): {used!r} is not a "
+                                        f"registered claim; claims are {', '.join(_CLAIMS)}")
+            out.append((used, user))
+    return out
 
 
 def games() -> dict[str, GameSpec]:

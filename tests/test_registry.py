@@ -134,6 +134,11 @@ def test_duplicates_are_errors_naming_them():
     (lambda: registry.ClaimSpec("x1", "p", "t", "s", None, ("x1",)), "ClaimSpec.checks"),
     (lambda: registry.ClaimSpec("x1", "p", "t", "s", None,
                                 (registry.CheckSpec("x2", "m:f", "m:g"),)), "ClaimSpec.checks"),
+    (lambda: registry.ClaimSpec("x1", "p", "t", "s", uses=(("x1", "itself"),)),
+     "ClaimSpec.uses"),
+    (lambda: registry.ClaimSpec("x1", "p", "t", "s", uses=(("lemma3",),)), "ClaimSpec.uses"),
+    (lambda: registry.ClaimSpec("x1", "p", "t", "s", uses=(("lemma3", " "),)),
+     "ClaimSpec.uses"),
     (lambda: registry.CheckSpec("x1", "m.f", "m:g"), "CheckSpec.function"),
     (lambda: registry.CheckSpec("x1", "m:f", ""), "CheckSpec.strategy"),
     (lambda: registry.GameSpec("Big", "m:f"), "GameSpec.name"),
@@ -142,6 +147,22 @@ def test_duplicates_are_errors_naming_them():
 def test_malformed_specs_name_the_field(make, field):
     with pytest.raises(InvalidInputError, match=f"^{field}"):
         make()
+
+
+def test_dependency_edges_read_the_claims_uses():
+    # Theorem 1 of Mao et al. uses Lemmas 7, 8 and Propositions 1, 2 (appendix B.3)
+    edges = registry.dependency_edges()
+    assert {u for u, user in edges if user == "theorem1"} == {"lemma7", "lemma8",
+                                                               "proposition1", "proposition2"}
+    assert all(user in registry.claims() and used in registry.claims() for used, user in edges)
+    with registry.temporary():
+        registry.register_claim(registry.ClaimSpec("x1", "p", "t", "s",
+                                                   uses=(("theorem1", "its rate"),)))
+        assert ("theorem1", "x1") in registry.dependency_edges()
+        registry.register_claim(registry.ClaimSpec("x2", "p", "t", "s",
+                                                   uses=(("nowhere", "a typo"),)))
+        with pytest.raises(InvalidInputError, match="ClaimSpec.uses \\(x2\\): 'nowhere'"):
+            registry.dependency_edges()
 
 
 def test_temporary_registrations_are_removed():

@@ -1,10 +1,12 @@
 """The figure of the claims' dependency graph, each claim coloured by its verdict.
 
-Nodes are the claims of ``theory.dependencies.USES``, arrows go from a claim to each claim
-whose proof uses it, so Theorem 1 sits at the right end of every chain (Lemmas 1-8 and
-Propositions 1-2 on its left). Columns are the depth of a claim (the longest chain it rests
-on); inside a column, claims are ordered by the mean height of the claims they feed, which
-keeps arrows short and mostly uncrossed. The colour of a node is its status in the report's
+Nodes are the registered claims (``mfgcheck.registry``), arrows go from a claim to each claim
+whose proof uses it (``ClaimSpec.uses``, plain data: drawing the graph imports no SymPy), so
+Mao et al.'s Theorem 1 sits at the right end of every chain (Lemmas 1-8 and Propositions 1-2
+on its left); a claim that uses none and is used by none (another paper's) stands alone.
+Columns are the depth of a claim (the longest chain it rests on); inside a column, claims are
+ordered by the mean height of the claims they feed, which keeps arrows short and mostly
+uncrossed. The colour of a node is its status in the report's
 summary (``STATUS_COLOURS``, the same colours as the badges of the HTML page).
 """
 
@@ -12,22 +14,46 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..theory import dependencies
+from .. import registry
 from .doc import STATUS_COLOURS, STATUS_LABELS
+
+
+def uses() -> dict[str, tuple[str, ...]]:
+    """``{claim: the claims its proof uses}`` for every registered claim."""
+    out: dict[str, list[str]] = {c: [] for c in registry.claims()}
+    for used, user in registry.dependency_edges():
+        out[user].append(used)
+    return {c: tuple(u) for c, u in out.items()}
+
+
+def depth(claim: str, table: dict[str, tuple[str, ...]] | None = None) -> int:
+    """The length of the longest chain of claims that ``claim``'s proof rests on (0 for a
+    claim that uses none): its column in the drawing. ``table``: ``uses()``."""
+    table = uses() if table is None else table
+    return max((1 + depth(used, table) for used in table[claim]), default=0)
+
+
+def supports(claim: str, table: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """Every claim that ``claim`` rests on, directly or through others."""
+    table = uses() if table is None else table
+    out: set[str] = set()
+    for used in table[claim]:
+        out |= {used} | supports(used, table)
+    return out
 
 
 def layout() -> dict[str, tuple[float, float]]:
     """``{claim: (x, y)}``: x the column, y spread evenly in each column (module doc)."""
-    uses = dependencies.USES
-    users: dict[str, list[str]] = {c: [] for c in uses}
-    for used, user in dependencies.edges():
+    uses_ = uses()
+    users: dict[str, list[str]] = {c: [] for c in uses_}
+    for used, user in registry.dependency_edges():
         users[used].append(user)
-    column = {c: dependencies.depth(c) for c in uses}
-    for c in sorted(uses, key=lambda c: -column[c]):   # users before the claims they use
-        if not uses[c] and users[c]:  # a claim resting on none: just left of its first user
+    column = {c: depth(c, uses_) for c in uses_}
+    for c in sorted(uses_, key=lambda c: -column[c]):  # users before the claims they use
+        if not uses_[c] and users[c]:  # a claim resting on none: just left of its first user
             column[c] = min(column[u] for u in users[c]) - 1
     columns: dict[int, list[str]] = {}
-    for claim in uses:
+    for claim in uses_:
         columns.setdefault(column[claim], []).append(claim)
     pos: dict[str, tuple[float, float]] = {}
     for x in sorted(columns, reverse=True):
@@ -66,7 +92,7 @@ def dependency_figure(claims: list[dict], path: Path) -> None:
             color="white" if status in ("fail", "pass", "finding", "candidate") else "black",
             bbox={"boxstyle": "round,pad=0.45", "fc": STATUS_COLOURS[status], "ec": "#333",
                   "lw": 0.8})
-    for used, user in dependencies.edges():
+    for used, user in registry.dependency_edges():
         # from the right edge of the used claim's box to the left edge of the user's box
         ax.annotate("", xy=(0, 0.5), xycoords=boxes[user], xytext=(1, 0.5),
                     textcoords=boxes[used],

@@ -22,14 +22,19 @@ is decided when first read and cached on disk (``core.settle``, ``verdict_cache`
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from . import constants, symbols
-from .core import VERDICTS, Claim, Step
+if TYPE_CHECKING:
+    from . import constants, symbols
+    from .core import VERDICTS, Claim, Step
 
-_LAZY = ("rates", "core", "counterexamples")
+# Imported on first use, so that importing a plain-Python module of this package
+# (``theory.step_sizes``, which the report's renderers read) loads no SymPy.
+_LAZY = ("rates", "core", "counterexamples", "constants", "symbols")
+_FROM_CORE = ("Claim", "Step", "VERDICTS")
 
-__all__ = ["Claim", "Step", "VERDICTS", "claims", "constants", "decide", "parse", "refute",
-           "summary", "symbols", "table", "verdicts", *_LAZY]
+__all__ = ["Claim", "Step", "VERDICTS", "claims", "constants", "core", "counterexamples",
+           "decide", "parse", "rates", "refute", "summary", "symbols", "table", "verdicts"]
 
 
 def refute(relation, hypotheses=(), *, budget: float = 10.0, seed: int = 0, namespace=None):
@@ -66,6 +71,10 @@ def _theory_modules() -> dict[str, str]:
 
 
 def __getattr__(name: str):
+    if name in _FROM_CORE:
+        value = getattr(importlib.import_module(".core", __name__), name)
+        globals()[name] = value
+        return value
     if name in _LAZY or _theory_modules().get(name) == f"{__name__}.{name}":
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module

@@ -18,10 +18,10 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
+from mfgcheck import registry
 from mfgcheck.progress import PlainProgress, progress
 from mfgcheck.reports import doc, graph, plots
 from mfgcheck.reports.store import atomic_write_text
-from mfgcheck.theory import dependencies
 
 
 class _Tree(HTMLParser):
@@ -150,18 +150,17 @@ def test_atomic_write_gives_0644_under_umask_022(tmp_path):
 
 # -- the dependency graph --------------------------------------------------------------------
 def test_theorem1_rests_on_every_lemma_and_proposition():
-    claims = set(dependencies.USES)
+    claims = set(registry.claims("mao2022"))
     assert claims == {f"lemma{i}" for i in range(1, 9)} | {"proposition1", "proposition2",
                                                             "theorem1"}
-    assert dependencies.supports("theorem1") == claims - {"theorem1"}
-    assert all(dependencies.depth(c) < dependencies.depth("theorem1") for c in claims
-               if c != "theorem1")
+    assert graph.supports("theorem1") == claims - {"theorem1"}
+    assert all(graph.depth(c) < graph.depth("theorem1") for c in claims if c != "theorem1")
 
 
 def test_layout_draws_every_arrow_left_to_right_without_overlap():
     pos = graph.layout()
-    assert set(pos) == set(dependencies.USES)
-    for used, user in dependencies.edges():
+    assert set(pos) == set(registry.claims())
+    for used, user in registry.dependency_edges():
         assert pos[used][0] < pos[user][0], (used, user)
     assert len(set(pos.values())) == len(pos)
 
@@ -171,7 +170,7 @@ def test_graph_nodes_take_the_colour_of_their_status(monkeypatch, tmp_path):
     monkeypatch.setattr(plots, "save", lambda fig, path: captured.setdefault("fig", fig))
     statuses = ["pass", "finding", "fail", "warn", "unknown"]
     claims = [{"claim": c, "title": c, "status": statuses[i % 5]}
-              for i, c in enumerate(dependencies.USES)]
+              for i, c in enumerate(registry.claims())]
     graph.dependency_figure(claims, tmp_path / "g.png")
     ax = captured["fig"].axes[0]
     from matplotlib.colors import to_hex

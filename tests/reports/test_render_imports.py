@@ -1,6 +1,7 @@
 """Renderers import no solvers: ``mfgcheck report --from results.json`` writes the pages from
 the file alone, without loading what computes the numbers (NumPy is fine, the solvers and
-runners are not).
+runners are not), and without SymPy (the claims' dependency graph is plain data in the
+registry, ``ClaimSpec.uses``; statements are text in results.json).
 
 Checked in a fresh process (``sys.modules`` after the command), on the results of the shared
 ``test``-profile report (tests/reports/conftest.py)."""
@@ -51,10 +52,15 @@ def test_report_from_results_json_imports_no_solver(report_run, tmp_path):
     modules = _loaded_by(["report", "--from", str(tmp_path / "results.json")], status)
     assert (tmp_path / "index.md").read_bytes() == (out / "index.md").read_bytes()
     assert "mfgcheck.reports.writer" in modules  # the renderer ran
+    assert "mfgcheck.reports.graph" in modules   # and drew the dependency graph
     assert _solvers(modules) == []
+    assert [m for m in modules if m == "sympy" or m.startswith("sympy.")] == []
 
 
 def test_the_check_sees_solvers_when_they_are_loaded(tmp_path):
     """The same probe on a command that solves (an equilibrium) finds them."""
     modules = _loaded_by(["equilibrium", "--game", "sis"])
     assert "mfgcheck.numerics" in _solvers(modules)
+    # a formula needs SymPy: the probe sees it
+    assert "sympy" in _loaded_by(["bounds", "--lam", "0.1", "--gamma", "0.9", "--A", "2",
+                                  "--R", "1"])
