@@ -16,12 +16,16 @@ strategy                   draws
 ``games``                  a random game (``mfgcheck.games.random_game``): rewards in [0, 1],
                            mean-field-dependent transitions, drawn seed, couplings, gamma, lam
 ``registered_games``       a game of any registered kind (``mfgcheck.registry``), each drawn by
-                           its kind's strategy or built with its default settings
+                           its kind's strategy or built with its default settings (built once
+                           per process: the serverless game's calibration is simulated)
 ``mean_field_pairs``       two distinct mean fields of the same size
 ``parameters``             ``Parameters(gamma, lam, R, eta)`` with ``0 < eta lam < 1``
-``best_response_cases``    a game and a mean field (Lemma 3)
+``best_response_cases``    a game and a mean field (Lemma 3); the game a random one within the
+                           size bounds or, in half the draws, one of any registered kind
+                           (sis, lq, serverless, a plugin's: ``registered=True``)
 ``kl_triples``             x, y, z with floors (Lemma 4)
-``mean_field_pair_cases``  a game and two mean fields (Lemma 6)
+``mean_field_pair_cases``  a game and two mean fields (Lemma 6); games as for
+                           ``best_response_cases``
 ``nac_runs``               a game with a certified equilibrium, features, R, eta, beta, T
                            (Lemmas 1, 2, 5, 7, 8 along Algorithm 1)
 ``policy_cases``           a policy (Lemma 3's entropy step)
@@ -213,14 +217,57 @@ def registered_games(draw, names: tuple[str, ...] | None = None) -> Game:
     ``InvalidInputError`` listing the registered ones); the game is then drawn from the kind's
     own strategy (``GameSpec.strategy``, e.g. random games from ``games``) or, for a kind
     without one (the paper's SIS and LQ games, the serverless game), built with its default
-    settings. The serverless game needs the ``serverless`` extra (SimPy)."""
+    settings. The serverless game needs the ``serverless`` extra (SimPy): without it, the
+    default draws leave it out with a warning (asked for by name, it is an ImportError)."""
     from .. import registry
 
     specs = registry.games()
-    chosen = tuple(specs) if names is None else tuple(registry.game(n).name for n in names)
+    if names is None:
+        chosen = tuple(n for n, spec in specs.items() if _buildable(spec))
+    else:
+        chosen = tuple(registry.game(n).name for n in names)
     spec = specs[draw(st.sampled_from(chosen))]
     factory = spec.load_strategy()
-    return spec.build() if factory is None else draw(factory())
+    return _default_game(spec) if factory is None else draw(factory())
+
+
+# name -> (spec, its game at the default settings): one game object per registration, so that
+# the checks' per-game caches (the equilibrium, ``trajectory.equilibrium``) serve every draw
+_DEFAULT_GAMES: dict[str, tuple[object, Game]] = {}
+_UNBUILDABLE: dict[str, object] = {}
+
+
+def _default_game(spec) -> Game:
+    cached = _DEFAULT_GAMES.get(spec.name)
+    if cached is None or cached[0] is not spec:    # a new registration under the name
+        cached = _DEFAULT_GAMES[spec.name] = (spec, spec.build())
+    return cached[1]
+
+
+def _buildable(spec) -> bool:
+    """Whether a game kind can be drawn here: it has a strategy, or its default game builds
+    (a missing optional dependency, ImportError, leaves it out with a warning)."""
+    if spec.strategy is not None:
+        return True
+    if _UNBUILDABLE.get(spec.name) is spec:
+        return False
+    try:
+        _default_game(spec)
+    except ImportError as exc:
+        import warnings
+
+        _UNBUILDABLE[spec.name] = spec   # warned once per registration
+        warnings.warn(f"registered_games: game {spec.name!r} left out ({exc}); install its "
+                      f"extra to draw it", RuntimeWarning, stacklevel=3)
+        return False
+    return True
+
+
+def _case_games(registered: bool, **bounds) -> st.SearchStrategy[Game]:
+    """Random games within ``bounds`` (``games``), or with ``registered`` those and, in half
+    the draws, a game of any registered kind (``registered_games``; its size is its own)."""
+    random = games(**bounds)
+    return st.one_of(random, registered_games()) if registered else random
 
 
 @st.composite
@@ -270,10 +317,14 @@ def parameters(draw, *, min_gamma: float = 0.1, max_gamma: float = 0.95,
 # --- instances of the checks (mfgcheck.properties.instances) -------------------------------
 @st.composite
 def best_response_cases(draw, *, min_states: int = 2, max_states: int = 6,
-                        min_actions: int = 2, max_actions: int = 4) -> BestResponseCase:
-    """A game (``games``) and a mean field on its states (Lemma 3)."""
-    game = draw(games(min_states=min_states, max_states=max_states, min_actions=min_actions,
-                      max_actions=max_actions))
+                        min_actions: int = 2, max_actions: int = 4,
+                        registered: bool = True) -> BestResponseCase:
+    """A game and a mean field on its states (Lemma 3). The game is random (``games``,
+    within the size bounds) or, with ``registered``, in half the draws a game of any
+    registered kind (``registered_games``: the paper's SIS and LQ, the serverless game, a
+    plugin's), whatever its size."""
+    game = draw(_case_games(registered, min_states=min_states, max_states=max_states,
+                            min_actions=min_actions, max_actions=max_actions))
     return BestResponseCase(game, draw(distributions(game.n_states)))
 
 
@@ -295,11 +346,14 @@ def kl_triples(draw, *, min_size: int = 2, max_size: int = 6,
 
 @st.composite
 def mean_field_pair_cases(draw, *, min_states: int = 2, max_states: int = 6,
-                          min_actions: int = 2, max_actions: int = 4) -> MeanFieldPairCase:
-    """A game (``games``) whose equilibrium the solver certifies (``D`` is weighted by its
-    visitation ``d*``) and two distinct mean fields (``mean_field_pairs``) (Lemma 6)."""
-    game = draw(games(min_states=min_states, max_states=max_states, min_actions=min_actions,
-                      max_actions=max_actions).filter(_has_equilibrium))
+                          min_actions: int = 2, max_actions: int = 4,
+                          registered: bool = True) -> MeanFieldPairCase:
+    """A game whose equilibrium the solver certifies (``D`` is weighted by its visitation
+    ``d*``) and two distinct mean fields (``mean_field_pairs``) (Lemma 6). Games as in
+    ``best_response_cases``."""
+    game = draw(_case_games(registered, min_states=min_states, max_states=max_states,
+                            min_actions=min_actions, max_actions=max_actions
+                            ).filter(_has_equilibrium))
     mu, mu_other = draw(mean_field_pairs(game.n_states))
     return MeanFieldPairCase(game, mu, mu_other)
 

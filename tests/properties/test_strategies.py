@@ -152,3 +152,68 @@ def test_instances_to_dict_is_json(a, b, c):
     import json
     for inst in (a, b, c):
         json.dumps(inst.to_dict())
+
+
+# --- the game-level cases draw every registered game ------------------------------------------
+def _quick():
+    from hypothesis import HealthCheck, Phase
+
+    # no shrinking: any example of the kind will do (shrinking re-solves equilibria)
+    return settings(database=None, max_examples=300, phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck))
+
+
+@pytest.mark.parametrize("strategy", [ps.best_response_cases, ps.mean_field_pair_cases])
+def test_game_level_cases_draw_every_registered_game(strategy):
+    """Lemma 3's and Lemma 6's instances come from random games and from every registered
+    kind (SIS, LQ, the serverless game), so ``mfgcheck lemmas`` checks those claims on them;
+    without ``registered`` only random games within the size bounds."""
+    from hypothesis import find
+
+    from mfgcheck import registry
+
+    for name in registry.games():
+        case = find(strategy(), lambda c, n=name: c.game.name.startswith(n), settings=_quick())
+        assert case.mu.shape == (case.game.n_states,)
+
+
+@settings(max_examples=30)
+@given(ps.best_response_cases(registered=False, max_states=3),
+       ps.mean_field_pair_cases(registered=False, max_states=3))
+def test_unregistered_cases_are_random_games_within_the_bounds(a, b):
+    for case in (a, b):
+        assert case.game.name.startswith("random") and case.game.n_states <= 3
+
+
+def test_a_registered_kind_is_built_once_and_shared():
+    # one game object per registration: the equilibrium cache serves every draw of it
+    from hypothesis import find
+
+    one = find(ps.registered_games(names=("sis",)), lambda g: True)
+    two = find(ps.registered_games(names=("sis",)), lambda g: True)
+    assert one is two
+
+
+def test_a_kind_that_cannot_be_built_is_left_out_with_a_warning():
+    """A game whose optional dependency is missing (the serverless game without SimPy) is
+    not drawn by default, with a warning; asked for by name it is the ImportError."""
+    from hypothesis import find
+
+    from mfgcheck import registry
+
+    with registry.temporary():
+        registry.register_game(registry.GameSpec(
+            "needs_extra", "tests.properties.test_strategies:_missing_extra"))
+        with pytest.warns(RuntimeWarning, match="game 'needs_extra' left out"):
+            names = {find(ps.registered_games(), lambda g, n=n: g.name.startswith(n),
+                          settings=_quick()).name.split("-")[0]
+                     for n in ("sis", "lq", "random")}
+        assert names == {"sis", "lq", "random"}
+        with pytest.raises(ImportError, match="no_such_extra"):
+            find(ps.registered_games(names=("needs_extra",)), lambda g: True)
+
+
+def _missing_extra():
+    import no_such_extra  # noqa: F401
+
+    raise AssertionError("unreachable")

@@ -114,7 +114,7 @@ def test_theory_imports_no_other_subpackage():
     of tests/test_layers.py (the claim registry, the cache directory, progress; static check)."""
     allowed = {"__future__", "sympy", "mpmath", "builtins", "functools", "itertools",
                "importlib", "argparse", "collections", "dataclasses", "math", "random", "time",
-               "fractions", "re", "html", "hashlib", "json", "os", "sys", "pathlib"}
+               "fractions", "re", "html", "hashlib", "json", "os", "sys", "pathlib", "typing"}
     # the leaf modules of tests/test_layers.py that theory may use (no NumPy, no solvers)
     leaves = {"_cache", "progress", "_errors", "registry"}
     for path in (ROOT / "mfgcheck" / "theory").glob("*.py"):
