@@ -37,3 +37,12 @@ os.environ.setdefault("MFGCHECK_WORKERS", "1")
 _THEORY_CACHE = tempfile.mkdtemp(prefix="mfgcheck-theory-cache-")
 os.environ["MFGCHECK_THEORY_CACHE"] = _THEORY_CACHE
 atexit.register(shutil.rmtree, _THEORY_CACHE, ignore_errors=True)
+
+# pytest rewrites the asserts of mfgcheck's own modules (the distribution of a pytest11
+# plugin) as they are first imported, with ast.parse; on CPython 3.11.7 that can fail in a
+# thread other than the main one (SystemError "AST constructor recursion depth mismatch"),
+# and a report's local tasks run in a thread (reports.jobs.LocalRunner). mfgcheck.theory
+# imports SymPy's modules on first use (so renderers need no SymPy): import the theory's
+# core here, in the main thread, as its package import did before.
+import mfgcheck.theory.constants  # noqa: E402, F401
+import mfgcheck.theory.core  # noqa: E402, F401

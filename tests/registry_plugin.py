@@ -3,7 +3,8 @@ registry, as an external package would (tests/test_registry.py and the migration
 it through a simulated entry point or call ``register()``). No package file names it.
 
 The claim is a true statement with an exact check: for a distribution p on n >= 2 points,
-``max(p) >= 1/n`` (the largest of n numbers summing to 1 is at least their mean).
+``max(p) >= 1/n`` (the largest of n numbers summing to 1 is at least their mean); its theory
+(statement, one numeric step) is tests/registry_plugin_theory.py.
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ def cases():
 
 
 def check_throwaway_claim1(case: Case, *, bound=None):
-    """``max(p) >= 1/n`` (``bound`` replaces ``1/n``)."""
+    """``max(p) >= 1/n`` (``bound`` replaces ``1/n``: a number, or a callable of ``n`` as the
+    hunter passes it)."""
     from mfgcheck.properties import Evidence
 
     n = case.p.size
-    rhs = 1.0 / n if bound is None else float(bound)
+    rhs = 1.0 / n if bound is None else float(bound(n=n) if callable(bound) else bound)
     return Evidence(CLAIM_ID, CLAIM_ID, rhs, float(case.p.max()), "<=",
                     instance=case.to_dict())
 
@@ -58,7 +60,7 @@ def tiny_game(n_states: int = 3, n_actions: int = 2, seed: int = 7, gamma: float
 
 CLAIM = registry.ClaimSpec(
     CLAIM_ID, "throwaway", "Throwaway claim 1", "the largest of n probabilities is >= 1/n",
-    None, (registry.CheckSpec(CLAIM_ID, "tests.registry_plugin:check_throwaway_claim1",
+    "tests.registry_plugin_theory", (registry.CheckSpec(CLAIM_ID, "tests.registry_plugin:check_throwaway_claim1",
                               "tests.registry_plugin:cases"),))
 GAME = registry.GameSpec(GAME_NAME, "tests.registry_plugin:tiny_game", {"n_states": 3},
                          "a throwaway 3-state game (tests only)")

@@ -81,3 +81,35 @@ def test_the_lemma_table_and_the_report_show_the_claim(registered, report_run, c
     md = to_markdown(build_document(results))
     assert "Throwaway claim 1" in md and f"| {plugin.CLAIM_ID} |" in md
     assert tables.claim_title(plugin.CLAIM_ID) == "Throwaway claim 1"
+
+
+def test_the_hunter_reaches_the_claim(registered):
+    """``mfgcheck hunt`` reads the claim's check and strategy from the registry: nothing
+    against the true claim, a violation of a wrong variant (max(p) >= 2/n fails at the uniform
+    distribution, where max(p) = 1/n). Without a 60-digit route the violation stays a
+    candidate (``properties.confirm``)."""
+    from mfgcheck.hunter import hunt
+
+    true = hunt(plugin.CLAIM_ID, budget=3, seed=0)
+    assert true.status == "none" and true.examples > 0 and 0 < true.max_ratio <= 1
+    wrong = hunt(plugin.CLAIM_ID, bound=lambda n: 2.0 / n, budget=3, seed=0)
+    assert wrong.status == "candidate" and not wrong.evidence.holds
+    p = wrong.evidence.instance["p"]
+    assert max(p) < 2.0 / len(p)        # the violation, recomputed from the instance
+
+
+def test_the_claim_docs_and_the_dependency_graph_show_the_claim(registered):
+    """The generated claim page (``reports.claim_docs``) reads the claim's theory module and
+    its registered checks; the dependency graph draws it (a claim of its own paper that uses
+    none: a lone node)."""
+    from mfgcheck import theory
+    from mfgcheck.reports import claim_docs, graph
+
+    page = claim_docs.claim_page(plugin.CLAIM_ID)
+    assert page.startswith("# Throwaway claim 1\n")
+    assert "max(p) >= 1/n" in page and "`tests.registry_plugin` checks" in page
+    assert f"mfgcheck lemmas --claims {plugin.CLAIM_ID}" in page
+    assert plugin.CLAIM_ID in theory.claims()  # the claims claim_docs.write pages
+    pos = graph.layout()
+    assert plugin.CLAIM_ID in pos and graph.depth(plugin.CLAIM_ID) == 0
+    assert all(plugin.CLAIM_ID not in edge for edge in registry.dependency_edges())
