@@ -60,8 +60,9 @@ def tiny_game(n_states: int = 3, n_actions: int = 2, seed: int = 7, gamma: float
 
 CLAIM = registry.ClaimSpec(
     CLAIM_ID, "throwaway", "Throwaway claim 1", "the largest of n probabilities is >= 1/n",
-    "tests.registry_plugin_theory", (registry.CheckSpec(CLAIM_ID, "tests.registry_plugin:check_throwaway_claim1",
-                              "tests.registry_plugin:cases"),))
+    "tests.registry_plugin_theory",
+    (registry.CheckSpec(CLAIM_ID, "tests.registry_plugin:check_throwaway_claim1",
+                        "tests.registry_plugin:cases"),))
 GAME = registry.GameSpec(GAME_NAME, "tests.registry_plugin:tiny_game", {"n_states": 3},
                          "a throwaway 3-state game (tests only)")
 
