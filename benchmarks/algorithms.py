@@ -18,7 +18,9 @@ mostly measures the other jobs; every kernel is single-threaded and BLAS is held
 thread (``OPENBLAS_NUM_THREADS=1``, set below before NumPy loads), so CPU time is the
 computation's own work. Targets are judged on the CPU rate.
 
-Run: ``.venv/bin/python benchmarks/algorithms.py`` (``--quick`` for a shorter run).
+Run: ``.venv/bin/python benchmarks/algorithms.py`` (``--quick`` for a shorter run;
+``--paper-panels``: instead, the CPU and wall time of the quick profile's sampled and practical
+paper panels, Figures 1-2 at 10 seeds, task by task as the report runs them).
 ``MFGCHECK_KERNELS=numpy`` selects the reference inside one process (``kernels.use_compiled``).
 """
 
@@ -117,10 +119,40 @@ def numpy_rows(lq, sis, T_lq, T_sis):
               f"run-it/s")
 
 
+def paper_panel_rows():
+    """The quick profile's sampled-oracle paper panels (``experiments.run_chunk`` per task of
+    5 seeds, exploitability included), CPU and wall seconds, after one warm-up task."""
+    import time
+
+    from mfgcheck.reports import experiments, settings
+
+    panels = [ps for ps in settings.quick().paper if ps.oracle != "exact"]
+    first = experiments.run_settings(panels[0])
+    experiments.run_chunk([first[0]])                              # compile / load caches
+    total_cpu = total_wall = 0.0
+    for ps in panels:
+        items = experiments.run_settings(ps)
+        for idx in experiments.chunks(items):
+            chunk = [items[i] for i in idx]
+            c0, w0 = time.process_time(), time.perf_counter()
+            experiments.run_chunk(chunk)
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            total_cpu, total_wall = total_cpu + cpu, total_wall + wall
+            print(f"{ps.id:<22} {chunk[0]['algorithm']:<7} {len(chunk)} seeds  cpu "
+                  f"{cpu:6.2f} s  wall {wall:6.2f} s", flush=True)
+    print(f"sampled paper panels (quick profile): cpu {total_cpu:.1f} s, wall {total_wall:.1f} s "
+          f"(target: under a minute)")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    q = ap.parse_args(argv).quick
+    ap.add_argument("--paper-panels", action="store_true")
+    args = ap.parse_args(argv)
+    if args.paper_panels:
+        paper_panel_rows()
+        return
+    q = args.quick
     sis, lq = mc.games.sis(), mc.games.linear_quadratic()
     print("compiled kernels vs the NumPy reference, one process (ratios are the measure)")
     sampled_rows(sis, 8, 20_000 if q else 100_000)

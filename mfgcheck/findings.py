@@ -237,10 +237,10 @@ FINDINGS: tuple[Finding, ...] = (
         "eps_total from Propositions 1 and 2)",
         "with Algorithm 2 restarted from psi_0 = 0 at every iteration (constant step 0.05, "
         "K = 1000) Algorithm 1 locks onto a wrong policy on SIS (4/4 seeds, exploitability "
-        "2.99 vs 0.465 at the start); the ablation varies one factor at a time (critic step "
+        "2.98 vs 0.465 at the start); the ablation varies one factor at a time (critic step "
         "incl. Proposition 1's, initialisation, K, actor step, exact actor, features) and only "
-        "the warm start changes the outcome (0/4 locked, exploitability 0.104 as with the exact "
-        "critic, 0.102). The restarted critic's error is large in every norm already at the "
+        "the warm start changes the outcome (0/4 locked, exploitability 0.103 as with the exact "
+        "critic, 0.103). The restarted critic's error is large in every norm already at the "
         "uniform policy (weighted 11.1, per-(s, a) 11.6 against E q^2 = 35)",
         "implementation choice", "none",
         "none against the paper: eps_total is large in that configuration, so Theorem 1's bound "
@@ -249,6 +249,29 @@ FINDINGS: tuple[Finding, ...] = (
         "algorithms/ablation.py, report section 'Ablation', tests/algorithms/test_findings.py; "
         "reproduce with `ablation.run_ablation(mc.games.sis().normalised(), range(4), "
         "iterations=100)`"),
+    Finding(
+        "experiments.smoothness_measure", "experiments",
+        "Appendix D, Figures 1-2 ('a more smooth learning behavior')",
+        "NAC (single loop) learns more smoothly than DL-NAC, whose exploitability zig-zags",
+        "the full profile's Figure 1 (exact oracle, SIS, the paper's steps, 3000 iterations) "
+        "showed NAC's total rise of log10 E above DL-NAC's (9.98 vs 8.88 decades). That total is"
+        " our measure, and it measures the record grid: both exact curves oscillate through a "
+        "valley of E (NAC dips 4 times, every ~680 iterations, 3.8 to 5.2 decades below the peak"
+        " before on the panel's grid), and the total counts each rebound from the bottom of a "
+        "V-shaped dip, whose depth depends on where the grid falls: the same runs recorded 5 "
+        "iterations later give 10.0 vs 10.4 (the order flips). Net of the rebounds from dips "
+        "(each filled up to its lower peak) the rise does not depend on the grid (NAC 0.233 -> "
+        "0.22, DL-NAC 0.648 -> 0.657) and NAC stays below DL-NAC with the paper's steps and with"
+        " NAC's beta 0.005 or 0.02 or both etas 0.025 or 0.1 (one factor at a time); the "
+        "practical-oracle panel (10 seeds, no dips) agrees. NAC's curve is not monotone, though:"
+        " it rebounds after each dip",
+        "implementation choice", "none",
+        "none against the paper: NAC is smoother than DL-NAC once the measure does not count "
+        "the grid; the report judges smoothness by the rise net of dips and shows the total "
+        "with the record-grid ablation",
+        "reports/experiments.py (zigzag, record_phase), report section 'The paper's "
+        "experiments' (exact panels), tests/reports/test_zigzag.py (the flip: slow); "
+        "docs/algorithms.md 'Figures 1 and 2'"),
     Finding(
         "assumption3.games", "assumption3", "Assumption 3 on the games of appendix D",
         "the contraction d1 d2 + d3 < 1 (Lemma 6, display (16)) on the games the paper runs",

@@ -7,7 +7,14 @@ with ``pi = Gamma1(mu)``, ``pi' = Gamma1(mu')``, ``D`` weighted by the equilibri
 visitation ``d*`` (docs/conventions.md):
 
 - ``d1 = D(pi, pi')/||mu - mu'||_1``;
-- ``d2 = ||Gamma2(pi, mu) - Gamma2(pi', mu)||_1 / D(pi, pi')`` (0 if ``D = 0``);
+- ``d2 = ||Gamma2(pi, mu) - Gamma2(pi', mu)||_1 / D(pi, pi')``; when numerator and
+  denominator are both at or below the precision of such differences
+  (``trajectory.DIFF_FLOOR``: the pair's best responses coincide up to the solver's tolerance,
+  e.g. on a game whose dynamics do not depend on mu) the ratio is undetermined (any value
+  from 0 to the supremum): ``d2`` is NaN ("not measured") and ``d2_determined`` False. The
+  checks need only the product ``d2 D``, which for the pair's own ratio is the numerator
+  itself: they evaluate the bound with it (``_bound_numbers``), so they stay the triangle
+  inequality, at rounding level in that term;
 - ``d3 = ||Gamma2(pi', mu) - Gamma2(pi', mu')||_1 / ||mu - mu'||_1``;
 
 so ``d1 d2 + d3`` is the smallest value of the theory's expression valid for the pair and
@@ -30,7 +37,7 @@ from . import _theory
 from ._theory import Bound
 from .evidence import Evidence
 from .instances import MeanFieldPairCase
-from .trajectory import equilibrium_visitation
+from .trajectory import equilibrium_visitation, ratio
 
 
 def measure_pair(case: MeanFieldPairCase) -> dict:
@@ -50,20 +57,31 @@ def measure_pair(case: MeanFieldPairCase) -> dict:
     u1 = float(np.abs(lam1 - mid).sum())
     u2 = float(np.abs(mid - lam2).sum())
     d1 = D / dist if dist > 0 else 0.0
-    d2 = u1 / D if D > 0 else (0.0 if u1 == 0 else np.inf)
-    d3 = u2 / dist if dist > 0 else 0.0
     d2_sup = float(policy_lipschitz_sup(P1, mu, dstar))
+    d2 = float(ratio(u1, D))
+    determined = not np.isnan(d2)
+    d3 = u2 / dist if dist > 0 else 0.0
     d3_sup = mean_field_gap_sup(mu, mu2, P1, P2, (pi1, pi2))[0] / dist if dist > 0 else 0.0
     return {"dist_mu": dist, "D_pi": D, "lambda_gap": float(np.abs(lam1 - lam2).sum()),
             "gamma2_policy_gap": u1, "gamma2_mean_field_gap": u2, "d1": d1, "d2": d2,
-            "d3": d3, "d2_sup": d2_sup, "d3_sup": float(d3_sup)}
+            "d2_determined": determined, "d3": d3, "d2_sup": d2_sup, "d3_sup": float(d3_sup)}
+
+
+def _bound_numbers(m: dict) -> dict:
+    """The pair's measurements for the bound: an undetermined ``d2`` enters only as
+    ``d2 D(pi, pi')``, which equals the measured numerator ``||Gamma2(pi, mu) - Gamma2(pi',
+    mu)||_1`` (0 when ``D = 0``)."""
+    if m["d2_determined"]:
+        return m
+    D = m["D_pi"]
+    return {**m, "d2": m["gamma2_policy_gap"] / D if D > 0 else 0.0}
 
 
 def check_lemma6(case: MeanFieldPairCase, *, bound: Bound | None = None) -> Evidence:
     """Lemma 6 (appendix A): ``||Lambda(mu) - Lambda(mu')||_1 <= (d1 d2 + d3) ||mu - mu'||_1``
     with d1, d2, d3 the ratios measured on the pair (module docstring)."""
     m = measure_pair(case)
-    return _theory.evidence("lemma6", m, bound=bound, lhs=m["lambda_gap"],
+    return _theory.evidence("lemma6", _bound_numbers(m), bound=bound, lhs=m["lambda_gap"],
                             instance=case.to_dict(), measurements=m)
 
 
@@ -71,7 +89,7 @@ def check_lemma6_gamma2(case: MeanFieldPairCase, *, bound: Bound | None = None) 
     """Step ``lemma6.gamma2``: ``||Gamma2(pi, mu) - Gamma2(pi', mu)|| + ||Gamma2(pi', mu) -
     Gamma2(pi', mu')|| <= d2 D(pi, pi') + d3 ||mu - mu'||`` (Assumption 3)."""
     m = measure_pair(case)
-    return _theory.evidence("lemma6.gamma2", m, bound=bound,
+    return _theory.evidence("lemma6.gamma2", _bound_numbers(m), bound=bound,
                             lhs=m["gamma2_policy_gap"] + m["gamma2_mean_field_gap"],
                             instance=case.to_dict(), measurements=m)
 
@@ -79,5 +97,6 @@ def check_lemma6_gamma2(case: MeanFieldPairCase, *, bound: Bound | None = None) 
 def check_lemma6_gamma1(case: MeanFieldPairCase, *, bound: Bound | None = None) -> Evidence:
     """Step ``lemma6.gamma1``: ``D(Gamma1(mu), Gamma1(mu')) <= d1 ||mu - mu'||`` (A3)."""
     m = measure_pair(case)
-    return _theory.evidence("lemma6.gamma1", m, bound=bound, instance=case.to_dict(),
+    return _theory.evidence("lemma6.gamma1", _bound_numbers(m), bound=bound,
+                            instance=case.to_dict(),
                             measurements=m)

@@ -23,9 +23,14 @@ The constants of Assumptions 1-3 are measured along the run: for step t, the sma
 valid for the pairs that step uses (``C1_t = max_s d*_{t+1}(s)/d*(s)``, ``C2_t``, ``C3_t``,
 ``d0_t`` from ``(mu_t, mu_{t+1})``, ``d1_t, d2_t, d3_t`` from the pair ``(mu_t, mu*)`` of
 Lemma 7 and ``d2_t`` also from ``(pi*_t, pi_t)``; ``p_min_t = min(pi_t, pi_{t+1})``).
-``constants(scope="trajectory")`` takes the maximum (minimum for ``p_min``) over the run: the
-paper's uniform constants restricted to what the run visits; ``scope="step"`` keeps them
-per step (a stricter test: the proof at step t only uses step t's pairs).
+A ratio whose numerator and denominator are both at or below the run's precision
+(``DIFF_FLOOR``, from their scale) is undetermined: NaN in ``per_step``, listed by
+``Terms.undetermined``; ``constants`` uses its float quotient only at its own step (where a
+check needs only the product with the denominator, i.e. the numerator) and never as the
+run's constant. ``constants(scope="trajectory")`` takes the maximum
+(minimum for ``p_min``) over the run: the paper's uniform constants restricted to what the
+run visits; ``scope="step"`` keeps them per step (a stricter test: the proof at step t only
+uses step t's pairs).
 
 Results are cached per run object (``functools.lru_cache``), so the many checks of one drawn
 run share one computation.
@@ -57,6 +62,13 @@ SCOPES = ("trajectory", "step")
 #: construction of the measured constants (e.g. (7) at per-step constants, which uses
 #: Gamma2(Gamma1(mu*), mu*) = mu*) sit within a few of these tolerances of equality.
 ATOL = 1e-10
+
+#: The precision of an l1 difference of two probability vectors (``||mu - mu'||_1``,
+#: ``||Gamma2(.) - Gamma2(.)||_1``) or of two policies weighted by ``d*`` (``D``) along a run:
+#: ``ATOL`` per unit of their scale, which is 2 (each side has l1 mass 1). A ratio of two such
+#: differences that are both at or below it is a ratio of rounding (on a game whose dynamics
+#: do not depend on mu, ``pi*_t = pi*`` and ``D(pi*_t, pi*)`` is solver error): undetermined.
+DIFF_FLOOR = 2 * ATOL
 
 
 @lru_cache(maxsize=64)
@@ -128,17 +140,34 @@ class Terms:
     k: dict
     t: dict
     per_step: dict
+    quotients: dict = field(default_factory=dict)   # float quotients, rounding ratios included
 
     def constants(self, scope: str = "trajectory") -> dict:
         """``{name: array over t}``: per step (``scope="step"``) or the run's max (min for
         ``p_min``) broadcast over t (``scope="trajectory"``)."""
         if scope not in SCOPES:
             raise ValueError(f"scope: {scope!r}; use one of {SCOPES}")
+        # An undetermined ratio (NaN in per_step: both differences below DIFF_FLOOR) is a pair
+        # that moved only within the run's precision. At its own step the checks need only the
+        # product (ratio x denominator), which is the numerator: scope "step" uses each pair's
+        # float quotient (its product reproduces the pair's own rounding). The run's constant
+        # is the largest *measured* ratio: a ratio of rounding is not the constant (one run
+        # gave 0.19 in float64 against 0.72 at 60 digits for a true ratio 0) unless no step
+        # measured one (then the largest quotient, which only restates the rounding).
+        per = {name: self.quotients.get(name, v) for name, v in self.per_step.items()}
         if scope == "step":
-            out = dict(self.per_step)
+            out = per
         else:
-            out = {name: np.full_like(v, v.min() if name == "p_min" else v.max())
-                   for name, v in self.per_step.items()}
+            out = {}
+            for name, v in self.per_step.items():
+                measured = v[~np.isnan(v)]
+                if name == "p_min":
+                    value = v.min()
+                elif measured.size:
+                    value = measured.max()
+                else:                       # nothing measured: the quotients, as at a step
+                    value = np.nanmax(np.nan_to_num(per[name], nan=0.0))
+                out[name] = np.full_like(v, value)
         out["d_bar"] = 1.0 - out["d1"] * out["d2"] - out["d3"]
         return out
 
@@ -150,12 +179,33 @@ class Terms:
                 "eta": self.traj.eta, "beta": self.traj.beta}
         return {**base, **self.t, **self.constants(scope)}
 
+    @property
+    def undetermined(self) -> dict:
+        """``{name: bool array over t}``: the steps where a measured constant is undetermined
+        (every ratio it is the maximum of had numerator and denominator below
+        ``DIFF_FLOOR``; NaN in ``per_step``)."""
+        return {name: np.isnan(v) for name, v in self.per_step.items()}
 
-def _ratio(num, den):
-    """``num/den`` per step (``0/0 = 0``: a pair that did not move constrains nothing)."""
+
+def ratio(num, den, floor: float = DIFF_FLOOR) -> np.ndarray:
+    """``num/den`` elementwise for two differences known to ``floor`` (their precision, from
+    their scale): NaN ("undetermined": not measured) where both are at or below ``floor``
+    (their ratio is a ratio of rounding, any value from 0 to the supremum; one run gave 0.19 in
+    float64 against 0.72 at 60 digits for a true ratio 0), ``inf`` where only the numerator
+    is above it and the denominator is 0 (no finite constant fits)."""
     num, den = np.asarray(num, float), np.asarray(den, float)
     safe = np.where(den > 0, den, 1.0)
-    return np.where(den > 0, num / safe, np.where(num > 0, np.inf, 0.0))
+    value = np.where(den > 0, num / safe, np.where(num > 0, np.inf, 0.0))
+    return np.where((num <= floor) & (den <= floor), np.nan, value)
+
+
+def max_ratio(*ratios) -> np.ndarray:
+    """The largest of several measured ratios, ignoring the undetermined ones (NaN only where
+    all are)."""
+    out = ratios[0]
+    for r in ratios[1:]:
+        out = np.fmax(out, r)
+    return out
 
 
 @lru_cache(maxsize=32)
@@ -269,14 +319,15 @@ def terms(run: NACRunCase) -> Terms:
         "term2": term2, "eq10_rhs": eq10_rhs, "min_pi_t": pi[now].min(axis=(-1, -2)),
         "min_pi_next": pi[nxt].min(axis=(-1, -2)),
     }
+    pairs = {"d0": [(drift_ratio, dmu), (D_star_step, dmu)], "d1": [(D_pair, sigma_mu[now])],
+             "d2": [(pair_u1, D_pair), (pol_gap, D_pi_t)], "d3": [(pair_u2, sigma_mu[now])]}
+    quotients = {name: max_ratio(*(ratio(n, d, floor=-1.0) for n, d in nd))
+                 for name, nd in pairs.items()}
     per_step = {
         "C1": (d_star_k[nxt] / dstar).max(-1),
         "C2": np.sqrt((dstar**2 / d_star_k[now]).sum(-1)),
         "C3": (d_star_k[now] / d_pi[now]).max(-1),
-        "d0": np.maximum(_ratio(drift_ratio, dmu), _ratio(D_star_step, dmu)),
-        "d1": _ratio(D_pair, sigma_mu[now]),
-        "d2": np.maximum(_ratio(pair_u1, D_pair), _ratio(pol_gap, D_pi_t)),
-        "d3": _ratio(pair_u2, sigma_mu[now]),
+        **{name: max_ratio(*(ratio(n, d) for n, d in nd)) for name, nd in pairs.items()},
         "p_min": np.minimum(pi[now].min(axis=(-1, -2)), pi[nxt].min(axis=(-1, -2))),
     }
-    return Terms(traj=traj, k=k, t=t, per_step=per_step)
+    return Terms(traj=traj, k=k, t=t, per_step=per_step, quotients=quotients)

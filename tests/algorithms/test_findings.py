@@ -6,6 +6,7 @@ the factor is the critic's initialisation, not the norm in which Proposition 1 b
 critic's error."""
 
 import numpy as np
+import pytest
 
 import mfgcheck as mc
 
@@ -71,3 +72,36 @@ def test_weighted_error_bounds_per_pair_error_by_one_over_omega_along_every_run(
         _, _, s = _run(ov)
         ok = np.isnan(s["err_max"]) | (s["err_max"] <= s["ratio_bound"] * (1 + 1e-9))
         assert ok.all(), ov
+
+
+@pytest.mark.slow
+def test_docs_ablation_table_is_the_quick_profiles_results():
+    """docs/algorithms.md's ablation table is the quick profile's ablation as the report stores
+    it (parts.ablation.summary.rows, printed with the report's fmt): recomputed here, every
+    cell equal; and the finding's numbers in the registry are the same fields."""
+    from pathlib import Path
+
+    from mfgcheck import findings
+    from mfgcheck.reports import experiments, settings
+    from mfgcheck.reports.doc import fmt
+
+    ab = experiments.run_ablation(settings.quick().ablation)
+    rows = {r["label"]: r for r in ab["summary"]["rows"]}
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "algorithms.md").read_text()
+    table = doc[doc.index("| variant (one factor changed)"):]
+    table = table[:table.index("\n\n")].splitlines()[2:]
+    assert len(table) == len(rows)
+    for line in table:
+        cells = [c.strip().strip("*").strip() for c in line.strip("|").split("|")]
+        label = next(k for k in rows if cells[0].startswith(k.split(" (d =")[0]))
+        r = rows[label]
+        assert cells[1:] == [f"{r['locked']}/{r['seeds']}",
+                             fmt(r["exploitability_final_mean"]), fmt(r["err_weighted_t0"]),
+                             fmt(r["err_max_t0"]), fmt(r["err_weighted_mean"]),
+                             fmt(r["err_max_mean"])], label
+    base, warm = rows["baseline"], rows["critic init: warm start"]
+    text = findings.get("experiments.sampled_lock_in").found
+    for value in (base["exploitability_final_mean"], warm["exploitability_final_mean"],
+                  rows["critic: exact (reference)"]["exploitability_final_mean"],
+                  base["err_weighted_t0"], base["err_max_t0"]):
+        assert fmt(value) in text

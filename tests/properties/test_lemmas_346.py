@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from mfgcheck.properties import _theory, lemma3, lemma4, lemma6
 from mfgcheck.properties import strategies as ps
 from mfgcheck.properties.instances import BestResponseCase, KLTriple
+from mfgcheck.properties.trajectory import DIFF_FLOOR
 
 from .helpers import assert_holds, counterexample
 
@@ -106,9 +107,59 @@ def test_lemma6_with_constants_measured_on_the_pair(case):
     assert_holds(lemma6.check_lemma6_gamma2(case))
     assert_holds(lemma6.check_lemma6_gamma1(case))
     m = ev.measurements
-    # the pair's ratios never exceed the suprema over policies (exact d2, enumerated d3)
-    assert m["d2"] <= m["d2_sup"] * (1 + 1e-9) + 1e-12
+    # the pair's ratios never exceed the suprema over policies (exact d2, enumerated d3): d2
+    # cross-multiplied, up to the float64 rounding of its two l1 differences (sums of
+    # S^2 A terms of size <= 1, scale 2); an undetermined d2 (both differences below
+    # DIFF_FLOOR) is not measured (NaN)
+    S, A = case.game.n_states, case.game.n_actions
+    rounding = 4 * S * S * A * np.finfo(float).eps * 2 * (1 + m["d2_sup"])
+    assert m["gamma2_policy_gap"] <= m["d2_sup"] * m["D_pi"] + rounding
+    if m["d2_determined"]:
+        assert m["D_pi"] > DIFF_FLOOR or m["gamma2_policy_gap"] > DIFF_FLOOR
+    else:
+        assert np.isnan(m["d2"])
+        assert max(m["D_pi"], m["gamma2_policy_gap"]) <= DIFF_FLOOR
     assert m["d3"] <= m["d3_sup"] * (1 + 1e-9) + 1e-12
+
+
+def test_lemma6_d2_is_undetermined_at_a_pair_whose_best_responses_coincide_to_rounding():
+    """The pair the ``dev`` profile found (a 2x2 game, mu moved by 2e-6): D(pi, pi') = 4.5e-13
+    and ||Gamma2(pi, mu) - Gamma2(pi', mu)||_1 = 9.8e-14, both below the precision of such
+    differences (trajectory.DIFF_FLOOR). Their float64 ratio 0.2203342 exceeded the exact
+    supremum 0.2203240: recomputed at 50 digits (precise_mdp, no float routine shared) the
+    numerator differs from the float one by more than 1e-4 of itself and the true ratio
+    (0.22011) is below the supremum. So d2 is reported undetermined (NaN), and the claim is
+    checked with the product d2 D it needs, which is the measured numerator: it holds."""
+    import mpmath as mp
+
+    import mfgcheck as mc
+    from mfgcheck.properties.instances import MeanFieldPairCase
+    from mfgcheck.properties.precise_mdp import soft_policy_mp
+    from mfgcheck.properties.trajectory import DIFF_FLOOR, equilibrium_visitation
+
+    g = mc.games.random_game(2, 2, seed=0, gamma=0.1, lam=0.05078125, transition_coupling=1.0,
+                             reward_coupling=0.0, logit_scale=0.609375)
+    mu, nu = np.array([0.0, 1.0]), np.array([1e-6, 0.999999])
+    case = MeanFieldPairCase(g, mu, nu)
+    m = lemma6.measure_pair(case)
+    assert m["D_pi"] <= DIFF_FLOOR and m["gamma2_policy_gap"] <= DIFF_FLOOR
+    assert not m["d2_determined"] and np.isnan(m["d2"])
+    assert_holds(lemma6.check_lemma6(case))
+    P1, P2 = g.transition(mu), g.transition(nu)
+    dstar = equilibrium_visitation(g)
+    with mp.workdps(50):
+        p1, _ = soft_policy_mp(P1, g.reward(mu), g.gamma, g.lam)
+        p2, _ = soft_policy_mp(P2, g.reward(nu), g.gamma, g.lam)
+
+        def pop(pi):
+            return [mp.fsum(mp.mpf(mu[s]) * pi[s][a] * mp.mpf(P1[s, a, k]) for s in range(2)
+                            for a in range(2)) for k in range(2)]
+
+        u1 = mp.fsum(abs(x - y) for x, y in zip(pop(p1), pop(p2)))
+        D = mp.fsum(mp.mpf(dstar[s]) * mp.fsum(abs(p1[s][a] - p2[s][a]) for a in range(2))
+                    for s in range(2))
+        assert abs(u1 - m["gamma2_policy_gap"]) > mp.mpf(1e-4) * u1
+        assert u1 / D < m["d2_sup"] < m["gamma2_policy_gap"] / m["D_pi"]
 
 
 def test_lemma6_with_half_the_constant_is_violated():

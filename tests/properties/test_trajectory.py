@@ -133,3 +133,44 @@ def test_kl_rows_is_accurate_near_equal_distributions():
     assert trajectory.kl_rows(np.array([0.0, 1.0]), np.array([0.5, 0.5])) == \
         pytest.approx(np.log(2), rel=1e-15)
     assert trajectory.kl_rows(np.array([0.5, 0.5]), np.array([0.0, 1.0])) == np.inf
+
+
+def test_a_ratio_of_two_differences_at_the_runs_precision_is_undetermined():
+    """trajectory.ratio: both sides at or below DIFF_FLOOR -> NaN (not measured), also 0/0;
+    a numerator above it over a zero denominator -> inf; otherwise the quotient."""
+    f = trajectory.DIFF_FLOOR
+    r = trajectory.ratio(np.array([0.0, 0.5 * f, 3.0, 2.0 * f, 1e-3]),
+                         np.array([0.0, 0.3 * f, 0.0, 0.5 * f, 4e-3]))
+    assert np.isnan(r[0]) and np.isnan(r[1])
+    assert r[2] == np.inf and r[3] == 4.0 and r[4] == 0.25
+    m = trajectory.max_ratio(np.array([np.nan, np.nan, 1.0]), np.array([np.nan, 2.0, 0.5]))
+    assert np.isnan(m[0]) and list(m[1:]) == [2.0, 1.0]
+
+
+def test_d2_on_a_game_where_mu_does_not_matter_is_measured_on_the_policy_pair_only():
+    """On a game whose dynamics and rewards do not depend on mu, Gamma1(mu_t) = pi* exactly,
+    so the pair (pi*_t, pi*) of d2's first ratio did not move: both its differences are
+    solver error (below DIFF_FLOOR; one run gave 0.19 in float64 against 0.72 at 60 digits).
+    That ratio is undetermined and d2 is the second ratio, ||Gamma2(pi*_t, mu_t) -
+    Gamma2(pi_t, mu_t)||_1 / D(pi*_t, pi_t), recomputed here from numerics (independent
+    route); the run's constant never carries the rounding ratio."""
+    from mfgcheck.properties import families
+
+    run = families.mu_free_runs.build({"n_states": 3, "n_actions": 2, "game_seed": 3,
+                                       "gamma": 0.8, "lam": 0.5, "logit_scale": 2.0, "R": 1.0,
+                                       "u": 0.5, "beta": 0.1, "T": 5})
+    terms = trajectory.terms(run)
+    g, tr = run.game, terms.traj
+    eq = mc.numerics.solve_equilibrium(g)
+    dstar = trajectory.equilibrium_visitation(g)
+    P = g.transition(tr.mu[0])
+    for t in range(run.T):
+        br = mc.numerics.best_response(g, tr.mu[t])
+        D_pair = float((dstar * np.abs(br - eq.policy).sum(-1)).sum())
+        assert D_pair <= trajectory.DIFF_FLOOR
+        pop = [mc.numerics.mdp.population_step(P, p, tr.mu[t]) for p in (br, tr.pi[t])]
+        D_pi = float((dstar * np.abs(br - tr.pi[t]).sum(-1)).sum())
+        expected = float(np.abs(pop[0] - pop[1]).sum()) / D_pi
+        assert terms.per_step["d2"][t] == pytest.approx(expected, rel=1e-6)
+    assert not terms.undetermined["d2"].any()
+    assert terms.constants()["d2"][0] == pytest.approx(terms.per_step["d2"].max(), rel=0)
