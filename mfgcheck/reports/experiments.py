@@ -257,7 +257,7 @@ FLOOR = 1e-12  # exploitability below this is rounding (float64 values of order 
 RISE = 0.01    # a rise of log10 E by more than this counts (2.3%)
 
 
-DIP = 1.0      # a valley of log10 E this many decades below the peak before it is a dip
+DIP = 1.0      # a valley of log10 E this many decades below both peaks around it is a dip
 
 
 def zigzag(its: np.ndarray, mean: np.ndarray) -> dict:
@@ -271,11 +271,14 @@ def zigzag(its: np.ndarray, mean: np.ndarray) -> dict:
       bottom of a V-shaped dip, whose depth depends on where the record grid falls: this
       total measures the grid as much as the curve (``record_phase``, docs/algorithms.md);
     - ``net_rises`` / ``net_rise_decades``: the same net of the rebounds from the dips: each
-      dip (a valley between two peaks that falls at least ``DIP`` decades below the first) is
-      filled up to the lower of its two peaks before counting, so what remains is how far the curve
-      goes back *above* where it was (DL-NAC's held mean field makes its first segment rise
-      above the start). Peaks are smooth maxima, so this does not depend on the grid's phase;
-      a curve without dips (the noisy means of the sampled panels) keeps its total rise;
+      dip (a valley at least ``DIP`` decades below both peaks around it: a rebound of at least
+      ``DIP`` decades, which a zig-zag of the curve is not) is filled up to the lower of its
+      two peaks before counting (a shallower rebound counts: it cannot be told from a
+      zig-zag), so what remains is how far the curve goes back up other than out of a dip
+      (DL-NAC's held mean field makes its first segment rise above the start). Peaks are
+      smooth maxima, so this does not depend on the grid's phase for dips deeper than
+      ``DIP`` at every phase; a curve without dips (the noisy means of the sampled panels)
+      keeps its total rise;
     - ``dips``: the number of such dips."""
     logs = np.log10(np.maximum(np.asarray(mean, float), FLOOR))
     low = np.log10(FLOOR) + 1e-9
@@ -287,7 +290,7 @@ def zigzag(its: np.ndarray, mean: np.ndarray) -> dict:
     dips = 0
     for a, b in zip(peaks, peaks[1:]):
         level = min(logs[a], logs[b])
-        if logs[a:b + 1].min() <= logs[a] - DIP:
+        if logs[a:b + 1].min() <= level - DIP:
             dips += 1
             filled[a:b + 1] = np.maximum(filled[a:b + 1], level)
 
@@ -327,7 +330,7 @@ def render(part: dict, figrel: str) -> list:
                    f"floor {fmt(p0.get('floor'))}, and their "
                    "total in decades (the zig-zag of DL-NAC: each segment ends with a jump of "
                    "the mean field; dotted lines on the plots). 'Dips' counts valleys of "
-                   f"log10 E at least {fmt(p0.get('dip'))} decade(s) below the peak before "
+                   f"log10 E at least {fmt(p0.get('dip'))} decade(s) below both peaks around "
                    "them: the exact curves oscillate through a valley of E, and the total rise "
                    "counts each rebound from the bottom of a V-shaped dip, whose depth depends "
                    "on where the record grid falls. 'Net rise' is the total rise after filling "
