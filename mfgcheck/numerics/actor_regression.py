@@ -155,7 +155,7 @@ def _safe_div(num, den):
     return num / np.where(den > 0, den, 1.0)
 
 
-def trust_region_eig(l, beta, R):
+def _trust_region_eig(l, beta, R):
     """Minimise ``sum_i l_i y_i^2 - 2 beta_i y_i`` over ``||y||_2 <= R``.
 
     ``l`` (..., n) >= 0 and ``beta`` (..., n) as returned by ``_null_clean`` (``beta_i = 0``
@@ -250,7 +250,7 @@ def solve_actor_exact(F, b, c, R) -> ActorSolution:
     l, U = _psd_eigh(F)
     beta = np.einsum("...ji,...j->...i", U, b)
     l, beta = _null_clean(l, beta)
-    y, nu, active = trust_region_eig(l, beta, R)
+    y, nu, active = _trust_region_eig(l, beta, R)
     w = np.einsum("...ij,...j->...i", U, y)
     value = (l * y * y).sum(axis=-1) - 2.0 * (beta * y).sum(axis=-1) + c
     return ActorSolution(w=w, value=value, constraint_active=active, multiplier=nu)
@@ -335,7 +335,7 @@ def _tabular_trust_region_sm(pi, d, A_hat, R):
     ``F_s + nu I = diag(d_s pi_s + nu) - u u^T`` with ``u = sqrt(d_s) pi_s`` is a diagonal minus
     a rank-one matrix, so ``(F + nu I)^{-1} y`` costs O(A) per state (Sherman-Morrison, with
     ``1 - u^T diag(.)^{-1} u = sum_a pi_a nu/(d_s pi_a + nu)`` written without cancellation).
-    Newton on ``1/||w(nu)|| - 1/R`` as in ``trust_region_eig``, from ``nu = 0`` (where
+    Newton on ``1/||w(nu)|| - 1/R`` as in ``_trust_region_eig``, from ``nu = 0`` (where
     ``w = A_hat - mean A_hat`` and ``F_s^+ y = centre(y/pi_s)/d_s`` for ``y`` orthogonal to 1)
     or from ``||b||/R - max_s d_s max_a pi_sa`` (a lower bound on the root, since
     ``lambda_max(F_s) <= d_s max_a pi_sa``). The exact solution is orthogonal to 1 in every
@@ -406,7 +406,7 @@ def _tabular_trust_region(pi, d, A_hat, R):
     beta = d[..., None] * np.einsum("bsji,bsj->bsi", U, pi * centred)
     l = d[..., None] * np.clip(m, 0.0, None)
     lf, bf = _null_clean(l.reshape(B, S * A), beta.reshape(B, S * A))
-    y, nu, _ = trust_region_eig(lf, bf, R)
+    y, nu, _ = _trust_region_eig(lf, bf, R)
     c = (d[..., None] * pi * A_hat**2).sum(axis=(-2, -1))
     value = (lf * y * y).sum(axis=-1) - 2.0 * (bf * y).sum(axis=-1) + c
     w = np.einsum("bsij,bsj->bsi", U, y.reshape(B, S, A)).reshape(B, S * A)

@@ -40,7 +40,7 @@ def soft_max_value(Q: np.ndarray, lam: float) -> np.ndarray:
     return Qmax + lam * np.log(np.exp((Q - Qmax[..., None]) / lam).sum(axis=-1))
 
 
-def neg_entropy(pi: np.ndarray) -> np.ndarray:
+def _neg_entropy(pi: np.ndarray) -> np.ndarray:
     """``sum_a pi(a|s) log pi(a|s)`` with ``0 log 0 = 0``."""
     return xlogy(pi, pi).sum(axis=-1)
 
@@ -57,7 +57,7 @@ def evaluate_policy(P, r, pi, gamma: float, lam: float):
     Returns ``(V, Q)`` with shapes (..., S) and (..., S, A).
     """
     S = P.shape[-1]
-    rhs = (pi * r).sum(axis=-1) - lam * neg_entropy(pi)
+    rhs = (pi * r).sum(axis=-1) - lam * _neg_entropy(pi)
     M = np.eye(S) - gamma * policy_transition(P, pi)
     V = np.linalg.solve(M, rhs[..., None])[..., 0]
     Q = r + gamma * np.einsum("...sat,...t->...sa", P, V)
