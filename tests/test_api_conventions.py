@@ -72,3 +72,96 @@ def test_one_serialisation_verb():
                 assert fn.name not in ("as_dict", "asdict", "to_json", "serialize"), where
                 if fn.name == "describe":
                     assert isinstance(fn.returns, ast.Name) and fn.returns.id == "str", where
+
+
+# Functions and classes of public modules that nothing outside their module names, in the
+# parts of the package not swept for underscores yet (other work owned them this session:
+# reports/, serverless/, algorithms/, executor). The list must shrink, never grow: the test
+# compares it exactly, so a name fixed there must leave it too.
+NOT_YET_SWEPT = {
+    "mfgcheck.algorithms.ablation": {"oracle_for"},
+    "mfgcheck.executor": {"ExecutorError"},   # raised to callers: public, missing from __all__
+    "mfgcheck.reports.experiments": {"locked_text"},
+    "mfgcheck.reports.lemmas": {"discover", "expected_checks"},
+    "mfgcheck.reports.rate": {"theory_with_slope"},
+    "mfgcheck.reports.report": {"lemmas_task", "lemmas_summary", "assumptions_task",
+                                "ablation_task"},
+    "mfgcheck.reports.screenshots": {"shoot"},
+    "mfgcheck.reports.serverless": {"setting_for", "game_part", "calibration_task",
+                                    "train_task", "simulate_task", "assumption_reading"},
+    "mfgcheck.reports.summary": {"unchecked_by_claim"},
+    "mfgcheck.reports.tables": {"step_record"},
+    "mfgcheck.reports.writer": {"summary_rows", "summary_blocks", "reproducibility_blocks",
+                                "draw_group"},
+    "mfgcheck.serverless.command": {"summary_text"},
+    "mfgcheck.serverless.experiment": {"make_policy", "ci95"},
+    "mfgcheck.serverless.game": {"load_statistics", "violation_at", "next_level"},
+    "mfgcheck.serverless.model": {"lognormal_params"},
+    "mfgcheck.serverless.plots": {"latency_cdfs"},
+    "mfgcheck.serverless.policies": {"load_level"},
+    "mfgcheck.serverless.trace": {"synthetic_counts"},
+}
+
+
+def _annotation_names(tree) -> set[str]:
+    """Names in the annotations of a module's functions and class fields: a type a public
+    function takes or returns is public even if no other file names it."""
+    import ast
+
+    out = set()
+    for node in ast.walk(tree):
+        anns = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            anns = [a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+            anns.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            anns = [node.annotation]
+        for ann in anns:
+            if ann is not None:
+                out |= {n.id for n in ast.walk(ann) if isinstance(n, ast.Name)}
+                out |= {n.value for n in ast.walk(ann) if isinstance(n, ast.Constant)
+                        and isinstance(n.value, str)}
+    return out
+
+
+def test_internal_functions_and_classes_are_underscored():
+    """What is internal is underscored: a function or class defined at the top of a public
+    module must have a leading underscore unless something makes it public: its module's
+    ``__all__`` or docstring names it, a public function of the module takes or returns it,
+    the registry names it (the claims' checks), pytest names it (``pytest_*`` hooks of the
+    plugin), or another file of the repository (package,
+    tests, benchmarks, docs) mentions it. Module-level constants are not held to this: they
+    are the named defaults ("one fact, one place") a reader looks up by name."""
+    import ast
+    import importlib
+    import re
+
+    from mfgcheck import registry
+
+    registered = {c.function.partition(":")[2] for s in registry.claims().values()
+                  for c in s.checks}
+    files = [*sorted((ROOT / "mfgcheck").rglob("*.py")), *sorted((ROOT / "tests").rglob("*.py")),
+             *sorted((ROOT / "benchmarks").rglob("*.py")), *sorted((ROOT / "docs").rglob("*.md")),
+             ROOT / "README.md", ROOT / "pyproject.toml"]
+    # (this file lists names: it does not count as a use of them)
+    texts = {p: p.read_text(encoding="utf-8") for p in files if p != Path(__file__).resolve()}
+    found: dict[str, set[str]] = {}
+    for module, tree in _public_modules():
+        path = ROOT / (module.replace(".", "/") + ".py")
+        doc = ast.get_docstring(tree) or ""
+        exported = set(getattr(importlib.import_module(module.removesuffix(".__init__")),
+                               "__all__", ()))
+        public_types = _annotation_names(tree)
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            name = node.name
+            if (name.startswith(("_", "pytest_"))      # pytest hooks are named by pytest
+                    or name in exported | public_types | registered):
+                continue
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            if word.search(doc) or any(word.search(t) for p, t in texts.items() if p != path):
+                continue
+            found.setdefault(module.removesuffix(".__init__"), set()).add(name)
+    assert found == NOT_YET_SWEPT

@@ -271,9 +271,3 @@ def _confirm_run(ev: Evidence, run: NACRunCase, *, bound=None, lhs=None) -> Evid
         getattr(_theory.module(route.rhs[0]), route.rhs[1]) if route.rhs else owner.rhs)
     return _compare(ev, left, right, owner.relation, numbers,
                     f"replay of Algorithm 1 in mpmath ({DPS} digits)", index="t")
-
-
-def numbers_from(mapping: Mapping) -> dict:
-    """Plain floats of a precise-numbers dict (for display)."""
-    return {k: ([float(x) for x in v] if isinstance(v, list) else float(v))
-            for k, v in mapping.items()}

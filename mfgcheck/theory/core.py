@@ -356,12 +356,12 @@ def _relation_of(rel) -> str:
             sp.StrictGreaterThan: ">", sp.Equality: "=="}[type(rel)]
 
 
-def relational_holds(rel, point: Mapping) -> bool:
+def _relational_holds(rel, point: Mapping) -> bool:
     """Evaluate a SymPy relational (or And of them) at a point, exactly where possible."""
     if isinstance(rel, sp.And):
-        return all(relational_holds(r, point) for r in rel.args)
+        return all(_relational_holds(r, point) for r in rel.args)
     if isinstance(rel, sp.Or):
-        return any(relational_holds(r, point) for r in rel.args)
+        return any(_relational_holds(r, point) for r in rel.args)
     if rel in (sp.true, sp.false):
         return bool(rel)
     lhs, rhs = evaluate(rel.lhs, point), evaluate(rel.rhs, point)
@@ -388,7 +388,7 @@ def admissible(point: Mapping, hypotheses: Iterable = ()) -> bool:
         declared = _declaration(name)
         if declared is not None and not declared.admits(value):
             return False
-    return all(relational_holds(h, point) for h in hypotheses if isinstance(h, sp.Basic))
+    return all(_relational_holds(h, point) for h in hypotheses if isinstance(h, sp.Basic))
 
 
 # --- steps and claims ----------------------------------------------------------------------
@@ -455,7 +455,7 @@ class Step:
             except ProofError:
                 return False  # the proof, run instead, reports it
             self.counterexample = counterexample  # read back by point()
-            if self.condition is not None and relational_holds(self.condition, self.point()):
+            if self.condition is not None and _relational_holds(self.condition, self.point()):
                 self.counterexample = None
                 return False
         self.method, self.counterexample = entry["method"], counterexample
@@ -744,7 +744,7 @@ def algebraic(step_id: str, label: str, lhs, rhs, relation: str, justification: 
             if not proof():
                 raise ProofError(f"{step_id}: SymPy could not prove {lhs} {relation} {rhs}")
         elif condition is not None:
-            if counterexample is None or relational_holds(condition, step.point()):
+            if counterexample is None or _relational_holds(condition, step.point()):
                 raise ProofError(f"{step_id}: needs a counterexample outside the condition")
             if exact and not _equivalent(lhs, rhs, relation, condition):
                 raise ProofError(f"{step_id}: {condition} is not equivalent to the relation")

@@ -54,7 +54,7 @@ def _row(step) -> str:
         html.escape(step.detail()))) + "</tr>"
 
 
-def steps_html(steps, caption: str = "") -> str:
+def _steps_html(steps, caption: str = "") -> str:
     """An HTML table of proof steps: id, what, relation (LaTeX), verdict badge, detail."""
     head = "".join(f'<th style="text-align:left">{h}</th>' for h in _HEAD)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -62,7 +62,7 @@ def steps_html(steps, caption: str = "") -> str:
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def counts_text(steps) -> str:
+def _counts_text(steps) -> str:
     """``"12 proved, 3 conditional, ..."`` (verdicts in order of first appearance)."""
     counts: dict[str, int] = {}
     for s in steps:
@@ -98,12 +98,12 @@ def claim_html(claim) -> str:
     return (f"<p><strong>{html.escape(claim.title)}</strong> "
             f"<em>({html.escape(claim.reference)})</em>: {html.escape(claim.statement)}</p>"
             f"<p>\\[{_tex(claim.relational)}\\]</p>"
-            + steps_html(claim.steps, caption=f"{len(claim.steps)} steps: "
-                                              f"{counts_text(claim.steps)}"))
+            + _steps_html(claim.steps, caption=f"{len(claim.steps)} steps: "
+                                              f"{_counts_text(claim.steps)}"))
 
 
 def step_html(step) -> str:
-    return steps_html([step])
+    return _steps_html([step])
 
 
 class StepTable(list):
@@ -114,12 +114,12 @@ class StepTable(list):
 
     def __repr__(self) -> str:
         claims = len({s.claim for s in self})
-        return (f"<StepTable: {len(self)} steps of {claims} claims: {counts_text(self)}; "
+        return (f"<StepTable: {len(self)} steps of {claims} claims: {_counts_text(self)}; "
                 "display it in Jupyter, print(t.text()), or filter with t.by_claim(name) / "
                 "t.by_verdict(v)>")
 
     def _repr_html_(self) -> str:
-        return steps_html(self, caption=f"{len(self)} steps: {counts_text(self)}")
+        return _steps_html(self, caption=f"{len(self)} steps: {_counts_text(self)}")
 
     def _repr_latex_(self) -> str:
         rows = " \\\\ ".join(f"\\text{{{_tex_text(s.id)}}} & {_tex(s.relational)} & "

@@ -51,7 +51,7 @@ def _exponent(term) -> sp.Expr:
     return sp.expand(sp.limit(log_term / sp.log(T), T, sp.oo))
 
 
-def term_exponents(expr) -> list[tuple[sp.Expr, sp.Expr]]:
+def _term_exponents(expr) -> list[tuple[sp.Expr, sp.Expr]]:
     """(term, T-exponent) for every T-dependent term of ``expr`` (after the schedules)."""
     return list(dict.fromkeys(_walk(_scheduled(expr))))
 
@@ -79,14 +79,14 @@ def _walk(expr) -> list[tuple[sp.Expr, sp.Expr]]:
 def exponents(name: str | None = None) -> dict[str, list[tuple[sp.Expr, sp.Expr]]]:
     """T-exponents of every term of the bounds of ``theorem1_bounds.BOUNDS`` (or of one)."""
     bounds = theorem1_bounds.BOUNDS
-    return {n: term_exponents(bounds[n]) for n in ([name] if name else list(bounds))}
+    return {n: _term_exponents(bounds[n]) for n in ([name] if name else list(bounds))}
 
 
 @functools.cache
 def solve(name: str = "final_bound") -> RateResult:
     """Maximise r s.t. r <= -e_i for every term, 0 <= a, b <= 1; exact vertex enumeration."""
     bound = theorem1_bounds.BOUNDS[name]
-    decays = tuple(dict.fromkeys(sp.expand(-e) for _, e in term_exponents(bound)))
+    decays = tuple(dict.fromkeys(sp.expand(-e) for _, e in _term_exponents(bound)))
     # constraints g >= 0, linear in (a, b, r)
     cons = [d - _r for d in decays] + [a_exp, 1 - a_exp, b_exp, 1 - b_exp]
     best, vertices = None, []
