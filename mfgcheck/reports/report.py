@@ -84,14 +84,25 @@ def _theory(profile, store, finished, selected):
     return OneTask(theory_task, None, label="SymPy proof steps", local=True)
 
 
+# Examples per group from which the lemma checks run as one task per claim. A share costs
+# its worker the checks' warm-up (imports, theory's SymPy statements: 2-5 s of CPU per
+# worker): measured side by side, the quick profile's 40 examples took 15.2 s of CPU as one
+# task and 20.7 s as one task per claim, and one task is not its longest; the full profile's
+# 200 took 88.5 s as one task, its longest.
+LEMMA_SPLIT_EXAMPLES = 100
+
+
 def lemma_shares(setting) -> list[tuple[str, ...]]:
-    """The claims of ``setting`` (all registered ones when it names none), one task each, in
-    the order ``lemmas.run_checks`` runs them (sorted): each claim's groups are searches of
-    their own, so the shares run side by side on the workers (the full profile's 200
-    examples per group took one worker 8 minutes as one task)."""
+    """The claims of ``setting`` (all registered ones when it names none) in the order
+    ``lemmas.run_checks`` runs them (sorted): one task each when the profile draws at least
+    ``LEMMA_SPLIT_EXAMPLES`` examples per group (each claim's groups are searches of their
+    own, so the shares run side by side on the workers), else all in one task."""
     from ..registry import claims
 
-    return [(c,) for c in sorted(setting.claims or claims())]
+    names = sorted(setting.claims or claims())
+    if setting.examples < LEMMA_SPLIT_EXAMPLES:
+        return [tuple(names)]
+    return [(c,) for c in names]
 
 
 def lemmas_merge(shares: list[dict], theory: dict | None) -> dict:
@@ -103,7 +114,8 @@ def lemmas_merge(shares: list[dict], theory: dict | None) -> dict:
 def _lemmas(profile, store, finished, selected):
     shares = lemma_shares(profile.lemmas)
     return ManyTasks(lemmas_task, [(profile.lemmas, only) for only in shares],
-                     labels=[f"property checks {', '.join(only)}" for only in shares],
+                     labels=[f"property checks {only[0]}" if len(only) == 1 else
+                             "property checks" for only in shares],
                      after=("theory" if "theory" in selected else None, lemmas_merge))
 
 

@@ -100,14 +100,19 @@ def test_many_tasks_finished_with_their_values_in_order_and_another_parts_result
 
 
 def test_lemma_checks_in_shares_per_claim_equal_the_checks_in_one_run():
-    """The report's lemma part runs one task per claim (``report.lemma_shares``); merged, in
-    whatever order the shares ran in one process, they equal the checks run together."""
+    """The report's lemma part runs one task per claim on a large budget
+    (``report.lemma_shares``); merged, in whatever order the shares ran in one process, they
+    equal the checks run together."""
+    from dataclasses import replace
+
     from mfgcheck.reports import report, tables
     from mfgcheck.reports.settings import LemmaSetting
 
     s = LemmaSetting(examples=3, claims=("lemma4", "lemma2"))
-    shares = report.lemma_shares(s)
-    assert shares == [("lemma2",), ("lemma4",)]
+    assert report.lemma_shares(s) == [("lemma2", "lemma4")]       # a small budget: one task
+    assert report.lemma_shares(replace(s, examples=report.LEMMA_SPLIT_EXAMPLES)) == [
+        ("lemma2",), ("lemma4",)]
+    shares = [("lemma2",), ("lemma4",)]
     late_first = {only: report.lemmas_task((s, only)) for only in reversed(shares)}
     merged = tables.merge_lemma_checks([late_first[only] for only in shares])
     whole = tables.lemma_checks(s)
