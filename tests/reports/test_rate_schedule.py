@@ -20,3 +20,18 @@ def test_k_schedule_grows_with_T_and_reaches_the_runs():
     assert p / 4 >= 0.2 - 1e-12
     Ks = sorted({it["oracle_kwargs"]["K_actor"] for it in items})
     assert len(Ks) == len(rs.T) and Ks == sorted(Ks)
+
+
+def test_the_full_profile_covers_every_setting_of_the_quick_one():
+    """Issue 13: the full profile has the quick profile's coverage, on larger grids: every
+    rate setting, paper panel and assumption game of quick is in full, with at least its
+    grid of T (a setting that only the quick profile ran went unnoticed once)."""
+    quick, full = settings.quick(), settings.full()
+    full_rate = {r.id: r for r in full.rate}
+    for r in quick.rate:
+        assert r.id in full_rate, r.id
+        assert set(r.T) <= set(full_rate[r.id].T) and r.oracle == full_rate[r.id].oracle
+    assert {p.id for p in quick.paper} <= {p.id for p in full.paper}
+    assert {g.name for g in quick.assumptions.games} <= {g.name for g in full.assumptions.games}
+    assert full.lemmas.examples >= quick.lemmas.examples and not full.lemmas.claims
+    assert full.ablation is not None and not full.ablation.variants    # every factor
