@@ -127,39 +127,56 @@ def analyse(ps: PaperSetting, game, records: list[dict]) -> dict:
 
     panel["curve_gap"] = curve_gap(panel)  # stored: the caption quotes it (coincidence_note)
     if ps.oracle == "exact":                # deterministic: the zig-zag diagnosis (one run)
-        panel["segment_jumps"] = segment_jumps(ps, game)
-        panel["record_phase"] = record_phase(ps, game, algs[0]["iterations"])
+        exact = exact_runs(ps, game)
+        panel["segment_jumps"] = segment_jumps(ps, game, exact)
+        panel["record_phase"] = record_phase(ps, game, algs[0]["iterations"], exact,
+                                             {a["algorithm"]: a["zigzag"] for a in algs})
     return panel
 
 
-def record_phase(ps: PaperSetting, game, recorded) -> dict:
-    """The smoothness measures of ``zigzag`` with one factor changed, the record grid's phase:
-    the exploitability of the same deterministic runs (exact oracle) on the panel's grid
-    ``recorded`` and on that grid shifted by half its spacing (same start, same spacing, same
-    end). A measure that changes with the phase measures the grid, not the curve."""
+def exact_runs(ps: PaperSetting, game) -> tuple:
+    """The deterministic runs of an exact panel, every iterate kept: NAC (``record="all"``)
+    and DL-NAC; computed once for ``segment_jumps`` and ``record_phase``."""
     from .. import algorithms as al
+    from . import runner
+
+    phi = runner.features_for(game, ps.features)
+    nac = al.nac(game, ps.iterations, ps.nac_eta, ps.nac_beta, features=phi, R=ps.R,
+                 record="all")
+    dl = al.dl_nac(game, ps.segments, ps.iterations // ps.segments, ps.dl_eta, features=phi,
+                   R=ps.R)
+    return nac, dl
+
+
+def record_phase(ps: PaperSetting, game, recorded, runs=None, on_panel=None) -> dict:
+    """The smoothness measures of ``zigzag`` with one factor changed, the record grid's phase:
+    the exploitability of the same deterministic runs (exact oracle; ``runs`` from
+    ``exact_runs``, computed if not given) on the panel's grid ``recorded`` and on that grid
+    shifted by half its spacing (same start, same spacing, same end). A measure that changes
+    with the phase measures the grid, not the curve. ``on_panel`` (``{algorithm: zigzag}``):
+    the panel's own measures on ``recorded`` (the same policies, so not recomputed)."""
     from . import runner
 
     n = ps.iterations
     every = int(recorded[1] - recorded[0])
     shifted = [0] + [int(t) + every // 2 for t in recorded[1:] if int(t) + every // 2 < n] + [n]
-    phi = runner.features_for(game, ps.features)
-    pols = {"nac": al.nac(game, n, ps.nac_eta, ps.nac_beta, features=phi, R=ps.R,
-                          record="all").policy,
-            "dl-nac": np.asarray(al.dl_nac(game, ps.segments, n // ps.segments, ps.dl_eta,
-                                           features=phi, R=ps.R).policy)}
+    nac, dl = exact_runs(ps, game) if runs is None else runs
+    pols = {"nac": nac.policy, "dl-nac": np.asarray(dl.policy)}
     out: dict = {"shift": every // 2, "grids": {"panel": [int(t) for t in recorded],
                                                 "shifted": shifted}}
     for alg, P in pols.items():
         out[alg] = {}
         for name, grid in out["grids"].items():
+            if name == "panel" and on_panel is not None:
+                out[alg][name] = on_panel[alg]
+                continue
             E = [runner.safe_exploitability(game, P[t]) for t in grid]
             out[alg][name] = zigzag(np.asarray(grid), np.array([np.nan if e is None else e
                                                                  for e in E]))
     return out
 
 
-def segment_jumps(ps: PaperSetting, game) -> dict:
+def segment_jumps(ps: PaperSetting, game, runs=None) -> dict:
     """Does DL-NAC zig-zag at its segment ends (appendix D: "sharp spikes" when the mean field
     jumps)? On the exact oracle (deterministic), around each segment end ``jL``: the one-step
     changes of ``log10`` of two measures, the step into ``jL`` (the first policy update with
@@ -176,18 +193,14 @@ def segment_jumps(ps: PaperSetting, game) -> dict:
 
     A measure zig-zags when its median change at the segment ends exceeds ``ZIGZAG_FACTOR``
     times its median change next to them. NAC's ``G_t`` (its own ``mu_t``) at the same
-    iterations is the contrast: its mean field moves by ``beta`` every step."""
-    from .. import algorithms as al
+    iterations is the contrast: its mean field moves by ``beta`` every step. ``runs``:
+    ``exact_runs``'s (computed if not given)."""
     from ..numerics import exploitability
-    from . import runner
 
     L = ps.iterations // ps.segments
     ends = np.arange(L, ps.iterations, L)
     ts = sorted({int(t) for e in ends for t in range(e - 1, e + 2)})
-    phi = runner.features_for(game, ps.features)
-    dl = al.dl_nac(game, ps.segments, L, ps.dl_eta, features=phi, R=ps.R)
-    nac = al.nac(game, ps.iterations, ps.nac_eta, ps.nac_beta, features=phi, R=ps.R,
-                 record=ts)
+    nac, dl = exact_runs(ps, game) if runs is None else runs
     nac_at = {int(t): (p, m) for t, p, m in zip(nac.t, nac.policy, nac.mean_field)}
     logs = {"E": {t: exploitability(game, dl.policy[t]) for t in ts},
             "G": {t: exploitability(game, dl.policy[t], mean_field=dl.mean_field[t])
