@@ -39,7 +39,9 @@ def setting_for(profile_name: str):
 
     if profile_name == "test":
         return experiment.Setting(functions=2, nodes=2, hours=0.1, start_hour=13.0, days=(2,),
-                                  seeds=(0, 1), nac_T=20, K_critic=50, K_actor=50)
+                                  seeds=(0, 1), nac_T=20, K_critic=50, K_actor=50,
+                                  online_window=5, online_hours=0.5, online_start_hour=12.0,
+                                  online_passes=1)
     if profile_name == "full":
         return experiment.Setting(hours=24.0)
     return experiment.Setting.quick()
@@ -100,6 +102,13 @@ def train_task(arg) -> dict:
     return experiment.train(setting, data=data)
 
 
+def online_task(arg) -> dict:
+    from ..serverless import experiment
+
+    setting, data = arg
+    return experiment.train_online(setting, data=data)
+
+
 def simulate_task(arg) -> dict:
     from ..serverless import experiment
 
@@ -118,6 +127,8 @@ class ServerlessJob:
         self.setting = setting_for(profile_name)
         self.game: dict | None = None        # set when their tasks finish
         self.trained: dict | None = None
+        self.online: dict | None = None
+        self.data = None
         self.runs: list[dict] = []
         self.seconds = 0.0
 
@@ -137,28 +148,45 @@ class ServerlessJob:
             raise TaskFailed(outcome)
         self.seconds += outcome.seconds
         kind = task.key[0]
+        from ..serverless import experiment
+
         if kind == "calibrate":
             data, default = outcome.value
-            return [self._task(("game",), game_part,
-                               (self.profile_name, data if default else None), 1e12,
-                               "game, equilibrium, assumption constants"),
-                    self._task(("train",), train_task, (self.setting, data), 1e12,
-                               "NAC and DL-NAC training")]
+            self.data = data
+            tasks = [self._task(("game",), game_part,
+                                (self.profile_name, data if default else None), 1e12,
+                                "game, equilibrium, assumption constants"),
+                     self._task(("train",), train_task, (self.setting, data), 1e12,
+                                "NAC and DL-NAC training")]
+            if self.setting.online_passes:      # online NAC beside them (its own process)
+                tasks.append(self._task(("online",), online_task, (self.setting, data), 1e12,
+                                        "NAC trained online in the simulated cluster"))
+            return tasks
         if kind == "game":
             self.game = outcome.value
         elif kind == "train":
             self.trained = outcome.value
-            from ..serverless import experiment
-
-            # cost in the rate runs' unit (about 3000 exact NumPy iterations per second): a
-            # simulated hour of the cluster takes a few seconds; a long rate run starts first
-            return [self._task(("simulate", *sim), simulate_task,
-                               (self.setting, self.trained, *sim), 1e4 * self.setting.hours,
-                               f"{sim[0]}, day {sim[1]}, seed {sim[2]}")
-                    for sim in experiment.simulations(self.setting)]
+            names = [n for n in experiment.policies_of(self.setting) if n != experiment.ONLINE]
+            return self._simulations(self.trained, names)
+        elif kind == "online":
+            self.online = outcome.value
+            assert self.data is not None                 # set by the calibration's outcome
+            trained = {"policies": {experiment.ONLINE: self.online["policy"]},
+                       "median_rates": self.data.median_rates.tolist()}
+            return self._simulations(trained, [experiment.ONLINE])
         else:
             self.runs.append(outcome.value)
         return []
+
+    def _simulations(self, trained, names):
+        from ..serverless import experiment
+
+        # cost in the rate runs' unit (about 3000 exact NumPy iterations per second): a
+        # simulated hour of the cluster takes a few seconds; a long rate run starts first
+        return [self._task(("simulate", *sim), simulate_task,
+                           (self.setting, trained, *sim), 1e4 * self.setting.hours,
+                           f"{sim[0]}, day {sim[1]}, seed {sim[2]}")
+                for sim in experiment.simulations(self.setting, names)]
 
     def on_part_finished(self, name, result):
         return []
@@ -170,7 +198,11 @@ class ServerlessJob:
         from ..serverless import experiment
 
         assert self.game is not None and self.trained is not None   # result() comes last
-        exp = experiment.assemble(self.setting, self.trained, self.runs, self.seconds)
+        trained = self.trained
+        if self.online is not None:
+            assert self.data is not None                 # set by the calibration's outcome
+            trained = experiment.with_online(trained, self.online, self.data)
+        exp = experiment.assemble(self.setting, trained, self.runs, self.seconds)
         return assemble(self.profile_name, self.game, exp, self.seconds)
 
 

@@ -183,6 +183,7 @@ class Cluster:
         self.log_containers: list[tuple] = []   # (id, fn, node, created, evicted) when evicted
         self.cold_start_params = [self.cfg.cold_start[f.runtime] for f in self.functions]
         self.interf = [self.cfg.interference[f.kind] for f in self.functions]
+        self.targets = [model.qos_target(f) for f in self.functions]
         self.ticks: list[dict] = []
 
     # -- containers ----------------------------------------------------------------------
@@ -408,17 +409,24 @@ class Cluster:
 
     def _state(self, t) -> dict:
         """What the policy sees at a tick: arrivals in the last interval, p99 latency of the
-        invocations finished in it, containers, memory used on the active nodes."""
+        invocations finished in it, how many finished and how many of those were slower than
+        their function's QoS target (``late``), containers, memory used on the active nodes."""
         F = len(self.functions)
         p99 = np.full(F, np.nan)
+        finished = np.zeros(F, dtype=np.int64)
+        late = np.zeros(F, dtype=np.int64)
         for k in range(F):
             if self._win_lat[k]:
-                p99[k] = np.percentile(self._win_lat[k], model.QOS_PERCENTILE)
+                lat = np.asarray(self._win_lat[k])
+                p99[k] = np.percentile(lat, model.QOS_PERCENTILE)
+                finished[k] = lat.size
+                late[k] = np.count_nonzero(lat > self.targets[k])
         counts = np.array(self._win_count)
         self._win_count = [0] * F
         self._win_lat = [[] for _ in range(F)]
         act = self.nodes[:self.active_nodes]
-        return {"t": t, "counts": counts, "p99": p99, "containers": list(self.count),
+        return {"t": t, "counts": counts, "p99": p99, "finished": finished, "late": late,
+                "containers": list(self.count),
                 "active_nodes": self.active_nodes,
                 "active_memory_used": sum(n.used for n in act) / sum(n.memory for n in act)}
 
@@ -433,14 +441,37 @@ class Cluster:
         self.ticks.append({"t": t, "cpu": cpu, "memory": mem, "containers": list(self.count),
                            "nodes_used": sum(1 for n in self.nodes if n.containers)})
 
-    def _arrivals_proc(self, times):
+    def _arrivals_start(self, times) -> None:
+        """Schedule the invocations at ``times`` as a chain of timeouts, each arrival's
+        callback scheduling the next one (what a SimPy process looping over ``yield
+        env.timeout(dt)`` does, without resuming a generator per arrival). The chain starts
+        with an urgent event at the current time, as a process's initialisation does, so the
+        order of events and their ids, hence every result, are the same as with a process."""
         env = self.env
         arrive = self._arrive
-        for rid, t in enumerate(times):
-            dt = t - env.now
-            if dt > 0:
-                yield env.timeout(dt)
-            arrive(rid)
+        n = len(times)
+        pos = 0
+
+        def next_arrivals(_event=None):
+            nonlocal pos
+            while pos < n:
+                dt = times[pos] - env.now
+                if dt > 0:
+                    env.timeout(dt).callbacks.append(fire)
+                    return
+                pos += 1
+                arrive(pos - 1)
+
+        def fire(_event):
+            nonlocal pos
+            pos += 1
+            arrive(pos - 1)
+            next_arrivals()
+
+        start = simpy.Event(env)
+        start.callbacks.append(next_arrivals)
+        start._ok, start._value = True, None        # triggered, as Initialize is
+        env.schedule(start, simpy.core.URGENT)
 
     def _control_proc(self, policy, horizon):
         env = self.env
@@ -489,7 +520,7 @@ class Cluster:
             s2 = math.log1p(self.cfg.service_cv ** 2)
             self.noise = np.exp(math.sqrt(s2) * self.rng.standard_normal(n) - s2 / 2).tolist()
         horizon = float(times[-1] if n else 0.0) if horizon is None else float(horizon)
-        self.env.process(self._arrivals_proc(self.arrival_list))
+        self._arrivals_start(self.arrival_list)
         self.env.process(self._control_proc(policy, horizon))
         if progress is None:
             self.env.run()

@@ -14,7 +14,8 @@ DESCRIPTION = (
     "SIMULATION of the paper's application (appendix E): a 21-node OpenWhisk-like cluster "
     "(SimPy), the 12 benchmark functions, Azure-trace-schema workloads (a shipped synthetic "
     "trace unless --trace is given). Trains NAC (Algorithm 1, linear features, sampled "
-    "oracles) and DL-NAC on the serverless mean-field game, then evaluates them with the "
+    "oracles) and DL-NAC on the serverless mean-field game, and NAC online in the simulated "
+    "cluster on the training day (outside Theorem 1), then evaluates them with the "
     "exact equilibrium policy, ENSURE and OpenWhisk's default on held-out days: per-function "
     "p99 latency, QoS violations, CPU and memory, cold starts (mean and 95%% CI over days x "
     "seeds). Writes results.json and figures/ into --out. The paper measured a real cluster; "
@@ -35,6 +36,15 @@ def add_parser(sub) -> None:
                    help="NAC iterations (default 300; DL-NAC gets as many policy updates)")
     p.add_argument("--K", type=int, default=1000,
                    help="samples per critic and actor call of the sampled oracles")
+    p.add_argument("--online-passes", type=int, default=2,
+                   help="passes over the training day for NAC trained online in the "
+                        "simulated cluster (default 2; 0: not trained)")
+    p.add_argument("--online-hours", type=float, default=24.0,
+                   help="hours of the training day per online pass (default 24)")
+    p.add_argument("--online-start-hour", type=float, default=0.0,
+                   help="hour of the training day where an online pass starts")
+    p.add_argument("--online-window", type=int, default=60,
+                   help="simulated minutes per online NAC iteration (default 60)")
     p.add_argument("--workers", type=int, default=1, help="processes for the runs")
     p.add_argument("--trace", nargs="+", default=[], metavar="CSV",
                    help="Azure trace day files (invocations_per_function_md.anon.dNN.csv); "
@@ -59,7 +69,9 @@ def run(args) -> int:
             functions=args.functions, nodes=args.nodes, hours=args.hours,
             start_hour=args.start_hour, days=tuple(args.days), seeds=tuple(range(args.seeds)),
             nac_T=args.nac_T, K_critic=args.K, K_actor=args.K, workers=args.workers,
-            trace_files=tuple(args.trace))
+            trace_files=tuple(args.trace), online_passes=args.online_passes,
+            online_hours=args.online_hours, online_start_hour=args.online_start_hour,
+            online_window=args.online_window)
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from None
     out = Path(args.out)

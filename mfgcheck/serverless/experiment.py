@@ -33,7 +33,8 @@ from . import model, policies, trace
 from .cluster import Cluster, SimConfig
 
 CONFIDENCE = 0.95
-POLICIES = ("NAC", "DL-NAC", "MFE (exact)", "ENSURE", "OpenWhisk default")
+ONLINE = "NAC (online)"
+POLICIES = ("NAC", "DL-NAC", ONLINE, "MFE (exact)", "ENSURE", "OpenWhisk default")
 QUANTILE_LEVELS = tuple(np.round(np.concatenate([np.linspace(0, 0.9, 46)[:-1],
                                                  1 - np.logspace(-1, -3, 25)]), 6))
 
@@ -59,6 +60,12 @@ class Setting:
     train_seed: int = 0
     workers: int = 1
     trace_files: tuple = field(default_factory=tuple)
+    # NAC trained online in the cluster (``online.py``; 0 passes: not trained, not evaluated)
+    online_window: int = 60
+    online_hours: float = 24.0
+    online_start_hour: float = 0.0
+    online_passes: int = 2
+    online_critic_step: float = 0.5
 
     def __post_init__(self):
         if not 1 <= self.functions <= model.N_FUNCTIONS:
@@ -73,14 +80,27 @@ class Setting:
             raise ValueError("seeds, days: need at least one each")
         if self.workers < 1:
             raise ValueError(f"workers: {self.workers} must be >= 1")
+        if self.online_passes < 0:
+            raise ValueError(f"online_passes: {self.online_passes} must be >= 0")
+        if self.online_passes:
+            self.online_schedule()            # validates the online fields
         if self.dl_segment_length is None:
             object.__setattr__(self, "dl_segment_length", max(1, self.nac_T // self.dl_segments))
 
     @classmethod
     def quick(cls) -> Setting:
-        """The report's short profile: two busy hours of one held-out day, two seeds."""
+        """The report's short profile: two busy hours of one held-out day, two seeds; online
+        NAC trained on eight hours (08:00-16:00) of the training day."""
         return cls(hours=2.0, start_hour=12.0, days=trace.HELD_OUT_DAYS[:1], seeds=(0, 1),
-                   nac_T=200)
+                   nac_T=200, online_window=30, online_hours=8.0, online_start_hour=8.0,
+                   online_passes=1)
+
+    def online_schedule(self):
+        from .online import Schedule
+
+        return Schedule(window=self.online_window, hours=self.online_hours,
+                        start_hour=self.online_start_hour, passes=self.online_passes,
+                        critic_step=self.online_critic_step)
 
 
 def linear_features() -> np.ndarray:
@@ -151,6 +171,33 @@ def train(setting: Setting, progress=None, *, data: game_mod.GameData | None = N
         "game": g.to_dict(),
         "wall_time": time.perf_counter() - t0,
     }
+
+
+def train_online(setting: Setting, progress=None, *,
+                 data: game_mod.GameData | None = None) -> dict:
+    """NAC trained online in the simulated cluster on the training day (``online.py``; outside
+    Theorem 1), with the game-trained NAC's features, radius and ``c_eta``."""
+    from . import online
+
+    data = calibration(setting) if data is None else data
+    tr = _trace(setting)
+    return online.train(tr.day(tr.days[0])[:setting.functions],
+                        model.FUNCTIONS[:setting.functions], setting.nodes, data,
+                        linear_features(), schedule=setting.online_schedule(), R=setting.R,
+                        seed=setting.train_seed, c_eta=setting.c_eta, progress=progress)
+
+
+def with_online(trained: dict, online_result: dict, data: game_mod.GameData) -> dict:
+    """``train``'s result with the online-trained policy added (its exploitability on the
+    normalised game, as for the others)."""
+    from .. import numerics as nm
+
+    g = game_mod.serverless(data=data).normalised()
+    pol = np.asarray(online_result["policy"])
+    return {**trained, "policies": {**trained["policies"], ONLINE: online_result["policy"]},
+            "exploitability": {**trained["exploitability"],
+                               ONLINE: float(nm.exploitability(g, pol))},
+            "online": {k: v for k, v in online_result.items() if k != "policy"}}
 
 
 def make_policy(name: str, trained: dict, setting: Setting, day: int, seed: int):
@@ -279,10 +326,17 @@ def _is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def simulations(setting: Setting) -> list[tuple[str, int, int]]:
-    """Step 3's runs: ``(policy, day, seed)`` for every held-out day, seed and policy."""
+def policies_of(setting: Setting) -> tuple[str, ...]:
+    """The policies the setting evaluates (online NAC only if it is trained)."""
+    return tuple(n for n in POLICIES if n != ONLINE or setting.online_passes)
+
+
+def simulations(setting: Setting, names=None) -> list[tuple[str, int, int]]:
+    """Step 3's runs: ``(policy, day, seed)`` for every held-out day, seed and policy (of
+    ``names``, default ``policies_of(setting)``)."""
+    names = policies_of(setting) if names is None else names
     return [(name, day, seed) for day in setting.days for seed in setting.seeds
-            for name in POLICIES]
+            for name in names]
 
 
 def run(setting: Setting, *, progress: bool = False) -> dict:
@@ -293,7 +347,10 @@ def run(setting: Setting, *, progress: bool = False) -> dict:
         if progress:
             print(f"mfgcheck serverless: {msg}", file=sys.stderr, flush=True)
 
-    trained = train(setting, progress=say)
+    data = calibration(setting)
+    trained = train(setting, progress=say, data=data)
+    if setting.online_passes:
+        trained = with_online(trained, train_online(setting, progress=say, data=data), data)
     jobs = [(setting, trained, *sim) for sim in simulations(setting)]
     runs = []
     bar = None

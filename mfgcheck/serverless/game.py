@@ -182,11 +182,37 @@ def violation_at(u, data: GameData) -> np.ndarray:
     return (1.0 - w) * lo + w * hi
 
 
+# -- the reward, in one place: the game's table and the online learner (online.py) read it --
+def resource_scale(data: GameData) -> tuple[float, float]:
+    """The maxima over (x, l) of the representative function's (mean over functions) CPU and
+    memory reserved by the warm pool: the scale of ``resource_term``."""
+    return float(data.cpu.mean(axis=0).max()), float(data.memory.mean(axis=0).max())
+
+
+def resource_term(cpu, memory, scale: tuple[float, float]):
+    """``res = (cpu / cpu_max + memory / memory_max) / 2`` with ``scale = (cpu_max,
+    memory_max)`` (``resource_scale``): in [0, 1] for the representative function; a single
+    function above the representative's maximum exceeds 1."""
+    return 0.5 * (cpu / scale[0] + memory / scale[1])
+
+
+def reward_value(violation, res, alpha: float = model.ALPHA):
+    """The game's reward ``-v - alpha res`` (module docstring), before normalisation."""
+    return -(violation + alpha * res)
+
+
 def resources(data: GameData) -> np.ndarray:
     """res(x, l) in [0, 1]: mean of CPU and memory reserved, each over its table maximum."""
-    c = data.cpu.mean(axis=0)
-    m = data.memory.mean(axis=0)
-    return 0.5 * (c / c.max() + m / m.max())
+    return resource_term(data.cpu.mean(axis=0), data.memory.mean(axis=0), resource_scale(data))
+
+
+def cell_reward(data: GameData, f: int, x: int, level: int, g: int,
+                alpha: float = model.ALPHA) -> float:
+    """The calibrated reward of one cell, function ``f`` alone at load ``x``, allocation
+    ``level`` and contention ``data.grid[g]`` (before normalisation); the game's reward is
+    the mean over functions of these at the grid points (``reward_value`` is linear)."""
+    res = resource_term(data.cpu[f, x, level], data.memory[f, x, level], resource_scale(data))
+    return float(reward_value(data.violation[f, x, level, g], res, alpha))
 
 
 def next_level(level, action):
@@ -221,7 +247,7 @@ def serverless(gamma: float = model.GAMMA, lam: float = model.LAM, *,
     def reward(mu):
         mu = np.asarray(mu, dtype=np.float64)
         v = violation_at(contention(mu, data), data)                 # (..., X, L)
-        return -(v[..., xs[:, None], nl] + alpha * res_sa)
+        return reward_value(v[..., xs[:, None], nl], res_sa, alpha)
 
     labels = tuple(f"{model.LOAD_LEVELS[x]}/{level}" for x in range(X) for level in range(L))
     return Game(

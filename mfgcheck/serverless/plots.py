@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-COLOURS = {"NAC": "#1b9e77", "DL-NAC": "#7570b3", "MFE (exact)": "#66a61e",
+COLOURS = {"NAC": "#1b9e77", "DL-NAC": "#7570b3", "NAC (online)": "#a6761d",
+           "MFE (exact)": "#66a61e",
            "ENSURE": "#d95f02", "OpenWhisk default": "#e7298a"}
 FIGURES = ("serverless-latency-cdf.png", "serverless-violations.png",
            "serverless-resources.png")

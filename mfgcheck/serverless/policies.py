@@ -178,19 +178,42 @@ class GamePolicy:
         self.name = name
         self.rng = np.random.default_rng(seed)
         self.start_level = start_level
-        self.levels = None
+        self.levels: list[int] | None = None
+
+    def states(self, rates) -> list[int]:
+        """Each function's game state ``load * L + level`` at the per-second ``rates`` of the
+        last interval (the state map the online learner records, ``online.py``)."""
+        L = len(model.ALLOCATION_LEVELS)
+        assert self.levels is not None            # set at t = 0, before any state exists
+        return [load_level(r, m) * L + lv for r, m, lv in zip(rates, self.median, self.levels)]
+
+    def observe(self, state, states) -> None:
+        """Called at every tick after the first, before the actions are drawn: the cluster's
+        ``state`` of the last interval and the functions' game ``states``. Nothing here; the
+        online learner (``online.OnlineNAC``) records its transitions and learns."""
+
+    def allocated(self, states, actions, allocations) -> None:
+        """Called at every tick with the drawn actions (``None`` at t = 0) and the allocations
+        they set. Nothing here (``online.OnlineNAC`` records them)."""
 
     def act(self, cluster, state):
         F, L = len(cluster.functions), len(model.ALLOCATION_LEVELS)
+        states = actions = None
         if state is None:
             self.levels = [self.start_level] * F
             rates = self.median
         else:
             rates = state["counts"] / cluster.cfg.control_interval
+            states = self.states(rates)
+            self.observe(state, states)
             u = self.rng.random(F)
+            actions = []
             for k in range(F):
-                s = load_level(rates[k], self.median[k]) * L + self.levels[k]
-                a = int(np.searchsorted(np.cumsum(self.policy[s]), u[k], side="right"))
-                self.levels[k] = min(L - 1, max(0, self.levels[k] + min(a, 2) - 1))
-        return [level_allocation(f, max(rates[k], 1e-9), self.levels[k])
-                for k, f in enumerate(cluster.functions)]
+                a = min(int(np.searchsorted(np.cumsum(self.policy[states[k]]), u[k],
+                                            side="right")), 2)
+                actions.append(a)
+                self.levels[k] = min(L - 1, max(0, self.levels[k] + a - 1))
+        out = [level_allocation(f, max(rates[k], 1e-9), self.levels[k])
+               for k, f in enumerate(cluster.functions)]
+        self.allocated(states, actions, out)
+        return out

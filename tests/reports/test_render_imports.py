@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # they need (the serverless package's data model, CLI and plots are not among them)
 SOLVERS = ("mfgcheck.numerics", "mfgcheck.algorithms", "mfgcheck.properties",
            "mfgcheck.hunter", "mfgcheck.serverless.cluster", "mfgcheck.serverless.experiment",
-           "mfgcheck.serverless.game", "mfgcheck.serverless.policies",
+           "mfgcheck.serverless.game", "mfgcheck.serverless.online", "mfgcheck.serverless.policies",
            "mfgcheck.serverless.trace", "mfgcheck.reports.runner", "mfgcheck.reports.jobs",
            "mfgcheck.reports.report", "mfgcheck.executor", "numba", "cvxpy", "scipy",
            "hypothesis", "simpy", "distributed")

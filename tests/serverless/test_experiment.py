@@ -14,7 +14,8 @@ from mfgcheck.serverless import experiment, plots  # noqa: E402
 
 TINY = experiment.Setting(functions=3, nodes=2, hours=0.25, start_hour=13.0, days=(2,),
                           seeds=(0, 1), nac_T=20, dl_segments=2, dl_segment_length=3,
-                          K_critic=50, K_actor=50)
+                          K_critic=50, K_actor=50, online_window=5, online_hours=0.5,
+                          online_start_hour=12.0, online_passes=1)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,8 @@ def test_a_run_gives_the_same_bits_twice(results):
 def test_cli_serverless_writes_results(tmp_path, capsys):
     code = cli.main(["serverless", "--functions", "2", "--nodes", "2", "--hours", "0.1",
                      "--start-hour", "12", "--days", "2", "--seeds", "1", "--nac-T", "20",
-                     "--K", "50",
+                     "--K", "50", "--online-passes", "1", "--online-hours", "0.5",
+                     "--online-start-hour", "12", "--online-window", "5",
                      "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 0
     out = capsys.readouterr().out
