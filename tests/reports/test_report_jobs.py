@@ -225,7 +225,8 @@ def test_serverless_summary_line_grades_assumption_and_advantage():
     assert line["status"] == "warn" and "not reproduced" in line["text"]
     (line,) = serverless.claim_lines(_serverless_part(False, *below))
     assert line["status"] == "finding" and "Assumption 3 fails" in line["text"]
-    assert "simulated" in line["text"] and "not online" in line["text"]
+    assert "simulated" in line["text"] and "trained online in the simulated cluster" in line[
+        "text"]
 
 
 def test_report_summary_has_the_serverless_line(report_run):
