@@ -270,7 +270,7 @@ def online_text(exp: dict) -> str:
         return ""
     return (f" NAC (online): {fmt(on['T'])} iterations of {fmt(on['window'])} simulated "
             f"minutes ({fmt(on['passes'])} pass(es) over hours {fmt(on['start_hour'])}-"
-            f"{fmt(on['start_hour'] + on['hours'])} of the training day), "
+            f"{fmt(on['end_hour'])} of the training day), "
             f"{fmt(on['K_critic'])} critic and {fmt(on['K_actor'])} actor samples per "
             f"iteration.")
 

@@ -294,7 +294,7 @@ def train(counts_train, functions, nodes: int, data: game_mod.GameData, features
     return {"policy": learner.policy.tolist(), "theta": learner.theta.tolist(),
             "T": learner.t, "eta": learner.eta, "window": schedule.window,
             "passes": schedule.passes, "hours": schedule.hours,
-            "start_hour": schedule.start_hour,
+            "start_hour": schedule.start_hour, "end_hour": schedule.start_hour + schedule.hours,
             "K_critic": len(functions) * (schedule.window + 1) - 1,
             "K_actor": len(functions) * schedule.window,
             "simulated_minutes": schedule.passes * schedule.minutes,
