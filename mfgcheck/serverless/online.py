@@ -221,10 +221,17 @@ class OnlineNAC(Recorder):
         adv = actor_mod.advantage_from_critic(crit.q, logpi[None], pi[None], lam)
         w = actor_mod.sgd_actor(env, pi[None], self.prob.features, adv, R=self.prob.R,
                                 n_samples=F * W, tabular=False).w[0]
+        # diagnostic only (not used to learn): the exact minimiser of the same regression
+        # under the window's empirical state frequencies, to compare Algorithm 3's output with
+        d = np.bincount(S_.ravel(), minlength=game.n_states) / S_.size
+        w_exact = actor_mod.exact_actor(pi[None], d[None], self.prob.features, adv,
+                                        R=self.prob.R, tabular=False).w[0]
         self.psi = crit.psi[0]
         self.theta = (1.0 - self.eta * lam) * self.theta + self.eta * w
         mf = np.mean(self._mf, axis=0)
         self.history.append({"t": self.t, "mean_reward": float(R_.mean()),
+                             "actor_norm": float(np.linalg.norm(w)),
+                             "actor_norm_exact": float(np.linalg.norm(w_exact)),
                              "mean_field": mf.tolist(),
                              "contention": float(game_mod.contention(mf, self.data))})
         self.t += 1
@@ -233,7 +240,7 @@ class OnlineNAC(Recorder):
 
 
 @dataclass(frozen=True)
-class Schedule:
+class OnlineSchedule:
     """The online training budget: ``passes`` runs of the cluster over hours
     ``[start_hour, start_hour + hours)`` of the training day (seeds 0 .. passes-1), one
     iteration per ``window`` control minutes: ``T = passes * floor(60 hours / window)``,
@@ -270,7 +277,7 @@ class Schedule:
 
 
 def train(counts_train, functions, nodes: int, data: game_mod.GameData, features, *,
-          schedule: Schedule, R: float, seed: int = 0, c_eta: float = 1.0,
+          schedule: OnlineSchedule, R: float, seed: int = 0, c_eta: float = 1.0,
           progress=None) -> dict:
     """Train ``OnlineNAC`` in the simulated cluster (``nodes`` nodes, ``functions``, the
     training day's ``counts_train`` (F, 1440)); its final policy and the learning record."""
@@ -300,6 +307,8 @@ def train(counts_train, functions, nodes: int, data: game_mod.GameData, features
             "simulated_minutes": schedule.passes * schedule.minutes,
             "mean_reward": [r["mean_reward"] for r in h],
             "contention": [r["contention"] for r in h],
+            "actor_norm": [r["actor_norm"] for r in h],
+            "actor_norm_exact": [r["actor_norm_exact"] for r in h],
             "final_mean_field": h[-1]["mean_field"] if h else None,
             "events": int(events), "wall_time": time.perf_counter() - t0}
 

@@ -104,7 +104,7 @@ def test_game_reward_is_the_mean_of_the_cell_rewards(data):
 
 def _tiny(data, counts, seed=0):
     return online.train(counts, model.FUNCTIONS[:F], 2, data, experiment.linear_features(),
-                        schedule=online.Schedule(window=5, hours=1.0, start_hour=12.0,
+                        schedule=online.OnlineSchedule(window=5, hours=1.0, start_hour=12.0,
                                                  passes=2), R=10.0, seed=seed)
 
 
@@ -117,8 +117,8 @@ def test_online_training_same_seed_same_bits_and_a_valid_policy(data, counts):
     pi = np.asarray(a["policy"])
     assert pi.shape == (G.S, G.A) and np.all(np.isfinite(pi)) and np.all(pi > 0)
     np.testing.assert_allclose(pi.sum(axis=1), 1.0, rtol=0, atol=4 * np.finfo(float).eps)
-    assert a["T"] == online.Schedule(window=5, hours=1.0, start_hour=12.0, passes=2).T == 22
-    assert len(a["mean_reward"]) == a["T"]
+    assert a["T"] == online.OnlineSchedule(window=5, hours=1.0, start_hour=12.0, passes=2).T == 22
+    assert len(a["mean_reward"]) == len(a["actor_norm"]) == len(a["actor_norm_exact"]) == a["T"]
     assert np.any(np.asarray(a["theta"]) != 0.0)      # it learned something
     # the recorded mean field is the cluster's empirical state distribution over functions
     mf = np.asarray(a["final_mean_field"])
@@ -147,7 +147,7 @@ def test_a_tiny_online_run_beats_the_uniform_policy_where_it_must():
     gap = (r_mean.max() - r_mean.mean()) / G.serverless(data=data).reward_scale
     assert gap > 0.03
     res = online.train(counts, fns, 1, data, experiment.linear_features(),
-                       schedule=online.Schedule(window=30, hours=12.0, passes=1,
+                       schedule=online.OnlineSchedule(window=30, hours=12.0, passes=1,
                                                 critic_step=0.5), R=10.0, seed=0)
     learned, uniform = np.asarray(res["policy"]), np.full((G.S, G.A), 1.0 / G.A)
     gains = np.array([
