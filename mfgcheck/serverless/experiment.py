@@ -72,10 +72,7 @@ class Setting:
             raise ValueError(f"functions: {self.functions} must lie in [1, {model.N_FUNCTIONS}]")
         if self.nodes < 1:
             raise ValueError(f"nodes: {self.nodes} must be >= 1")
-        if not 0 < self.hours <= 24 or not 0 <= self.start_hour < 24 \
-                or self.start_hour + self.hours > 24:
-            raise ValueError(f"hours: start {self.start_hour} + {self.hours} h must lie in "
-                             "one day (0, 24]")
+        trace.check_hours("hours", self.start_hour, self.hours)
         if not self.seeds or not self.days:
             raise ValueError("seeds, days: need at least one each")
         if self.workers < 1:

@@ -258,10 +258,7 @@ class OnlineSchedule:
             raise ValueError(f"online window: {self.window} must be >= 1 minute")
         if self.passes < 1:
             raise ValueError(f"online passes: {self.passes} must be >= 1")
-        if not 0 < self.hours <= 24 or not 0 <= self.start_hour < 24 \
-                or self.start_hour + self.hours > 24:
-            raise ValueError(f"online hours: start {self.start_hour} + {self.hours} h must "
-                             "lie in one day (0, 24]")
+        trace.check_hours("online hours", self.start_hour, self.hours)
         if self.T < 1:
             raise ValueError(f"online window: {self.window} min is longer than the "
                              f"{self.hours} h of a pass")

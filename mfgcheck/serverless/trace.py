@@ -215,6 +215,12 @@ def shipped_trace() -> Trace:
     return tr.select(sorted(range(len(tr.functions)), key=lambda i: order[tr.functions[i]]))
 
 
+def check_hours(name: str, start_hour: float, hours: float) -> None:
+    """``[start_hour, start_hour + hours)`` must be a non-empty stretch of one trace day."""
+    if not 0 < hours <= 24 or not 0 <= start_hour < 24 or start_hour + hours > 24:
+        raise ValueError(f"{name}: start {start_hour} + {hours} h must lie in one day (0, 24]")
+
+
 def arrivals(counts: np.ndarray, seed: int | Sequence[int] = 0, start_minute: int = 0,
              minutes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Invocation times (s, sorted) and function indices for ``counts`` (F, 1440) over minutes
