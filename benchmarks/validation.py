@@ -11,8 +11,10 @@ unchecked calls (``kernels.GAME_CHECKS = False`` for the compiled step), and pri
 checked/unchecked. Times are the process's CPU time (``time.process_time``): on a machine
 shared with other jobs the wall clock mostly measures the others; BLAS is held to one thread
 (``OPENBLAS_NUM_THREADS=1``, set below) so that its threads do not add their spinning to it.
-First it prints the more stable figure for the NumPy path: the CPU time of one step's game
-checks measured alone, against the unchecked NumPy step (the implied ratio).
+First it prints the more stable figures: the CPU time of one step's game checks (and, for the
+binding-radius rows, the actor solver's argument checks) measured alone, against the
+unchecked step (the implied ratio); the whole-run ratios after them move by several percent
+with the load of other jobs.
 
 Run: ``.venv/bin/python benchmarks/validation.py`` (``--quick`` for a shorter run).
 """
@@ -94,6 +96,30 @@ def per_step_check_cost(game, B=64, n=2000):
             + best(game.reward_at) - best(game.reward_fn))
 
 
+def per_call_actor_check_cost(game, B=64, n=2000):
+    """CPU time of the actor solver's argument checks (policy on the simplex, state weights,
+    finite advantages, positive radii) for one batched call at a batch of B runs, best of 9:
+    the stable figure for the binding-radius rows, whose whole-run ratio the load moves."""
+    S, A = game.n_states, game.n_actions
+    rng = np.random.default_rng(0)
+    pi, d = rng.dirichlet(np.ones(A), size=(B, S)), rng.dirichlet(np.ones(S), size=B)
+    adv, R = rng.normal(size=(B, S, A)), np.full(B, 0.05)
+
+    def checks():
+        ar.check_simplex_fast("policy", pi, A)
+        ar._check_weights(d, S)
+        ar.check_finite_fast("advantage", adv, (S, A))
+        ar._check_radius(R)
+
+    out = np.inf
+    for _ in range(9):
+        start = time.process_time()
+        for _ in range(n):
+            checks()
+        out = min(out, (time.process_time() - start) / n)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -126,6 +152,14 @@ def main(argv=None):
         cost = per_step_check_cost(game, B, 100)
         print(f"{name} exact, batch 64 (NumPy path): checks {cost * 1e6:7.2f} us per step, "
               f"unchecked step {step * 1e6:8.1f} us: implied ratio {1 + cost / step:.3f}")
+    for name, game, T, fn in (("sis", sis, 500 if q else 3000, rows[3][1]),
+                              ("lq", lq, 50 if q else 300, rows[4][1])):
+        with unchecked():
+            step = min(cpu_timed(fn)[0] for _ in range(args.repeat)) / T
+        cost = per_call_actor_check_cost(game, B, 200) + per_step_check_cost(game, B, 100)
+        print(f"{name} exact, binding radius, batch 64: game + actor checks {cost * 1e6:7.2f} us "
+              f"per step, unchecked step {step * 1e6:8.1f} us: implied ratio "
+              f"{1 + cost / step:.3f}")
     ratios = [compare(label, fn, args.repeat) for label, fn in rows]
     worst = max(ratios)
     print(f"validation overhead: worst ratio {worst:.3f} (target < 1.05): "
