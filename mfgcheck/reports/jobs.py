@@ -382,6 +382,19 @@ class _Loop:
         else:
             self.results[name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}",
                                   "traceback": traceback.format_exc(limit=8)}
+        # A part waiting for this one (the lemma table for the theory's verdicts) finishes
+        # with the error as that part's result, instead of waiting for ever and vanishing.
+        self.announce(name)
+
+    def announce(self, name):
+        """Tell the other active jobs that part ``name`` finished (ok or not)."""
+        for other, oj in list(self.active.items()):
+            try:
+                self.submit(other, oj.on_part_finished(name, self.results[name]))
+            except Exception as exc:  # noqa: BLE001 - recorded in the report
+                self.fail(other, exc)
+        for other in list(self.active):
+            self.finish_if_done(other)
 
     def submit(self, name, new):
         for t in new:
@@ -414,13 +427,8 @@ class _Loop:
             self.results[name] = {"status": "ok", **job.result()}
         except Exception as exc:  # noqa: BLE001 - recorded in the report
             self.fail(name, exc)
-        for other, oj in list(self.active.items()):
-            try:
-                self.submit(other, oj.on_part_finished(name, self.results[name]))
-            except Exception as exc:  # noqa: BLE001 - recorded in the report
-                self.fail(other, exc)
-        for other in list(self.active):
-            self.finish_if_done(other)
+            return True
+        self.announce(name)
         return True
 
     def start_ready(self):
@@ -484,9 +492,17 @@ class _Loop:
                 self.submit(name, self.active[name].take(task, outcome))
             except Exception as exc:  # noqa: BLE001 - recorded in the report
                 self.fail(name, exc)
+                self.start_ready()
                 continue
             if self.finish_if_done(name):
                 self.start_ready()
+        # Nothing may vanish from the report: a part still waiting when no task is left
+        # (for a part that never finished) is an error that says what it waited for.
+        for name in [*self.active, *(p.name for p in self.waiting)]:
+            if name not in self.results:
+                self.results[name] = {"status": "error", "error": "did not finish: no task "
+                                      "left while it waited for another part",
+                                      "traceback": None}
 
 
 @dataclass(frozen=True)

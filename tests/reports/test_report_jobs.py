@@ -64,6 +64,34 @@ def test_a_task_finished_with_another_parts_result():
     assert results["lemmas"] == {"status": "ok", "rows": 3, "steps_seen": None}
 
 
+def test_a_part_waiting_for_a_failed_part_finishes_with_the_error():
+    """The theory part fails: the lemma table, which waits for its verdicts, still finishes
+    (with the failed part's result, no verdicts), and every part is in the results (a
+    failed part used to leave the lemma part waiting and run_report raised KeyError)."""
+
+    def broken(_):
+        raise ZeroDivisionError("the prover crashed")
+
+    def summary(raw, theory):
+        return {**raw, "theory_status": (theory or {}).get("status")}
+
+    def make(part, finished):
+        if part.name == "theory":
+            return OneTask(broken, None, cost=1.0)
+        return ManyTasks(lambda x: {"rows": x}, [1, 2], cost=2.0,
+                         after=("theory", lambda vals, th: summary({"rows": vals}, th)))
+
+    results, _ = run_jobs([_Part("theory"), _Part("lemmas"), _Part("table", ("theory",))],
+                          lambda p, f: make(p, f) if p.name != "table" else OneTask(
+                              lambda _: {"saw": f["theory"]["status"]}, None),
+                          SerialExecutor())
+    assert results["theory"]["status"] == "error"
+    assert "the prover crashed" in results["theory"]["error"]
+    assert results["lemmas"] == {"status": "ok", "rows": [{"rows": 1}, {"rows": 2}],
+                                 "theory_status": "error"}
+    assert results["table"] == {"status": "ok", "saw": "error"}
+
+
 def test_lemma_table_summarised_after_the_checks_equals_lemma_part():
     """``lemma_summary(lemma_checks(s), steps)`` is ``lemma_part(s, theory_steps=steps)``."""
     from mfgcheck.reports import tables
