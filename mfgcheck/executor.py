@@ -20,9 +20,9 @@ order depends on the machine's load or thread count.
 
 A task lost with its worker is run again: Dask's scheduler reschedules it; a local pool that
 breaks (a worker killed by the OOM killer, a segfault) is restarted and its unfinished tasks
-resubmitted, up to ``retries`` times. An exception raised *by* a task is not retried: it comes
-back as ``Outcome.error`` (the type, message and traceback), so that one failing setting does
-not take a sweep with it.
+resubmitted, up to ``retries`` times (beyond them, ``ExecutorError``). An exception raised
+*by* a task is not retried: it comes back as ``Outcome.error`` (the type, message and
+traceback), so that one failing setting does not take a sweep with it.
 
     with make_executor() as ex:
         for i, x in enumerate(items):

@@ -92,7 +92,7 @@ def _features(game, spec: str):
     return nm.random_features(game.n_states, game.n_actions, int(spec.split(":")[1]))
 
 
-def oracle_for(cfg: dict) -> OracleConfig:
+def _oracle_for(cfg: dict) -> OracleConfig:
     """The ``OracleConfig`` of a variant's configuration."""
     mode = {("sgd", "td"): "sampled", ("exact", "td"): "exact_actor",
             ("sgd", "exact"): "exact_critic"}[(cfg["actor"], cfg.get("critic", "td"))]
@@ -108,7 +108,7 @@ def run_variant(game, overrides: dict, seeds, *, iterations: int | None = None,
     cfg = {**BASELINE, **overrides}
     eta, beta = theorem1_steps(cfg["T"], game.lam, cfg["c_eta"], cfg["c_beta"])
     n_it = cfg["T"] if iterations is None else int(iterations)
-    oracle = oracle_for(cfg)
+    oracle = _oracle_for(cfg)
     prob = engine.prepare(game, _features(game, cfg["features"]), None, oracle)
     seeds = [int(s) for s in seeds]
     B = len(seeds)

@@ -127,14 +127,14 @@ def analyse(ps: PaperSetting, game, records: list[dict]) -> dict:
 
     panel["curve_gap"] = curve_gap(panel)  # stored: the caption quotes it (coincidence_note)
     if ps.oracle == "exact":                # deterministic: the zig-zag diagnosis (one run)
-        exact = exact_runs(ps, game)
+        exact = _exact_runs(ps, game)
         panel["segment_jumps"] = segment_jumps(ps, game, exact)
         panel["record_phase"] = record_phase(ps, game, algs[0]["iterations"], exact,
                                              {a["algorithm"]: a["zigzag"] for a in algs})
     return panel
 
 
-def exact_runs(ps: PaperSetting, game) -> tuple:
+def _exact_runs(ps: PaperSetting, game) -> tuple:
     """The deterministic runs of an exact panel, every iterate kept: NAC (``record="all"``)
     and DL-NAC; computed once for ``segment_jumps`` and ``record_phase``."""
     from .. import algorithms as al
@@ -151,7 +151,7 @@ def exact_runs(ps: PaperSetting, game) -> tuple:
 def record_phase(ps: PaperSetting, game, recorded, runs=None, on_panel=None) -> dict:
     """The smoothness measures of ``zigzag`` with one factor changed, the record grid's phase:
     the exploitability of the same deterministic runs (exact oracle; ``runs`` from
-    ``exact_runs``, computed if not given) on the panel's grid ``recorded`` and on that grid
+    ``_exact_runs``, computed if not given) on the panel's grid ``recorded`` and on that grid
     shifted by half its spacing (same start, same spacing, same end). A measure that changes
     with the phase measures the grid, not the curve. ``on_panel`` (``{algorithm: zigzag}``):
     the panel's own measures on ``recorded`` (the same policies, so not recomputed)."""
@@ -160,7 +160,7 @@ def record_phase(ps: PaperSetting, game, recorded, runs=None, on_panel=None) -> 
     n = ps.iterations
     every = int(recorded[1] - recorded[0])
     shifted = [0] + [int(t) + every // 2 for t in recorded[1:] if int(t) + every // 2 < n] + [n]
-    nac, dl = exact_runs(ps, game) if runs is None else runs
+    nac, dl = _exact_runs(ps, game) if runs is None else runs
     pols = {"nac": nac.policy, "dl-nac": np.asarray(dl.policy)}
     out: dict = {"shift": every // 2, "grids": {"panel": [int(t) for t in recorded],
                                                 "shifted": shifted}}
@@ -194,13 +194,13 @@ def segment_jumps(ps: PaperSetting, game, runs=None) -> dict:
     A measure zig-zags when its median change at the segment ends exceeds ``ZIGZAG_FACTOR``
     times its median change next to them. NAC's ``G_t`` (its own ``mu_t``) at the same
     iterations is the contrast: its mean field moves by ``beta`` every step. ``runs``:
-    ``exact_runs``'s (computed if not given)."""
+    ``_exact_runs``'s (computed if not given)."""
     from ..numerics import exploitability
 
     L = ps.iterations // ps.segments
     ends = np.arange(L, ps.iterations, L)
     ts = sorted({int(t) for e in ends for t in range(e - 1, e + 2)})
-    nac, dl = exact_runs(ps, game) if runs is None else runs
+    nac, dl = _exact_runs(ps, game) if runs is None else runs
     nac_at = {int(t): (p, m) for t, p, m in zip(nac.t, nac.policy, nac.mean_field)}
     logs = {"E": {t: exploitability(game, dl.policy[t]) for t in ts},
             "G": {t: exploitability(game, dl.policy[t], mean_field=dl.mean_field[t])
@@ -245,7 +245,7 @@ def zigzag_text(panel: dict) -> str | None:
             f"{fmt(Gn['median_near_ends'])})")
 
 
-def phase_text(panel: dict) -> str | None:
+def _phase_text(panel: dict) -> str | None:
     """One sentence on the record-grid ablation (``record_phase``, exact panels only): the
     total rise against the rise net of dips, on the panel's grid and on the shifted one."""
     ph = panel.get("record_phase")
@@ -371,7 +371,7 @@ def render(part: dict, figrel: str) -> list:
                            "exact oracle: " + " ".join(zz)))
     for p in part["panels"]:
         note = coincidence_note(p)
-        ph = phase_text(p)
+        ph = _phase_text(p)
         blocks.append(Image(f"{figrel}/{figure_name(p)}", f"{p['figure']}: {p['title']}",
                             f"{p['figure']}: {p['title']}; {p['stamp']}."
                             + (f" {note}." if note else "")
@@ -416,7 +416,7 @@ def claim_lines(part: dict) -> list[dict]:
             verdict, status = "NAC is not smoother than DL-NAC here", "warn"
         out.append({"claim": "experiments", "status": status,
                     "text": head + measure + ": " + verdict})
-        ph = phase_text(p)
+        ph = _phase_text(p)
         if ph:
             out.append({"claim": "experiments", "status": "finding",
                         "text": f"{p['figure']} ({p['title']}): {ph}"})
@@ -497,7 +497,7 @@ def render_ablation(ab: dict, figrel: str) -> list:
                    f"(Lemma 8's eps_critic), at t = 0 and averaged along the run; omega the "
                    f"smallest eigenvalue of the d^pi_mu x pi feature covariance "
                    f"(and of the stationary one).")]
-    rows = [[r["label"], locked_text(r, ab),
+    rows = [[r["label"], _locked_text(r, ab),
              f"{fmt(r['exploitability_final_mean'])} ({fmt(r['exploitability_final_min'])}–"
              f"{fmt(r['exploitability_final_max'])})", fmt(r["err_weighted_t0"]),
              fmt(r["err_max_t0"]), fmt(r["err_weighted_mean"]), fmt(r["err_max_mean"]),
@@ -514,7 +514,7 @@ def render_ablation(ab: dict, figrel: str) -> list:
     blocks.append(Para(
         "**Which factor changes the outcome**: "
         + (", ".join(decisive) if decisive else "none of the factors varied")
-        + f" (the baseline locks in on {locked_text(base, ab)} seeds). "
+        + f" (the baseline locks in on {_locked_text(base, ab)} seeds). "
         "A step that failed numerically ended its run (the row gives the iteration and the "
         "smallest pi_t(a|s) there); that row's last policy counts as final."))
     blocks.append(Image(f"{figrel}/{ABLATION_FIGURE}", "Ablation: critic errors and omega",
@@ -522,7 +522,7 @@ def render_ablation(ab: dict, figrel: str) -> list:
     return blocks
 
 
-def locked_text(row: dict, ab: dict) -> str:
+def _locked_text(row: dict, ab: dict) -> str:
     """``"4/4"``: the seeds of a variant that lock in, out of its seeds (a results.json written
     before the counts were stored: from the fraction and the seeds of the variants)."""
     n = row.get("seeds", len(ab["variants"][0]["seeds"]))
@@ -538,7 +538,7 @@ def ablation_lines(ab: dict | None) -> list[dict]:
     rows = {r["factor"]: r for r in s["rows"]}
     base = rows["none"]
     text = (f"sampled-oracle ablation ({ab['game']}): baseline locks in on "
-            f"{locked_text(base, ab)} seeds (E(pi_T) "
+            f"{_locked_text(base, ab)} seeds (E(pi_T) "
             f"{fmt(base['exploitability_final_mean'])} vs E(pi_0) "
             f"{fmt(base['exploitability_initial'])}); factors that change the outcome: "
             f"{', '.join(s['decisive_factors']) or 'none'}")

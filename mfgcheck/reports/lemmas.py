@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 
 
-def discover(claims=()) -> tuple[dict, dict]:
+def _discover(claims=()) -> tuple[dict, dict]:
     """``({(claim, strategy): [(step id, check function), ...]}, {name: reason skipped})``
     for the registered claims (``mfgcheck.registry``; ``claims`` selects some, an unknown id
     is an ``InvalidInputError`` listing the registered ones). A check that cannot be imported
@@ -44,7 +44,7 @@ def discover(claims=()) -> tuple[dict, dict]:
     return dict(groups), skipped
 
 
-def expected_checks(groups: dict) -> dict[str, list[str]]:
+def _expected_checks(groups: dict) -> dict[str, list[str]]:
     """``{claim: [step ids of its checks]}`` of the discovered groups."""
     out: dict[str, list[str]] = defaultdict(list)
     for (claim, _), checks in groups.items():
@@ -65,7 +65,7 @@ def run_checks(*, examples: int = 25, claims=(), progress: bool = False,
     from ..registry import load_target
 
     load_package_modules()  # the same draws whatever ran before in this process
-    groups, skipped = discover(claims)
+    groups, skipped = _discover(claims)
     records: dict[str, list[dict]] = defaultdict(list)
     timings: dict[str, float] = {}
     bar = progress_bar(total=len(groups), desc="lemma checks", enabled=progress)

@@ -181,7 +181,7 @@ def group(rs: RateSetting, *, bootstrap_seed: int = 0):
                  analysis_task, run_cost, analyse_local=True, prepare_fn=constants_task)
 
 
-def theory_with_slope(slope, _=None) -> dict:
+def _theory_with_slope(slope, _=None) -> dict:
     """Task: ``theory_rates()`` with a user's claimed slope in place of the paper's (``rate
     --theory-slope``); the verdicts then judge that claim the way they judge the paper's."""
     out = theory_rates()
@@ -199,7 +199,7 @@ def run(rs: RateSetting, store, *, progress: bool = False, bootstrap_seed: int =
 
     from .jobs import SweepJob, drive_one
 
-    prelude = theory_task if theory_slope is None else partial(theory_with_slope,
+    prelude = theory_task if theory_slope is None else partial(_theory_with_slope,
                                                                theory_slope)
     job = SweepJob(store, [group(rs, bootstrap_seed=bootstrap_seed)], entries="settings",
                    prelude=("theory", prelude))

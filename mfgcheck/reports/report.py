@@ -60,7 +60,7 @@ def theory_task(_) -> dict:
 
 def lemmas_task(arg) -> dict:
     """Task: the property checks of some claims (``tables.lemma_checks``) from ``(setting,
-    claims)``; summarised with the theory's verdicts by ``lemmas_summary`` once every share
+    claims)``; summarised with the theory's verdicts by ``_lemmas_summary`` once every share
     and the theory part are done (the checks do not wait for it)."""
     from .tables import lemma_checks
 
@@ -68,7 +68,7 @@ def lemmas_task(arg) -> dict:
     return lemma_checks(setting, only=only)
 
 
-def lemmas_summary(raw: dict, theory: dict | None) -> dict:
+def _lemmas_summary(raw: dict, theory: dict | None) -> dict:
     from .tables import lemma_summary
 
     return lemma_summary(raw, (theory or {}).get("steps"))
@@ -105,10 +105,10 @@ def lemma_shares(setting) -> list[tuple[str, ...]]:
     return [(c,) for c in names]
 
 
-def lemmas_merge(shares: list[dict], theory: dict | None) -> dict:
+def _lemmas_merge(shares: list[dict], theory: dict | None) -> dict:
     from .tables import merge_lemma_checks
 
-    return lemmas_summary(merge_lemma_checks(shares), theory)
+    return _lemmas_summary(merge_lemma_checks(shares), theory)
 
 
 def _lemmas(profile, store, finished, selected):
@@ -116,7 +116,7 @@ def _lemmas(profile, store, finished, selected):
     return ManyTasks(lemmas_task, [(profile.lemmas, only) for only in shares],
                      labels=[f"property checks {only[0]}" if len(only) == 1 else
                              "property checks" for only in shares],
-                     after=("theory" if "theory" in selected else None, lemmas_merge))
+                     after=("theory" if "theory" in selected else None, _lemmas_merge))
 
 
 def assumptions_merge(shares: list[dict], _=None) -> dict:
@@ -161,14 +161,14 @@ def _serverless(profile, store, finished, selected):
     return ServerlessJob(profile.name)
 
 
-def ablation_task(setting) -> dict | None:
+def _ablation_task(setting) -> dict | None:
     from .experiments import run_ablation
 
     return run_ablation(setting)
 
 
 def _ablation(profile, store, finished, selected):
-    return OneTask(ablation_task, profile.ablation, label="sampled-oracle ablation")
+    return OneTask(_ablation_task, profile.ablation, label="sampled-oracle ablation")
 
 
 PARTS = (

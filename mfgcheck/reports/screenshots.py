@@ -36,7 +36,7 @@ def find_browser() -> str | None:
     return None
 
 
-def shoot(browser: str, url: str, path: Path, width: int, height: int) -> Path:
+def _shoot(browser: str, url: str, path: Path, width: int, height: int) -> Path:
     """One screenshot of ``url`` in a ``width`` x ``height`` window."""
     with tempfile.TemporaryDirectory(prefix="mfgcheck-chromium-") as profile:
         cmd = [browser, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
@@ -78,10 +78,10 @@ def screenshots(page: Path, out: Path, *, width: int = 1400, height: int = 1000,
     for old in out.glob("page-*.png"):
         old.unlink()
     url = page.as_uri()
-    paths = [shoot(browser, url, out / "top.png", width, height)]
+    paths = [_shoot(browser, url, out / "top.png", width, height)]
     whole = out / "page.png"
     while True:   # a window taller than the page: blank rows at the bottom
-        shoot(browser, url, whole, width, page_height)
+        _shoot(browser, url, whole, width, page_height)
         px, last = _content_rows(whole)
         if last < page_height - 50 or page_height >= max_height:
             break

@@ -86,7 +86,7 @@ def assemble(profile_name: str, game: dict, exp: dict, seconds: float) -> dict:
             "wall_time_inner": seconds}
 
 
-def calibration_task(setting) -> tuple:
+def _calibration_task(setting) -> tuple:
     """Task: the experiment's calibration, and whether it is the game section's default one
     (same inputs: the section then reuses it instead of simulating the cells again)."""
     from ..serverless import experiment
@@ -96,21 +96,21 @@ def calibration_task(setting) -> tuple:
     return data, game_mod.is_default(data)
 
 
-def train_task(arg) -> dict:
+def _train_task(arg) -> dict:
     from ..serverless import experiment
 
     setting, data = arg
     return experiment.train(setting, data=data)
 
 
-def online_task(arg) -> dict:
+def _online_task(arg) -> dict:
     from ..serverless import experiment
 
     setting, data = arg
     return experiment.train_online(setting, data=data)
 
 
-def simulate_task(arg) -> dict:
+def _simulate_task(arg) -> dict:
     from ..serverless import experiment
 
     setting, trained, name, day, seed = arg
@@ -139,7 +139,7 @@ class ServerlessJob:
         return Task(key, fn, arg, cost, f"serverless {label}")
 
     def start(self):
-        return [self._task(("calibrate",), calibration_task, self.setting, 1e12,
+        return [self._task(("calibrate",), _calibration_task, self.setting, 1e12,
                            "calibration (simulated cells)")]
 
     def take(self, task, outcome):
@@ -157,10 +157,10 @@ class ServerlessJob:
             tasks = [self._task(("game",), game_part,
                                 (self.profile_name, data if default else None), 1e12,
                                 "game, equilibrium, assumption constants"),
-                     self._task(("train",), train_task, (self.setting, data), 1e12,
+                     self._task(("train",), _train_task, (self.setting, data), 1e12,
                                 "NAC and DL-NAC training")]
             if self.setting.online_passes:      # online NAC beside them (its own process)
-                tasks.append(self._task(("online",), online_task, (self.setting, data), 1e12,
+                tasks.append(self._task(("online",), _online_task, (self.setting, data), 1e12,
                                         "NAC trained online in the simulated cluster"))
             return tasks
         if kind == "game":
@@ -184,7 +184,7 @@ class ServerlessJob:
 
         # cost in the rate runs' unit (about 3000 exact NumPy iterations per second): a
         # simulated hour of the cluster takes a few seconds; a long rate run starts first
-        return [self._task(("simulate", *sim), simulate_task,
+        return [self._task(("simulate", *sim), _simulate_task,
                            (self.setting, trained, *sim), 1e4 * self.setting.hours,
                            f"{sim[0]}, day {sim[1]}, seed {sim[2]}")
                 for sim in experiment.simulations(self.setting, names)]
@@ -221,7 +221,7 @@ def _ci(c, digits=3):
     return f"{fmt(c['mean'], digits)} [{fmt(c['low'], digits)}, {fmt(c['high'], digits)}]"
 
 
-def assumption_reading(a: dict) -> str:
+def _assumption_reading(a: dict) -> str:
     """What the constants say about Assumption 3 on this game (values from the part)."""
     text = (f"Assumption 3's contraction needs d1 d2 + d3 < 1; the estimates give "
             f"{fmt(a['lipschitz_Lambda'])}, and they are lower bounds of the suprema, so the "
@@ -269,11 +269,11 @@ TRAINING_NOTE_NO_ONLINE = (
     "(docs/serverless.md, 'Training online in the simulator')")
 
 
-def training_note(exp: dict) -> str:
+def _training_note(exp: dict) -> str:
     return TRAINING_NOTE if exp.get("train", {}).get("online") else TRAINING_NOTE_NO_ONLINE
 
 
-def online_text(exp: dict) -> str:
+def _online_text(exp: dict) -> str:
     """How the online policy was trained (values from the part), or '' if it was not."""
     on = exp["train"].get("online")
     if not on:
@@ -310,7 +310,7 @@ def claim_lines(part: dict) -> list[dict]:
                "the paper's advantage of NAC over both baselines is not reproduced")
             + (f"; NAC trained online {_ci(s['NAC (online)']['violation_rate'])}"
                if "NAC (online)" in s else "")
-            + f". {training_note(exp)}.")
+            + f". {_training_note(exp)}.")
     return [{"claim": "serverless", "status": status, "text": text}]
 
 
@@ -338,9 +338,9 @@ def render(part: dict, figrel: str) -> list:
                         else "fails (a lower bound already exceeds 1)"]],
                     caption=f"Lower estimates of the suprema (numerics.assumption_constants, "
                             f"{fmt(gp['assumption_budget'])} pairs, seed 0)."),
-              Para(assumption_reading(a)),
+              Para(_assumption_reading(a)),
               Heading(3, "NAC against the baselines"),
-              Para(f"{training_note(exp)}. "
+              Para(f"{_training_note(exp)}. "
                    f"Trained on the game: NAC (Algorithm 1, linear features, sampled oracles, "
                    f"T = {fmt(st['nac_T'])}) and DL-NAC ({fmt(st['dl_segments'])} segments of "
                    f"{fmt(st['dl_segment_length'])}). Evaluated in the simulator on held-out "
@@ -348,7 +348,7 @@ def render(part: dict, figrel: str) -> list:
                    f"hours {fmt(st['start_hour'])}-{fmt(st['end_hour'])}, "
                    f"{fmt(st['nodes'])} nodes, {fmt(st['functions'])} functions, seeds "
                    f"{', '.join(str(s) for s in st['seeds'])}. Mean and "
-                   f"{exp['confidence_percent']}% interval over the runs.{online_text(exp)} "
+                   f"{exp['confidence_percent']}% interval over the runs.{_online_text(exp)} "
                    f"{verdict(part)}")]
     ex = exp["train"]["exploitability"]
     rows = []

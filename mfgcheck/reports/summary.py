@@ -126,7 +126,7 @@ def _line(claim: str, status: str, text: str) -> dict:
     return {"claim": claim, "title": claim_title(claim), "status": status, "text": text}
 
 
-def unchecked_by_claim(lemmas: dict) -> dict[str, dict[str, str]]:
+def _unchecked_by_claim(lemmas: dict) -> dict[str, dict[str, str]]:
     """``{claim: {check or claim: reason}}`` for claims whose numeric checks did not all give
     evidence (tables.not_checked), or did not run at all."""
     from ..registry import claims
@@ -158,7 +158,7 @@ def build(parts: dict) -> dict:
     lemmas = parts.get("lemmas", {})
     steps = theory.get("steps", []) if theory.get("status") == "ok" else []
     rows = lemmas.get("rows", []) if lemmas.get("status") == "ok" else []
-    unchecked = unchecked_by_claim(lemmas)
+    unchecked = _unchecked_by_claim(lemmas)
     from ..registry import claims
 
     lines = []

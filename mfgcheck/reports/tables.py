@@ -41,7 +41,7 @@ def _get(obj, name, default=None):
     return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
-def step_record(step) -> dict:
+def _step_record(step) -> dict:
     """A theory Step (or dict) as plain strings and numbers."""
     import sympy as sp
 
@@ -66,7 +66,7 @@ def theory_part() -> dict:
     start = time.perf_counter()
     from .. import theory
 
-    steps = [step_record(s) for s in theory.verdicts()]
+    steps = [_step_record(s) for s in theory.verdicts()]
     counts: dict[str, dict[str, int]] = {}
     for s in steps:
         c = counts.setdefault(s["claim"], {})

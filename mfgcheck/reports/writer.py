@@ -43,7 +43,7 @@ def build_document(results: dict) -> Document:
                  f"**{fmt(s['exit_status'])}** (0: every check passed or is a documented "
                  "finding; 1: a check failed; 3: a part could not run). How to read this "
                  "report: docs/report.md."))
-    doc.add(*summary_blocks(results))
+    doc.add(*_summary_blocks(results))
     parts = results["parts"]
     renderers: tuple[tuple[str, Callable[..., list]], ...] = (
         ("rate", rate.render), ("experiments", experiments.render),
@@ -66,11 +66,11 @@ def build_document(results: dict) -> Document:
                         Code(e.get("traceback", "")))
         else:
             doc.add(*render(part))
-    doc.add(*reproducibility_blocks(results))
+    doc.add(*_reproducibility_blocks(results))
     return doc
 
 
-def summary_rows(results: dict) -> list[list[str]]:
+def _summary_rows(results: dict) -> list[list[str]]:
     """The one-screen summary: per claim its status badge, the severity of its most severe
     finding in the findings registry (``summary.registry``) and that finding's one-line
     consequence; registry entries about something other than a claim (an assumption, the
@@ -100,7 +100,7 @@ def summary_rows(results: dict) -> list[list[str]]:
     return rows
 
 
-def summary_blocks(results: dict) -> list:
+def _summary_blocks(results: dict) -> list:
     s = results["summary"]
     c = s["counts"]
     blocks = [Heading(2, "Summary", anchor="summary"),
@@ -109,7 +109,7 @@ def summary_blocks(results: dict) -> list:
                    f"{fmt(c.get('candidate', 0))} unconfirmed (float64-only) violations, "
                    f"{fmt(c['unknown'])} not checked."),
               Table(["claim", "verdict", "severity", "consequence (the most severe finding)"],
-                    summary_rows(results), cls="summary"),
+                    _summary_rows(results), cls="summary"),
               Image(f"{FIGURES}/{DEPENDENCY_FIGURE}", "the claims' dependency graph",
                     "The claims' dependency graph (appendix A-C): an arrow A -> B means the "
                     "proof of B uses A; each claim in the colour of its verdict above."),
@@ -142,7 +142,7 @@ def summary_blocks(results: dict) -> list:
     return blocks
 
 
-def reproducibility_blocks(results: dict) -> list:
+def _reproducibility_blocks(results: dict) -> list:
     env = results["environment"]
     wall = results["wall_time"]
     runs = results["runs"]
@@ -189,7 +189,7 @@ def _draw(name: str, data, figdir: Path) -> None:
         raise ValueError(f"figure group: {name!r}")
 
 
-def draw_group(arg) -> dict[str, bytes]:
+def _draw_group(arg) -> dict[str, bytes]:
     """Task: one ``figure_groups`` entry drawn in a temporary directory where it runs (a
     worker shares no file system with the report); ``{file name: PNG bytes}``."""
     import tempfile
@@ -212,7 +212,7 @@ def draw_figures(results: dict, out, executor=None) -> list[Path]:
     else:
         from .store import atomic_write_bytes
 
-        for outcome in executor.map(draw_group, groups):
+        for outcome in executor.map(_draw_group, groups):
             if not outcome.ok:
                 raise RuntimeError(f"drawing the figures: {outcome.error}\n"
                                    f"{outcome.traceback or ''}")

@@ -80,7 +80,7 @@ def run(args) -> int:
     (out / "results.json").write_text(json.dumps(results, indent=1, allow_nan=False,
                                                  default=float) + "\n")
     figs = plots.draw(results, out / "figures")
-    print(summary_text(results))
+    print(_summary_text(results))
     print(f"wrote {out}/results.json and {', '.join(str(f) for f in figs)} "
           f"({results['wall_time']:.0f} s); a SIMULATION, see docs/serverless.md")
     if args.json:
@@ -96,7 +96,7 @@ def _ci(c, digits=4):
     return f"{c['mean']:.{digits}g} [{c['low']:.{digits}g}, {c['high']:.{digits}g}]"
 
 
-def summary_text(results: dict) -> str:
+def _summary_text(results: dict) -> str:
     """A plain table: one row per policy, mean [95% CI] over runs."""
     rows = [("policy", "violation rate", "functions meeting QoS", "CPU reserved",
              "CPU used", "memory (GB)", "cold starts")]

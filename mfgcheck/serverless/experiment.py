@@ -196,7 +196,7 @@ def with_online(trained: dict, online_result: dict, data: game_mod.GameData) -> 
             "online": {k: v for k, v in online_result.items() if k != "policy"}}
 
 
-def make_policy(name: str, trained: dict, setting: Setting, day: int, seed: int):
+def _make_policy(name: str, trained: dict, setting: Setting, day: int, seed: int):
     median = np.asarray(trained["median_rates"])
     if name == "OpenWhisk default":
         return policies.OpenWhiskDefault()
@@ -215,7 +215,7 @@ def simulate(setting: Setting, trained: dict, name: str, day: int, seed: int,
     start = int(round(setting.start_hour * 60))
     t, f = trace.arrivals(counts, seed=[day, seed], start_minute=start,
                           minutes=int(round(setting.hours * 60)))
-    pol = make_policy(name, trained, setting, day, seed)
+    pol = _make_policy(name, trained, setting, day, seed)
     cl = Cluster(fns, SimConfig(n_nodes=setting.nodes, placement=pol.placement),
                  seed=[day, seed])
     if name == "ENSURE":
@@ -279,7 +279,7 @@ def _job(args):
     return simulate(setting, trained, name, day, seed)
 
 
-def ci95(values) -> dict:
+def _ci95(values) -> dict:
     """Mean and ``CONFIDENCE`` (95%) Student-t interval of the values (None dropped)."""
     from scipy import stats
 
@@ -302,18 +302,18 @@ def summarise(runs: list[dict], names=POLICIES) -> dict:
         F = rs[0]["F"]
         out[name] = {
             "runs": len(rs),
-            **{k: ci95([r[k] for r in rs]) for k in
+            **{k: _ci95([r[k] for r in rs]) for k in
                ("violation_rate", "violation_rate_invocations", "cpu", "cpu_used", "memory",
                 "cold_starts",
                 "cold_per_1000", "functions_meeting_qos")},
-            "p99": [ci95([r["p99"][k] for r in rs]) for k in range(F)],
-            "violation": [ci95([r["violation"][k] for r in rs]) for k in range(F)],
+            "p99": [_ci95([r["p99"][k] for r in rs]) for k in range(F)],
+            "violation": [_ci95([r["violation"][k] for r in rs]) for k in range(F)],
             "series": {"t_hours": rs[0]["series"]["t_hours"],
                        "cpu": np.mean([r["series"]["cpu"] for r in rs], axis=0).tolist(),
                        "memory": np.mean([r["series"]["memory"] for r in rs], axis=0).tolist()},
             "latency_quantiles": rs[0]["latency_quantiles"],
             "latency_run": {"day": rs[0]["day"], "seed": rs[0]["seed"]},
-            "events_per_wall_time_s": ci95([r["events_per_wall_time_s"] for r in rs]),
+            "events_per_wall_time_s": _ci95([r["events_per_wall_time_s"] for r in rs]),
         }
     return out
 

@@ -67,7 +67,7 @@ class GameData:
                 "seed": self.seed}
 
 
-def load_statistics(counts: np.ndarray):
+def _load_statistics(counts: np.ndarray):
     """Median rates, the load levels' transition matrix and mean multipliers of a day
     (counts (F, 1440))."""
     counts = np.asarray(counts, dtype=np.float64)
@@ -126,7 +126,7 @@ def is_default(data: GameData) -> bool:
 
 
 def _calibrate(counts_train, *, seed, invocations, functions, grid) -> GameData:
-    median, K, mult = load_statistics(counts_train)
+    median, K, mult = _load_statistics(counts_train)
     F = len(functions)
     viol = np.zeros((F, X, L, len(grid)))
     busy, mem, cpu = (np.zeros((F, X, L)) for _ in range(3))
@@ -215,7 +215,7 @@ def cell_reward(data: GameData, f: int, x: int, level: int, g: int,
     return float(reward_value(data.violation[f, x, level, g], res, alpha))
 
 
-def next_level(level, action):
+def _next_level(level, action):
     return np.clip(np.asarray(level) + np.asarray(action) - 1, 0, L - 1)
 
 
@@ -228,7 +228,7 @@ def serverless(gamma: float = model.GAMMA, lam: float = model.LAM, *,
     data = default_data() if data is None else data
     res = resources(data)
     lv = np.arange(L)
-    new_level = next_level(lv[:, None], np.arange(A)[None, :])      # (L, A)
+    new_level = _next_level(lv[:, None], np.arange(A)[None, :])      # (L, A)
     P = np.zeros((S, A, S))
     for x in range(X):
         for level in range(L):

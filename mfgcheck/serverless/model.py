@@ -133,7 +133,7 @@ def node_memory(i: int) -> float:
     return NODE_MEMORY_GB[i % 2]
 
 
-def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
+def _lognormal_params(mean: float, cv: float) -> tuple[float, float]:
     """(mu, sigma) of a lognormal with the given mean and coefficient of variation."""
     s2 = math.log1p(cv * cv)
     return math.log(mean) - s2 / 2.0, math.sqrt(s2)
@@ -146,7 +146,7 @@ def isolated_p99(f: FunctionProfile, cpu: float | None = None, cv: float = SERVI
     from statistics import NormalDist
 
     cpu = f.parallelism if cpu is None else cpu
-    mu, sigma = lognormal_params(f.mean_service(cpu), cv)
+    mu, sigma = _lognormal_params(f.mean_service(cpu), cv)
     return math.exp(mu + sigma * NormalDist().inv_cdf(QOS_PERCENTILE / 100.0))
 
 

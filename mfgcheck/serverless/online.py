@@ -105,7 +105,7 @@ class _Window:
         return s, a
 
 
-class Recorder(policies.GamePolicy):
+class _Recorder(policies.GamePolicy):
     """A game policy run per function (``policies.GamePolicy``) that records, for every
     function and control minute after the first, the transition ``(s, a, r)`` with the
     online reward ``r`` (``minute_reward``) realised in the following minute."""
@@ -148,9 +148,9 @@ class Recorder(policies.GamePolicy):
         self._prev = (list(states), list(actions), cpu, mem)
 
 
-class OnlineNAC(Recorder):
+class OnlineNAC(_Recorder):
     """The online learner as a cluster policy (module docstring): acts with ``pi_theta``
-    (``Recorder``, ``GamePolicy``) and updates ``theta`` every ``window`` minutes."""
+    (``_Recorder``, ``GamePolicy``) and updates ``theta`` every ``window`` minutes."""
 
     def __init__(self, features, data: game_mod.GameData, *, T: int, window: int, seed: int,
                  R: float, critic_step: float = DEFAULT_CRITIC_STEP, c_eta: float = 1.0,
@@ -316,7 +316,7 @@ def online_return(policy, counts, functions, nodes: int, data: game_mod.GameData
     record the online reward (``minute_reward``) of every function and minute: the mean
     reward and the rewards (minutes - 1, F). The same arrivals, cluster and action randomness
     for every policy of a ``seed`` (common random numbers)."""
-    rec = Recorder(policy, data, seed=[seed, 18])
+    rec = _Recorder(policy, data, seed=[seed, 18])
     t, f = trace.arrivals(counts, seed=[seed, 16], start_minute=start_minute, minutes=minutes)
     cl = Cluster(functions, SimConfig(n_nodes=nodes, placement=rec.placement), seed=[seed, 17])
     cl.run(t, f, rec, horizon=minutes * 60.0)

@@ -30,7 +30,7 @@ def _save(plt, fig, path) -> Path:
     return Path(path)
 
 
-def latency_cdfs(results: dict, path) -> Path:
+def _latency_cdfs(results: dict, path) -> Path:
     """Tail of each function's latency distribution, ``P(latency > x)`` against ``x`` / QoS
     target, log-log: the p99 is where a curve crosses 0.01, the QoS holds when that happens
     left of 1."""
@@ -132,4 +132,4 @@ def draw(results: dict, figdir) -> list[Path]:
     figdir = Path(figdir)
     figdir.mkdir(parents=True, exist_ok=True)
     return [fn(results, figdir / name) for fn, name in
-            zip((latency_cdfs, violations, resources), FIGURES)]
+            zip((_latency_cdfs, violations, resources), FIGURES)]

@@ -150,7 +150,7 @@ class Fixed:
         return self.allocations
 
 
-def load_level(rate: float, median_rate: float) -> int:
+def _load_level(rate: float, median_rate: float) -> int:
     """The game's load level of a per-second rate: ratio to the median, binned by LOAD_EDGES."""
     return int(np.searchsorted(model.LOAD_EDGES, rate / median_rate, side="right"))
 
@@ -185,7 +185,7 @@ class GamePolicy:
         last interval (the state map the online learner records, ``online.py``)."""
         L = len(model.ALLOCATION_LEVELS)
         assert self.levels is not None            # set at t = 0, before any state exists
-        return [load_level(r, m) * L + lv for r, m, lv in zip(rates, self.median, self.levels)]
+        return [_load_level(r, m) * L + lv for r, m, lv in zip(rates, self.median, self.levels)]
 
     def observe(self, state, states) -> None:
         """Called at every tick after the first, before the actions are drawn: the cluster's

@@ -83,7 +83,7 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:64]
 
 
-def synthetic_counts(seed: int = SYNTHETIC_SEED, days=SYNTHETIC_DAYS,
+def _synthetic_counts(seed: int = SYNTHETIC_SEED, days=SYNTHETIC_DAYS,
                      functions=model.FUNCTIONS) -> np.ndarray:
     """(F, D, 1440) counts of the synthetic trace (module docstring), deterministic in seed."""
     rng = np.random.default_rng(seed)
@@ -118,7 +118,7 @@ def synthetic_trace(seed: int = SYNTHETIC_SEED, days=SYNTHETIC_DAYS,
                  apps=tuple(_hash(f"synthetic-app-{n}") for n in names),
                  functions=tuple(_hash(f"synthetic-function-{n}") for n in names),
                  triggers=("http",) * len(names), days=tuple(days),
-                 counts=synthetic_counts(seed, days, functions))
+                 counts=_synthetic_counts(seed, days, functions))
 
 
 def day_csv(trace: Trace, d: int) -> str:
