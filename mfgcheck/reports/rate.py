@@ -206,6 +206,12 @@ def run(rs: RateSetting, store, *, progress: bool = False, bootstrap_seed: int =
     return drive_one(job, executor, progress=progress)[0]
 
 
+def setting_title(rs) -> str:
+    """A rate setting's heading: game, oracle and, for K growing with T, that (a profile runs
+    two sampled settings on SIS: their headings and contents entries must differ)."""
+    return (f"{rs.game.title}{' (normalised)' if rs.game.normalise else ''}, {rs.oracle} "
+            f"oracle" + ("" if rs.K_schedule is None else ", K growing with T"))
+
 def analyse(rs: RateSetting, game, eq_rec: dict, records: list[dict], constants: dict,
             gaps: dict, *, theory: dict, bootstrap_seed: int = 0) -> dict:
     """Slopes, bounds and verdicts of one setting from its run records (plain data out)."""
@@ -268,7 +274,7 @@ def analyse(rs: RateSetting, game, eq_rec: dict, records: list[dict], constants:
     ratios = [r["ratio"] for r in per_T if r["ratio"] is not None]
     bound_status = ("not applicable" if not ratios else
                     ("violated" if max(ratios) > 1 + 1e-9 else "holds"))
-    title = f"{rs.game.title}{' (normalised)' if rs.game.normalise else ''}, {rs.oracle} oracle"
+    title = setting_title(rs)
     caption = (f"lam = {fmt(game.lam)}, gamma = {fmt(game.gamma)}, eta = {fmt(rs.c_eta)} "
                f"T^-2/5/lam, beta = {fmt(rs.c_beta)} T^-4/5, R = {fmt(per_T[0]['R'])}, "
                f"{rs.features} features, {rs.oracle} oracle, seeds = {len(seeds)}"

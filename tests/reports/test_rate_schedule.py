@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from mfgcheck.reports import rate, settings
 
 
@@ -35,3 +37,13 @@ def test_the_full_profile_covers_every_setting_of_the_quick_one():
     assert {g.name for g in quick.assumptions.games} <= {g.name for g in full.assumptions.games}
     assert full.lemmas.examples >= quick.lemmas.examples and not full.lemmas.claims
     assert full.ablation is not None and not full.ablation.variants    # every factor
+
+
+@pytest.mark.parametrize("name", sorted(settings.PROFILES))
+def test_every_rate_setting_of_a_profile_has_its_own_heading(name):
+    """The report's contents list one entry per rate setting: two sampled settings on SIS
+    (fixed K, and K growing with T) had the same heading, so the contents showed it twice."""
+    from mfgcheck.reports.rate import setting_title
+
+    titles = [setting_title(rs) for rs in settings.profile(name).rate]
+    assert len(titles) == len(set(titles)), titles
