@@ -77,23 +77,25 @@ def compare(label, fn, repeat):
     return ratio
 
 
+def best_cpu_per_call(fn, n, *args):
+    """CPU time of one call ``fn(*args)``: the best of 9 loops of ``n`` calls."""
+    out = np.inf
+    for _ in range(9):
+        start = time.process_time()
+        for _ in range(n):
+            fn(*args)
+        out = min(out, (time.process_time() - start) / n)
+    return out
+
+
 def per_step_check_cost(game, B=64, n=2000):
     """CPU time of the game checks of one step (``transition_at`` + ``reward_at`` minus the
     bare ``transition_fn`` + ``reward_fn``) at a batch of B mean fields, best of 9: a figure
     that, unlike the ratio of two whole runs, the load of other jobs hardly moves."""
     mu = np.tile(game.rho, (B, 1))[:, None, :]
-
-    def best(fn):
-        out = np.inf
-        for _ in range(9):
-            start = time.process_time()
-            for _ in range(n):
-                fn(mu)
-            out = min(out, (time.process_time() - start) / n)
-        return out
-
-    return (best(game.transition_at) - best(game.transition_fn)
-            + best(game.reward_at) - best(game.reward_fn))
+    return (best_cpu_per_call(game.transition_at, n, mu)
+            - best_cpu_per_call(game.transition_fn, n, mu)
+            + best_cpu_per_call(game.reward_at, n, mu) - best_cpu_per_call(game.reward_fn, n, mu))
 
 
 def per_call_actor_check_cost(game, B=64, n=2000):
@@ -111,13 +113,7 @@ def per_call_actor_check_cost(game, B=64, n=2000):
         ar.check_finite_fast("advantage", adv, (S, A))
         ar._check_radius(R)
 
-    out = np.inf
-    for _ in range(9):
-        start = time.process_time()
-        for _ in range(n):
-            checks()
-        out = min(out, (time.process_time() - start) / n)
-    return out
+    return best_cpu_per_call(checks, n)
 
 
 def main(argv=None):
@@ -145,21 +141,23 @@ def main(argv=None):
                            oracle=OracleConfig("sampled", K_critic=1000, K_actor=1000),
                            record="last")),
     ]
-    # the NumPy path (LQ: not affine in mu; SIS with MFGCHECK_KERNELS=numpy would be the other)
-    for name, game, T, fn in (("lq", lq, 50 if q else 300, rows[1][1]),):
+    # Check costs measured alone against the unchecked step: the NumPy path (LQ: not affine
+    # in mu; SIS with MFGCHECK_KERNELS=numpy would be the other) and the binding-radius rows
+    # (game checks plus the actor solver's argument checks).
+    alone = (("lq exact, batch 64 (NumPy path): checks", lq, 50 if q else 300, rows[1][1],
+              lambda g: per_step_check_cost(g, B, 100)),
+             ("sis exact, binding radius, batch 64: game + actor checks", sis,
+              500 if q else 3000, rows[3][1],
+              lambda g: per_call_actor_check_cost(g, B, 200) + per_step_check_cost(g, B, 100)),
+             ("lq exact, binding radius, batch 64: game + actor checks", lq, 50 if q else 300,
+              rows[4][1],
+              lambda g: per_call_actor_check_cost(g, B, 200) + per_step_check_cost(g, B, 100)))
+    for label, game, T, fn, check_cost in alone:
         with unchecked():
             step = min(cpu_timed(fn)[0] for _ in range(args.repeat)) / T
-        cost = per_step_check_cost(game, B, 100)
-        print(f"{name} exact, batch 64 (NumPy path): checks {cost * 1e6:7.2f} us per step, "
-              f"unchecked step {step * 1e6:8.1f} us: implied ratio {1 + cost / step:.3f}")
-    for name, game, T, fn in (("sis", sis, 500 if q else 3000, rows[3][1]),
-                              ("lq", lq, 50 if q else 300, rows[4][1])):
-        with unchecked():
-            step = min(cpu_timed(fn)[0] for _ in range(args.repeat)) / T
-        cost = per_call_actor_check_cost(game, B, 200) + per_step_check_cost(game, B, 100)
-        print(f"{name} exact, binding radius, batch 64: game + actor checks {cost * 1e6:7.2f} us "
-              f"per step, unchecked step {step * 1e6:8.1f} us: implied ratio "
-              f"{1 + cost / step:.3f}")
+        cost = check_cost(game)
+        print(f"{label} {cost * 1e6:7.2f} us per step, unchecked step {step * 1e6:8.1f} us: "
+              f"implied ratio {1 + cost / step:.3f}")
     ratios = [compare(label, fn, args.repeat) for label, fn in rows]
     worst = max(ratios)
     print(f"validation overhead: worst ratio {worst:.3f} (target < 1.05): "
