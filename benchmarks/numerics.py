@@ -16,6 +16,14 @@ Then the exploitability kernels against their previous versions (issue 13), same
 - ``solve_equilibrium`` with the previous certificate (soft policy iteration from uniform)
   against the current (warm-started at pi*).
 
+``--exact-step``: instead, Algorithm 1 with the exact oracle on the rate settings' games
+that are not affine in mu (LQ and random 5x3, normalised, as ``mfgcheck report`` runs them: a
+grid of T in one batch, Theorem 1's steps, 4 records per decade), compiled
+(``algorithms.exact_kernels``) against the NumPy path (``MFGCHECK_KERNELS=numpy``) in one
+run: CPU seconds of this process (best of 3) and their ratio, and the largest difference of
+the final theta relative to its scale. ``--fresh-jit`` adds the kernels' first-call compile
+cost with an empty numba cache (a fresh clone).
+
 Run: ``.venv/bin/python benchmarks/numerics.py`` (add ``--sizes 10 100`` for a shorter run;
 ``--kernels-only`` for the second table alone). The machine may be shared: read the ratios.
 """
@@ -23,12 +31,18 @@ Run: ``.venv/bin/python benchmarks/numerics.py`` (add ``--sizes 10 100`` for a s
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 
-import numpy as np
-from _timing import timed  # benchmarks/, the script's folder
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import mfgcheck as mc
-from mfgcheck.numerics import mdp
+import numpy as np  # noqa: E402
+from _timing import cpu_timed, timed  # noqa: E402  (benchmarks/, the script's folder)
+
+import mfgcheck as mc  # noqa: E402
+from mfgcheck.numerics import mdp  # noqa: E402
 
 
 def damped_plain_iteration(game, tol, cap=400):
@@ -78,12 +92,84 @@ def kernels(sizes, actions):
               f"{rel:>9.1e} | {t_c0:>17.4f}s {t_c1:>7.4f}s {t_c0 / t_c1:>6.1f}")
 
 
+def _rate_batch(game, Ts):
+    from mfgcheck.algorithms import log_grid, nac_batch, theorem1_steps
+
+    steps = [theorem1_steps(T, game.lam, 3, 10) for T in Ts]
+    return nac_batch(game, Ts, [e for e, _ in steps], [b for _, b in steps], [0],
+                     record=log_grid(max(Ts), 4).tolist())
+
+
+def exact_step(Tmax):
+    """Compiled against NumPy exact step, one batch per game (module docstring)."""
+    from mfgcheck.reports.settings import LQ, RANDOM
+
+    grid = [T for T in (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000) if T <= Tmax]
+    print(f"{'game':>10} {'T grid':>14} | {'NumPy CPU':>9} {'compiled':>8} {'ratio':>6} "
+          f"| {'wall NumPy':>10} {'compiled':>8} | {'max |d theta|/scale':>19}")
+    for setting in (LQ, RANDOM):
+        g = setting.build()
+        old_env = os.environ.get("MFGCHECK_KERNELS")
+        _rate_batch(g, [50])                                  # compiled code loaded
+        os.environ["MFGCHECK_KERNELS"] = "numpy"
+        c_old, w_old, ref = cpu_timed(lambda: _rate_batch(g, grid), repeat=1)
+        os.environ["MFGCHECK_KERNELS"] = "numba"
+        c_new, w_new, fast = cpu_timed(lambda: _rate_batch(g, grid), repeat=3)
+        if old_env is None:
+            del os.environ["MFGCHECK_KERNELS"]
+        else:
+            os.environ["MFGCHECK_KERNELS"] = old_env
+        diff = max(float(np.abs(f.theta[-1] - r.theta[-1]).max() / np.abs(r.theta[-1]).max())
+                   for f, r in zip(fast, ref))
+        print(f"{setting.label:>10} {f'{grid[0]}..{grid[-1]}':>14} | {c_old:>8.2f}s "
+              f"{c_new:>7.3f}s {c_old / c_new:>6.1f} | {w_old:>9.2f}s {w_new:>7.3f}s | "
+              f"{diff:>19.1e}")
+
+
+_JIT_PROBE = """
+import time
+import numpy as np
+import mfgcheck as mc
+from mfgcheck.algorithms import engine, exact_kernels
+from mfgcheck.algorithms.oracle import OracleConfig
+g = mc.games.random_game(3, 2, seed=0)
+prob = engine.prepare(g, None, None, OracleConfig("exact"))
+th, mu, one = np.zeros((1, 6)), g.rho[None].copy(), np.full(1, 0.1)
+c = time.process_time()
+exact_kernels.step(prob.exact_model, th, mu, one, one, g.lam, g.gamma)
+exact_kernels.advance(prob.exact_model, th, mu, one, one, g.lam, g.gamma, 1e9, 1,
+                      np.zeros((1, 3, 2)), np.zeros((1, 3)), np.zeros(1), np.ones(1))
+print(time.process_time() - c)
+"""
+
+
+def fresh_jit():
+    """CPU seconds of the first ``step`` + ``advance`` call in a new process, with an empty
+    numba cache (compile) and then with the cache it wrote (load)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "MFGCHECK_KERNELS": "numba"}
+        runs = [float(subprocess.run([sys.executable, "-c", _JIT_PROBE], env=env, check=True,
+                                     capture_output=True, text=True).stdout)
+                for _ in range(2)]
+    print(f"exact_kernels first call: {runs[0]:.2f} s CPU with an empty numba cache "
+          f"(compile), {runs[1]:.2f} s from the cache")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500])
     ap.add_argument("--actions", type=int, default=5)
     ap.add_argument("--kernels-only", action="store_true")
+    ap.add_argument("--exact-step", action="store_true")
+    ap.add_argument("--fresh-jit", action="store_true")
+    ap.add_argument("--t-max", type=int, default=30_000)
     args = ap.parse_args(argv)
+    if args.exact_step or args.fresh_jit:
+        if args.exact_step:
+            exact_step(args.t_max)
+        if args.fresh_jit:
+            fresh_jit()
+        return None
     if args.kernels_only:
         return kernels(args.sizes, args.actions)
     print(f"{'S':>5} {'A':>3} | {'equilibrium':>11} {'expl.':>8} {'Gamma1 PI':>9} "

@@ -13,6 +13,9 @@ One step of Algorithm 1 (docs/conventions.md, "Algorithm 1") for a batch of B ru
 The exact path is fused for speed (one ``transition_fn``/``reward_fn`` call, one batched
 ``S x S`` solve, the policy transition shared by evaluation and ``Gamma2``); the tests check it
 against ``numerics.policy_evaluation``, ``numerics.population_step`` and the actor solvers.
+For a game with a closed form (``Game.structure``: the linear-quadratic and random games),
+tabular features and ``rho > 0``, the exact step runs compiled (``exact_kernels.step``; the
+constrained actor, when the ball binds, and runs whose game check fails stay in NumPy).
 With tabular features and ``rho > 0`` everywhere the visitation ``d^pi_mu`` is never needed
 unless the actor's constraint binds (``d(s) >= (1 - gamma) rho(s) > 0``, and the minimum-norm
 minimiser ``A_hat_s - mean_a A_hat_s`` does not depend on ``d``).
@@ -29,6 +32,7 @@ call.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -39,6 +43,7 @@ import numpy as np
 from .._validate import InvalidInputError
 from ..numerics import actor_regression as ar
 from ..numerics.policies import is_tabular, tabular_features, validate_features
+from . import exact_kernels, kernels
 from .actor import advantage_from_critic, exact_actor, sgd_actor
 from .critic import default_critic_radius, prop1_steps, td0_critic, td_omega
 from .environment import Environment, discounted_visitation
@@ -91,6 +96,7 @@ class Problem:
     critic_radius: float
     d_positive: bool          # d^pi_mu(s) > NULL_RTOL max d for every pi, mu (rho > 0)
     eye: np.ndarray
+    exact_model: exact_kernels.ExactModel | None = None   # the compiled exact step's game
 
     @property
     def dim(self) -> int:
@@ -117,8 +123,11 @@ def prepare(game, features, R, oracle: OracleConfig) -> Problem:
     d_positive = bool((1.0 - game.gamma) * game.rho.min() > ar.NULL_RTOL)
     phi = np.ascontiguousarray(phi, dtype=np.float64)
     phi.setflags(write=False)
+    model = (exact_kernels.model_of(game) if kernels.use_compiled() and oracle.mode == "exact"
+             and tabular and d_positive else None)
     return Problem(game=game, features=phi, tabular=tabular, R=R, oracle=oracle,
-                   critic_radius=radius, d_positive=d_positive, eye=np.eye(S))
+                   critic_radius=radius, d_positive=d_positive, eye=np.eye(S),
+                   exact_model=model)
 
 
 def game_at(fn, mu):
@@ -154,6 +163,7 @@ class BatchStep:
     mu_next: np.ndarray
     population: np.ndarray        # Gamma2(pi_t, mu_t)
     psi: np.ndarray | None = None  # the sampled critic's output psi_bar (B, d)
+    theta_norm: np.ndarray | None = None  # ||theta_t|| (B,) as the compiled step computed it
 
 
 def visitation(prob, Ppi):
@@ -182,6 +192,8 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
     """One step of Algorithm 1 for every run; ``eta``, ``beta`` (B,); ``rngs`` one Generator
     per run (sampled oracles only); ``psi0`` (B, d) the sampled critic's start (a warm start:
     the previous step's ``psi``; ``None``: zero)."""
+    if prob.exact_model is not None and pi_logpi is None:
+        return _compiled_step(prob, theta, mu, eta, beta)
     game, oracle = prob.game, prob.oracle
     lam, gamma = game.lam, game.gamma
     B = theta.shape[0]
@@ -230,6 +242,34 @@ def step_batch(prob: Problem, theta, mu, eta, beta, rngs=None, pi_logpi=None,
     return BatchStep(pi=pi, log_pi=logpi, q_hat=q_hat, A_hat=A_hat, w_hat=w,
                      g=w - lam * theta, theta_next=theta_next, mu_next=mu_next,
                      population=population, psi=psi)
+
+
+def _compiled_step(prob: Problem, theta, mu, eta, beta) -> BatchStep:
+    """``step_batch`` by ``exact_kernels.step``; runs whose ``||w|| > R`` get the constrained
+    actor (NumPy, as ``step_batch``), runs whose game check fails the whole NumPy step (which
+    evaluates the game itself and raises its detailed error if it is invalid)."""
+    assert prob.exact_model is not None
+    lam = prob.game.lam
+    st = exact_kernels.step(prob.exact_model, theta, mu, eta, beta, lam, prob.game.gamma)
+    out = BatchStep(pi=st.pi, log_pi=st.log_pi, q_hat=st.q_hat, A_hat=st.A_hat, w_hat=st.w_hat,
+                    g=st.w_hat, theta_next=st.theta_next, mu_next=st.mu_next,
+                    population=st.population, theta_norm=st.norms[:, 0])
+    active = st.ok & (st.norms[:, 1] > prob.R)
+    if active.any():
+        d_act = visitation(prob, st.Ppi[active])
+        w = ar.solve_actor_tabular(st.pi[active], d_act, st.A_hat[active], prob.R).w
+        out.w_hat[active] = w
+        e = eta[active][:, None]
+        out.theta_next[active] = (1.0 - e * lam) * theta[active] + e * w
+    bad = ~st.ok
+    if bad.any():
+        ref = step_batch(dataclasses.replace(prob, exact_model=None), theta[bad], mu[bad],
+                         eta[bad], beta[bad])
+        for name in ("pi", "log_pi", "q_hat", "A_hat", "w_hat", "theta_next", "mu_next",
+                     "population"):
+            getattr(out, name)[bad] = getattr(ref, name)
+    out.g = out.w_hat - lam * theta
+    return out
 
 
 def population_of(prob: Problem, pi, mu):

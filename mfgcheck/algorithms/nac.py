@@ -23,13 +23,14 @@ Step sizes: numbers, ``Schedule``s or callables ``t -> step``; ``0 < eta_t lam <
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import InvalidInputError, check_int
-from . import engine, kernels
+from .._validate import InvalidInputError, check_int, check_simplex_fast
+from . import engine, exact_kernels, kernels
 from . import metrics as metrics_mod
 from .oracle import OracleConfig, as_oracle, reject_loose_settings
 from .records import NACRun, record_times
@@ -94,7 +95,10 @@ def nac_step(game, state: NACState, *, eta, beta, features=None, R=None,
     theta = np.asarray(state.theta, dtype=np.float64)
     if theta.shape != (prob.dim,):
         raise InvalidInputError(f"state.theta: shape {theta.shape}, expected ({prob.dim},)")
-    mu = game.check_mean_field(state.mu, "state.mu")
+    # validated, not renormalised: T calls give the bits of nac(..., T)
+    mu = check_simplex_fast("state.mu", state.mu, game.n_states)
+    if mu.shape != (game.n_states,):
+        raise InvalidInputError(f"state.mu: shape {mu.shape}, expected ({game.n_states},)")
     if oracle.uses_samples and rng is None:
         raise InvalidInputError(f"rng: oracle {oracle.mode!r} samples; pass a Generator or seed")
     rngs = [_rng(rng)] if oracle.uses_samples else None
@@ -206,13 +210,17 @@ def nac_batch(game, T, eta, beta, seeds, *, features=None, R=None,
 
 
 def _compiled_exact(prob, constant_steps: bool):
-    """``kernels.affine_model`` when the compiled exact step applies
-    (``kernels.exact_affine_advance``: exact oracle, tabular features, ``rho > 0``, constant
-    steps, a game affine in ``mu``); else ``None``."""
+    """The compiled exact advance ``f(theta, mu, eta, beta, lam, gamma, R, n, sum_pi, sum_mu,
+    max_norm, min_pi) -> iterations done`` when it applies (exact oracle, tabular features,
+    ``rho > 0``, constant steps, and a game with a closed form: ``exact_kernels.advance``, or
+    affine in ``mu``: ``kernels.exact_affine_advance``); else ``None``."""
     if not (kernels.use_compiled() and constant_steps and prob.oracle.mode == "exact"
             and prob.tabular and prob.d_positive):
         return None
-    return kernels.affine_model(prob.game)
+    if prob.exact_model is not None:
+        return functools.partial(exact_kernels.advance, prob.exact_model)
+    affine = kernels.affine_model(prob.game)
+    return None if affine is None else functools.partial(kernels.exact_affine_advance, affine)
 
 
 def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
@@ -301,9 +309,8 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
             nxt = min(int(T_act.min()), int(grid_sorted[np.searchsorted(grid_sorted, t,
                                                                          side="right")]))
             n = nxt - t
-            done_n = kernels.exact_affine_advance(
-                fast, theta, mu, eta_t, beta_t, game.lam, game.gamma, prob.R,
-                n, sum_pi, sum_mu, max_norm, min_pi)
+            done_n = fast(theta, mu, eta_t, beta_t, game.lam, game.gamma, prob.R,
+                          n, sum_pi, sum_mu, max_norm, min_pi)
             t += done_n
             numpy_next = done_n < n                     # the ball binds or a game check fails
             if bar is not None:
@@ -313,7 +320,8 @@ def _run(prob, Ts, etas, betas, seeds, mu_start, record, progress):
         st = engine.step_batch(prob, theta, mu, eta_t, beta_t,
                                None if rngs is None else [rngs[i] for i in idx], psi0=psi)
         psi = st.psi
-        max_norm = np.maximum(max_norm, np.sqrt((theta * theta).sum(axis=-1)))
+        max_norm = np.maximum(max_norm, np.sqrt((theta * theta).sum(axis=-1))
+                              if st.theta_norm is None else st.theta_norm)
         min_pi = np.minimum(min_pi, st.pi.min(axis=(-2, -1)))
         if t in grid:
             store(range(idx.size), t, theta, st.pi, mu, st.q_hat, st.A_hat, st.w_hat)

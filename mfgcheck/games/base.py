@@ -31,6 +31,7 @@ from .._validate import (
     is_distribution,
     is_stochastic,
 )
+from .structure import Structure
 
 MeanFieldFn = Callable[[np.ndarray], np.ndarray]
 
@@ -67,6 +68,9 @@ class Game:
     # Optional factored population step (``population_step``): ``(mu (S,), pi (S, A)) ->
     # Gamma2(pi, mu)`` without building the (S, A, S) transition array.
     population_fn: Callable | None = field(default=None, repr=False)
+    # Optional closed form of ``transition_fn`` and ``reward_fn`` for compiled code
+    # (``games.structure``); checked against them at construction.
+    structure: Structure | None = field(default=None, repr=False)
 
     def __post_init__(self):
         S = check_int("n_states", self.n_states, minimum=1)
@@ -98,6 +102,8 @@ class Game:
             self.reward(mu)
         if self.population_fn is not None:
             self._check_population_fn(self.population_fn, rho)
+        if self.structure is not None:
+            self.structure.check(self, (rho, np.full(S, 1.0 / S)))
 
     # -- model -------------------------------------------------------------------------
     def check_mean_field(self, mu, name: str = "mu") -> np.ndarray:
@@ -199,9 +205,10 @@ class Game:
         def normalised_reward(mu):
             return (reward_fn(mu) - lo) / scale
 
+        structure = None if self.structure is None else self.structure.normalised(lo, scale)
         return dataclasses.replace(
             self, name=f"{self.name}-normalised", lam=self.lam / scale,
-            reward_fn=normalised_reward, reward_range=(0.0, 1.0),
+            reward_fn=normalised_reward, reward_range=(0.0, 1.0), structure=structure,
             params={**self.params, "normalised_from": self.reward_range},
         )
 
@@ -210,6 +217,8 @@ class Game:
         if "gamma" in changes or "lam" in changes:
             updated = {k: changes[k] for k in ("gamma", "lam") if k in changes}
             changes.setdefault("params", {**self.params, **updated})
+        if "transition_fn" in changes or "reward_fn" in changes:
+            changes.setdefault("structure", None)     # it described the old functions
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:

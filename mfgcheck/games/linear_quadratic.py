@@ -27,6 +27,7 @@ from scipy.special import ndtr
 
 from .._validate import check_int, check_number
 from .base import Game
+from .structure import Structure
 
 
 def _noise(noise_support: int) -> tuple[np.ndarray, np.ndarray]:
@@ -90,6 +91,13 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
         d = mu_bar[..., None, None] - positions[:, None]          # (..., S, 1)
         return quad_a + (q * moves * d - 0.5 * kappa * d**2) * dt
 
+    # The same maps in closed form for compiled code (games.structure): the constant kernel,
+    # and the reward as a quadratic in d = mu_bar - s (G's rows are the positions).
+    S, A = n_states, moves.size
+    structure = Structure(
+        "constant", P, np.zeros((S, S)), np.tile(positions, (S, 1)), -positions,
+        np.stack([np.broadcast_to(quad_a, (S, A)), np.broadcast_to(q * moves * dt, (S, A)),
+                  np.full((S, A), -0.5 * kappa * dt)]))
     rho = np.full(n_states, 1.0 / n_states) if rho is None else np.asarray(rho, float)
     return Game(
         name="lq", n_states=n_states, n_actions=moves.size, gamma=gamma, lam=lam, rho=rho,
@@ -99,4 +107,5 @@ def linear_quadratic(gamma: float = 0.9, lam: float = 1.0, *, n_states: int = 25
         state_labels=tuple(str(s) for s in states), action_labels=tuple(f"{a:+d}" for a in moves),
         params=dict(gamma=gamma, lam=lam, n_states=n_states, max_move=max_move, dt=dt,
                     sigma=sigma, q=q, kappa=kappa, noise_support=noise_support, torus=True),
+        structure=structure,
     )

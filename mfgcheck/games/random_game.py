@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validate import check_int, check_number
 from .base import Game
+from .structure import Structure
 
 
 def random_game_arrays(n_states: int, n_actions: int, seed: int, logit_scale: float):
@@ -65,11 +66,17 @@ def random_game(n_states: int, n_actions: int, seed: int = 0, *, gamma: float = 
         w = (mu[:, None] * pi).reshape(-1) / (E @ u)
         return (w @ E) * u
 
+    # The same maps in closed form for compiled code (games.structure): the factored softmax
+    # (E above) and the reward affine in the statistic G mu.
+    structure = Structure(
+        "softmax", E.reshape(n_states, n_actions, n_states), transition_coupling * H, G,
+        np.zeros(n_states), np.stack([(1.0 - reward_coupling) * B,
+                                      np.full_like(B, reward_coupling), np.zeros_like(B)]))
     rho = np.full(n_states, 1.0 / n_states) if rho is None else np.asarray(rho, float)
     return Game(
         name=f"random-{n_states}x{n_actions}-seed{seed}", n_states=n_states, n_actions=n_actions,
         gamma=gamma, lam=lam, rho=rho, transition_fn=transition, reward_fn=reward,
-        reward_range=(0.0, 1.0), population_fn=population,
+        reward_range=(0.0, 1.0), population_fn=population, structure=structure,
         params=dict(n_states=n_states, n_actions=n_actions, seed=seed, gamma=gamma, lam=lam,
                     transition_coupling=transition_coupling, reward_coupling=reward_coupling,
                     logit_scale=logit_scale),
