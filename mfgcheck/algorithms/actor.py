@@ -61,7 +61,9 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
     Tabular features take a scalar route (``g_{s,a} = e_{(s,a)} - pi_s`` touches one state's
     block: a Python loop over floats with lazy running sums; the squared norm is tracked
     incrementally and recomputed before each projection); other features the vectorised
-    route across runs. ``tabular=None`` detects.
+    route across runs. ``tabular=None`` detects. Compiled (``kernels.use_compiled``):
+    ``kernels.sgd_tabular_batch`` or ``kernels.sgd_linear_batch``, bit-equal to these
+    references.
     """
     K = int(n_samples)
     S, A, dim = features.shape
@@ -70,11 +72,16 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
         np.asarray(step, dtype=np.float64), (B,)).copy()
     if tabular is None:
         tabular = is_tabular(features)
-    if tabular and kernels.use_compiled():
+    if kernels.use_compiled():
         x = env.sample_visitation_pairs(policy, K)                   # (B, K) pairs s A + a
-        w = kernels.sgd_tabular_batch(x, np.ascontiguousarray(advantage).reshape(B, S * A),
-                                      np.ascontiguousarray(policy, dtype=np.float64),
-                                      2.0 * alpha, float(R))
+        adv = np.ascontiguousarray(advantage, dtype=np.float64).reshape(B, S * A)
+        if tabular:
+            w = kernels.sgd_tabular_batch(x, adv, np.ascontiguousarray(policy, dtype=np.float64),
+                                          2.0 * alpha, float(R))
+        else:
+            phi = np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim)
+            w = kernels.sgd_linear_batch(x, adv, _mean_features(policy, features), phi,
+                                         2.0 * alpha, float(R))
         return ActorEstimate(w=w, step=alpha)
     states, actions = env.sample_visitation(policy, K)
     targets = advantage[np.arange(B)[:, None], states, actions]      # (B, K)
@@ -134,11 +141,16 @@ def _sgd_tabular(states, actions, targets, pi, two_alpha, R):
     return np.array(acc).ravel() / K
 
 
+def _mean_features(policy, features):
+    """``sum_a pi(a|s) phi_{s,a}`` (B, S, d): ``grad log pi(a|s) = phi_{s,a}`` minus it."""
+    return (policy[..., None] * features[None]).sum(axis=-2)
+
+
 def _sgd_vectorised(states, actions, targets, policy, features, two_alpha, R):
     """Projected SGD with general features, vectorised across runs (arrays (B, d))."""
     S, A, dim = features.shape
     B, K = targets.shape
-    mean_phi = (policy[..., None] * features[None]).sum(axis=-2)     # (B, S, d)
+    mean_phi = _mean_features(policy, features)
     phi = features.reshape(S * A, dim)
     x = states * A + actions
     ar_ = np.arange(B)

@@ -72,6 +72,8 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     Tabular features take a scalar route (one coordinate changes per step: a Python loop over
     floats, lazy running sums, the squared norm tracked incrementally and recomputed at each
     projection); other features the vectorised route across runs. ``tabular=None`` detects.
+    Compiled (``kernels.use_compiled``): ``kernels.td0_chain_batch`` (tabular) or
+    ``kernels.chain_batch`` + ``kernels.td0_linear_batch``, bit-equal to these references.
     """
     K = int(n_samples)
     S, A, dim = features.shape
@@ -83,14 +85,20 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     psi0 = np.zeros((B, dim)) if psi0 is None else np.asarray(psi0, dtype=np.float64)
     if tabular is None:
         tabular = is_tabular(features)
-    if tabular and kernels.use_compiled():
-        # the trajectory drawn inside the TD kernel, from the same uniforms as ``rollout``;
-        # the per-pair cost r(s, a) - lam log pi(a|s) is read at the pairs it visits
+    if kernels.use_compiled():
+        # the trajectory from the same uniforms as ``rollout`` (tabular: drawn inside the TD
+        # kernel); the per-pair cost r(s, a) - lam log pi(a|s) is read at the pairs visited
         rows, first, u = env.chain_inputs(policy, K)
         cost = (env.rewards - lam * np.broadcast_to(log_policy, (B, S, A))).reshape(B, S * A)
-        psi_bar, n_proj = kernels.td0_chain_batch(
-            rows, first, u, cost, np.ascontiguousarray(np.atleast_2d(steps)), env.gamma,
-            float(radius), psi0)
+        steps2 = np.ascontiguousarray(np.atleast_2d(steps))
+        if tabular:
+            psi_bar, n_proj = kernels.td0_chain_batch(rows, first, u, cost, steps2, env.gamma,
+                                                      float(radius), psi0)
+        else:
+            psi_bar, n_proj = kernels.td0_linear_batch(
+                kernels.chain_batch(rows, first, u), cost, steps2, env.gamma, float(radius),
+                np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
+                np.ascontiguousarray(psi0))
         q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)
         return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
     steps = np.broadcast_to(steps, (B, K))

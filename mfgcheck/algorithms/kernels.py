@@ -15,6 +15,8 @@ kernel                      reference                                 what
                                                                       fused with the chain
 ``draw_batch``              ``np.searchsorted`` (left)                ``(s, a) ~ d^pi_mu x pi``
 ``sgd_tabular_batch``       ``actor._sgd_tabular``                    Algorithm 3, one-hot phi
+``td0_linear_batch``        ``critic._td0_vectorised``                Algorithm 2, general phi
+``sgd_linear_batch``        ``actor._sgd_vectorised``                 Algorithm 3, general phi
 ``exact_affine_advance``    ``engine.step_batch`` (exact oracle)      Algorithm 1, exact oracle
 ==========================  ========================================  ==========================
 
@@ -254,6 +256,166 @@ def sgd_tabular_batch(x, advantage, pi, two_alpha, R):
             for j in range(A):
                 acc[t, j] += w[t, j] * (K - last[t])
                 out[b, t * A + j] = acc[t, j] / K
+    return out
+
+
+# -- general linear features: NumPy's row sums reproduced ------------------------------------
+# The references (``critic._td0_vectorised``, ``actor._sgd_vectorised``) form dot products and
+# squared norms as ``(u * v).sum(axis=-1)``: NumPy sums a contiguous row pairwise (below 8 terms
+# left to right from 0; up to 128 terms eight interleaved partial sums, combined as
+# ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest left to right; longer
+# rows split in two halves of a multiple of 8 and recurse), and the reduction adds that to its
+# identity 0. ``_row_dot`` does the same additions on the same products: the kernels below are
+# bit-equal to their references (tests/algorithms/test_kernels.py also checks ``_row_dot``
+# against ``np.sum`` directly, so a NumPy that sums otherwise is seen, not silently absorbed).
+
+
+@_jit
+def _block_dot(u, v, lo, n):
+    """NumPy's ``pairwise_sum`` of ``u[lo + i] * v[lo + i]``, ``i < n <= 128`` (no split)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += u[i] * v[i]
+        return res
+    r0 = u[lo] * v[lo]
+    r1 = u[lo + 1] * v[lo + 1]
+    r2 = u[lo + 2] * v[lo + 2]
+    r3 = u[lo + 3] * v[lo + 3]
+    r4 = u[lo + 4] * v[lo + 4]
+    r5 = u[lo + 5] * v[lo + 5]
+    r6 = u[lo + 6] * v[lo + 6]
+    r7 = u[lo + 7] * v[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        j = lo + i
+        r0 += u[j] * v[j]
+        r1 += u[j + 1] * v[j + 1]
+        r2 += u[j + 2] * v[j + 2]
+        r3 += u[j + 3] * v[j + 3]
+        r4 += u[j + 4] * v[j + 4]
+        r5 += u[j + 5] * v[j + 5]
+        r6 += u[j + 6] * v[j + 6]
+        r7 += u[j + 7] * v[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += u[lo + i] * v[lo + i]
+        i += 1
+    return res
+
+
+@_jit
+def _row_dot(u, v):
+    """``(u * v).sum(axis=-1)`` of one row, bit for bit (the comment above). Rows longer than
+    128 split as NumPy's recursion does, walked with an explicit stack (a recursive numba
+    function loaded from the cache crashes)."""
+    n = u.shape[0]
+    if n <= 128:
+        return 0.0 + _block_dot(u, v, 0, n)
+    # post-order walk: (lo, n, 0) = visit, (lo, n, 1) = add the two halves' sums
+    todo = np.empty((192, 3), dtype=np.int64)
+    vals = np.empty(64)
+    top, nv = 0, 0
+    todo[0, 0], todo[0, 1], todo[0, 2] = 0, n, 0
+    top = 1
+    while top > 0:
+        top -= 1
+        lo, m, combine = todo[top, 0], todo[top, 1], todo[top, 2]
+        if combine == 1:
+            nv -= 1
+            vals[nv - 1] = vals[nv - 1] + vals[nv]
+        elif m <= 128:
+            vals[nv] = _block_dot(u, v, lo, m)
+            nv += 1
+        else:
+            m2 = m // 2
+            m2 -= m2 % 8
+            todo[top, 0], todo[top, 1], todo[top, 2] = lo, m, 1
+            todo[top + 1, 0], todo[top + 1, 1], todo[top + 1, 2] = lo + m2, m - m2, 0
+            todo[top + 2, 0], todo[top + 2, 1], todo[top + 2, 2] = lo, m2, 0
+            top += 3
+    return 0.0 + vals[0]
+
+
+@_jit
+def row_dot_batch(u, v):
+    """``_row_dot`` of every row of ``u``, ``v`` (B, d): for the test against ``np.sum``."""
+    out = np.empty(u.shape[0])
+    for b in range(u.shape[0]):
+        out[b] = _row_dot(u[b], v[b])
+    return out
+
+
+@_jit
+def td0_linear_batch(x, cost, steps, gamma, radius, phi, psi0):
+    """``critic._td0_vectorised`` for every run: ``x`` (B, K+1) the pair chain (``chain_batch``),
+    ``cost`` (B, n) the per-pair cost ``r(s, a) - lam log pi(a|s)`` read at the visited pairs,
+    ``steps`` (B, K) or (1, K) shared, ``phi`` (n, d) the features of the pairs, ``psi0``
+    (B, d). The same operations in the same order as the reference; returns
+    ``(psi_bar (B, d), n_proj (B,))``."""
+    B, K1 = x.shape
+    K = K1 - 1
+    d = phi.shape[1]
+    out = np.empty((B, d))
+    n_proj_out = np.zeros(B, dtype=np.int64)
+    for b in range(B):
+        sb = steps[b if steps.shape[0] > 1 else 0]
+        psi = psi0[b].copy()
+        acc = np.zeros(d)
+        n_proj = 0
+        for k in range(K):
+            for j in range(d):
+                acc[j] += psi[j]
+            f = phi[x[b, k]]
+            delta = cost[b, x[b, k]] + gamma * _row_dot(psi, phi[x[b, k + 1]]) - _row_dot(psi, f)
+            c = sb[k] * delta
+            for j in range(d):
+                psi[j] += c * f[j]
+            norm = math.sqrt(_row_dot(psi, psi))
+            if norm > radius:
+                scale = radius / norm
+                for j in range(d):
+                    psi[j] *= scale
+                n_proj += 1
+        for j in range(d):
+            out[b, j] = acc[j] / K
+        n_proj_out[b] = n_proj
+    return out, n_proj_out
+
+
+@_jit
+def sgd_linear_batch(x, advantage, mean_phi, phi, two_alpha, R):
+    """``actor._sgd_vectorised`` for every run: ``x`` (B, K) the sampled pairs ``s A + a``,
+    ``advantage`` (B, S*A) read at them, ``mean_phi`` (B, S, d) ``sum_a pi(a|s) phi_{s,a}`` (the
+    reference's, computed by it in NumPy), ``phi`` (S*A, d), ``two_alpha`` (B,); the same
+    operations in the same order as the reference; returns ``w_bar`` (B, d)."""
+    B, K = x.shape
+    A = phi.shape[0] // mean_phi.shape[1]
+    d = phi.shape[1]
+    out = np.empty((B, d))
+    g = np.empty(d)
+    for b in range(B):
+        w = np.zeros(d)
+        acc = np.zeros(d)
+        ta = two_alpha[b]
+        for k in range(K):
+            for j in range(d):
+                acc[j] += w[j]
+            xk = x[b, k]
+            s = xk // A
+            for j in range(d):
+                g[j] = phi[xk, j] - mean_phi[b, s, j]
+            c = ta * (_row_dot(w, g) - advantage[b, xk])
+            for j in range(d):
+                w[j] -= c * g[j]
+            norm = math.sqrt(_row_dot(w, w))
+            if norm > R:
+                scale = R / norm
+                for j in range(d):
+                    w[j] *= scale
+        for j in range(d):
+            out[b, j] = acc[j] / K
     return out
 
 

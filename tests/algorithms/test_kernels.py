@@ -14,8 +14,8 @@ import pytest
 
 import mfgcheck as mc
 from mfgcheck.algorithms import Environment, OracleConfig, kernels, nac_batch, theorem1_steps
-from mfgcheck.algorithms.actor import _sgd_tabular
-from mfgcheck.algorithms.critic import _td0_tabular
+from mfgcheck.algorithms.actor import _mean_features, _sgd_tabular, _sgd_vectorised
+from mfgcheck.algorithms.critic import _td0_tabular, _td0_vectorised
 from mfgcheck.algorithms.environment import _cdf
 
 pytestmark = pytest.mark.skipif(kernels.numba is None, reason="numba not installed")
@@ -103,12 +103,80 @@ def test_sgd_kernel_is_bit_equal_to_the_scalar_reference(R):
         np.testing.assert_array_equal(w[b], ref)
 
 
-@pytest.mark.parametrize("oracle", ["sampled", "practical"])
+@pytest.mark.parametrize("d", [*range(1, 20), 64, 127, 128, 129, 136, 300])
+def test_row_dot_sums_like_numpy(d):
+    """``kernels._row_dot`` adds the products in NumPy's pairwise order (under 8 terms, 8
+    partial sums up to 128, halves beyond): equal to ``(u * v).sum(axis=-1)`` bit for bit, on
+    entries spread over 1e-6 .. 1e6 where another order would round differently."""
+    rng = np.random.default_rng(d)
+    u = rng.normal(size=(3, d)) * np.exp(rng.normal(size=(3, d)) * 5)
+    v = rng.normal(size=(3, d))
+    np.testing.assert_array_equal(kernels.row_dot_batch(u, v), (u * v).sum(axis=-1))
+
+
+def _linear_case(d):
+    """A random game with random features of dimension ``d`` (below, at and above NumPy's
+    8-term block), two runs with their own policies."""
+    g = mc.games.random_game(5, 3, seed=4, gamma=0.9)
+    phi = mc.numerics.random_features(5, 3, d, seed=1)
+    pi = np.random.default_rng(0).dirichlet(np.ones(3), size=(2, 5))
+    return g, phi, pi
+
+
+@pytest.mark.parametrize("d", [4, 15])
+@pytest.mark.parametrize("radius", [1e3, 0.3])
+def test_linear_td0_kernel_is_bit_equal_to_the_vectorised_reference(d, radius):
+    """``kernels.td0_linear_batch`` against ``critic._td0_vectorised`` on the same chain: the
+    same bits, also with the projection binding (radius 0.3: hundreds of projections, counted
+    alike) and a warm start; steps shared or one row per run."""
+    g, phi, pi = _linear_case(d)
+    env = Environment(g, np.full((2, 5), 0.2), [np.random.default_rng(s) for s in (3, 4)])
+    rows, first, u = env.chain_inputs(pi, 3000)
+    x = kernels.chain_batch(rows, first, u)
+    cost_sa = (env.rewards - g.lam * np.log(pi)).reshape(2, 15)
+    cost = cost_sa[np.arange(2)[:, None], x]
+    psi0 = np.random.default_rng(7).normal(size=(2, d))
+    counts = []
+    for steps in (np.full((1, 3000), 0.05), np.stack([np.full(3000, 0.05),
+                                                      0.2 / np.arange(1, 3001)])):
+        out, n = kernels.td0_linear_batch(x, cost_sa, steps, g.gamma, radius,
+                                          phi.reshape(15, d), psi0)
+        ref, n_ref = _td0_vectorised(x, cost, np.broadcast_to(steps, (2, 3000)), g.gamma,
+                                     radius, phi, psi0)
+        np.testing.assert_array_equal(out, ref)
+        np.testing.assert_array_equal(n, n_ref)
+        counts.append(n)
+    assert radius > 100 or counts[0].min() > 100         # constant step: binds throughout
+
+
+@pytest.mark.parametrize("d", [4, 15])
+@pytest.mark.parametrize("R", [100.0, 0.2])
+def test_linear_sgd_kernel_is_bit_equal_to_the_vectorised_reference(d, R):
+    g, phi, pi = _linear_case(d)
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 15, (2, 4000))
+    adv = rng.normal(size=(2, 5, 3))
+    targets = adv.reshape(2, 15)[np.arange(2)[:, None], x]
+    two_alpha = np.array([0.02, 0.05])
+    w = kernels.sgd_linear_batch(x, adv.reshape(2, 15), _mean_features(pi, phi),
+                                 phi.reshape(15, d), two_alpha, R)
+    ref = _sgd_vectorised(x // 3, x % 3, targets, pi, phi, two_alpha, R)
+    np.testing.assert_array_equal(w, ref)
+    if R < 1:       # the ball binds: every iterate inside it, so the average too
+        assert np.sqrt((w * w).sum(axis=-1)).max() <= R * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("oracle", ["sampled", "practical", "sampled-linear"])
 def test_sampled_runs_compiled_and_reference_give_the_same_bits(numpy_reference, oracle):
     """A whole run of Algorithm 1 with sampled oracles: compiled = NumPy reference, bit for
-    bit (same random numbers, same arithmetic), seeds in a batch."""
+    bit (same random numbers, same arithmetic), seeds in a batch; "sampled-linear": general
+    linear features (random, d = 3 < S A = 4: ``td0_linear_batch``, ``sgd_linear_batch``)."""
     g = mc.games.sis().normalised()
-    kw = dict(oracle=OracleConfig(oracle, K_critic=300, K_actor=300), record="all")
+    features = None
+    if oracle == "sampled-linear":
+        oracle, features = "sampled", mc.numerics.random_features(2, 2, 3, seed=0)
+    kw = dict(oracle=OracleConfig(oracle, K_critic=300, K_actor=300), record="all",
+              features=features)
     numpy_reference(True)
     ref = nac_batch(g, 8, 0.5, 0.05, [1, 2], **kw)
     numpy_reference(False)
