@@ -62,8 +62,9 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
     block: a Python loop over floats with lazy running sums; the squared norm is tracked
     incrementally and recomputed before each projection); other features the vectorised
     route across runs. ``tabular=None`` detects. Compiled (``kernels.use_compiled``):
-    ``kernels.sgd_tabular_batch`` or ``kernels.sgd_linear_batch``, bit-equal to these
-    references.
+    ``kernels.sgd_tabular_batch`` (drawing the pairs from
+    ``env.sample_visitation_pairs``) or ``kernels.sgd_linear_batch`` (on
+    ``env.sample_visitation``'s pairs), bit-equal to these references.
     """
     K = int(n_samples)
     S, A, dim = features.shape
@@ -72,16 +73,11 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
         np.asarray(step, dtype=np.float64), (B,)).copy()
     if tabular is None:
         tabular = is_tabular(features)
-    if kernels.use_compiled():
+    if tabular and kernels.use_compiled():
         x = env.sample_visitation_pairs(policy, K)                   # (B, K) pairs s A + a
-        adv = np.ascontiguousarray(advantage, dtype=np.float64).reshape(B, S * A)
-        if tabular:
-            w = kernels.sgd_tabular_batch(x, adv, np.ascontiguousarray(policy, dtype=np.float64),
-                                          2.0 * alpha, float(R))
-        else:
-            phi = np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim)
-            w = kernels.sgd_linear_batch(x, adv, _mean_features(policy, features), phi,
-                                         2.0 * alpha, float(R))
+        w = kernels.sgd_tabular_batch(x, np.ascontiguousarray(advantage).reshape(B, S * A),
+                                      np.ascontiguousarray(policy, dtype=np.float64),
+                                      2.0 * alpha, float(R))
         return ActorEstimate(w=w, step=alpha)
     states, actions = env.sample_visitation(policy, K)
     targets = advantage[np.arange(B)[:, None], states, actions]      # (B, K)
@@ -89,6 +85,12 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
         w = np.empty((B, dim))
         for b in range(B):
             w[b] = _sgd_tabular(states[b], actions[b], targets[b], policy[b], 2.0 * alpha[b], R)
+    elif kernels.use_compiled():
+        w = kernels.sgd_linear_batch(
+            states * A + actions, np.ascontiguousarray(targets, dtype=np.float64),
+            _mean_features(policy, features),
+            np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
+            2.0 * alpha, float(R))
     else:
         w = _sgd_vectorised(states, actions, targets, policy, features, 2.0 * alpha, R)
     return ActorEstimate(w=w, step=alpha)

@@ -72,8 +72,9 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     Tabular features take a scalar route (one coordinate changes per step: a Python loop over
     floats, lazy running sums, the squared norm tracked incrementally and recomputed at each
     projection); other features the vectorised route across runs. ``tabular=None`` detects.
-    Compiled (``kernels.use_compiled``): ``kernels.td0_chain_batch`` (tabular) or
-    ``kernels.chain_batch`` + ``kernels.td0_linear_batch``, bit-equal to these references.
+    Compiled (``kernels.use_compiled``): ``kernels.td0_chain_batch`` (tabular, drawing the
+    chain itself from ``env.chain_inputs``) or ``kernels.td0_linear_batch`` (on
+    ``env.rollout``'s trajectory), bit-equal to these references.
     """
     K = int(n_samples)
     S, A, dim = features.shape
@@ -85,20 +86,14 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
     psi0 = np.zeros((B, dim)) if psi0 is None else np.asarray(psi0, dtype=np.float64)
     if tabular is None:
         tabular = is_tabular(features)
-    if kernels.use_compiled():
-        # the trajectory from the same uniforms as ``rollout`` (tabular: drawn inside the TD
-        # kernel); the per-pair cost r(s, a) - lam log pi(a|s) is read at the pairs visited
+    if tabular and kernels.use_compiled():
+        # the trajectory drawn inside the TD kernel, from the same uniforms as ``rollout``;
+        # the per-pair cost r(s, a) - lam log pi(a|s) is read at the pairs it visits
         rows, first, u = env.chain_inputs(policy, K)
         cost = (env.rewards - lam * np.broadcast_to(log_policy, (B, S, A))).reshape(B, S * A)
-        steps2 = np.ascontiguousarray(np.atleast_2d(steps))
-        if tabular:
-            psi_bar, n_proj = kernels.td0_chain_batch(rows, first, u, cost, steps2, env.gamma,
-                                                      float(radius), psi0)
-        else:
-            psi_bar, n_proj = kernels.td0_linear_batch(
-                kernels.chain_batch(rows, first, u), cost, steps2, env.gamma, float(radius),
-                np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
-                np.ascontiguousarray(psi0))
+        psi_bar, n_proj = kernels.td0_chain_batch(
+            rows, first, u, cost, np.ascontiguousarray(np.atleast_2d(steps)), env.gamma,
+            float(radius), psi0)
         q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)
         return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
     steps = np.broadcast_to(steps, (B, K))
@@ -112,6 +107,11 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
         for b in range(B):
             psi_bar[b], n_proj[b] = _td0_tabular(x[b], cost[b], steps[b], env.gamma, radius,
                                                  psi0[b])
+    elif kernels.use_compiled():
+        psi_bar, n_proj = kernels.td0_linear_batch(
+            x, cost, np.ascontiguousarray(steps), env.gamma, float(radius),
+            np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
+            np.ascontiguousarray(psi0, dtype=np.float64))
     else:
         psi_bar, n_proj = _td0_vectorised(x, cost, steps, env.gamma, radius, features, psi0)
     q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)  # row-wise: batch-invariant

@@ -349,18 +349,16 @@ def row_dot_batch(u, v):
 
 @_jit
 def td0_linear_batch(x, cost, steps, gamma, radius, phi, psi0):
-    """``critic._td0_vectorised`` for every run: ``x`` (B, K+1) the pair chain (``chain_batch``),
-    ``cost`` (B, n) the per-pair cost ``r(s, a) - lam log pi(a|s)`` read at the visited pairs,
-    ``steps`` (B, K) or (1, K) shared, ``phi`` (n, d) the features of the pairs, ``psi0``
-    (B, d). The same operations in the same order as the reference; returns
-    ``(psi_bar (B, d), n_proj (B,))``."""
+    """``critic._td0_vectorised`` for every run, same arguments except ``phi`` (S*A, d): ``x``
+    (B, K+1) the trajectory's pairs ``s A + a``, ``cost`` (B, K+1) its ``r_k - lam log
+    pi(a_k|s_k)``, ``steps`` (B, K), ``psi0`` (B, d). The same operations in the same order as
+    the reference; returns ``(psi_bar (B, d), n_proj (B,))``."""
     B, K1 = x.shape
     K = K1 - 1
     d = phi.shape[1]
     out = np.empty((B, d))
     n_proj_out = np.zeros(B, dtype=np.int64)
     for b in range(B):
-        sb = steps[b if steps.shape[0] > 1 else 0]
         psi = psi0[b].copy()
         acc = np.zeros(d)
         n_proj = 0
@@ -368,8 +366,8 @@ def td0_linear_batch(x, cost, steps, gamma, radius, phi, psi0):
             for j in range(d):
                 acc[j] += psi[j]
             f = phi[x[b, k]]
-            delta = cost[b, x[b, k]] + gamma * _row_dot(psi, phi[x[b, k + 1]]) - _row_dot(psi, f)
-            c = sb[k] * delta
+            delta = cost[b, k] + gamma * _row_dot(psi, phi[x[b, k + 1]]) - _row_dot(psi, f)
+            c = steps[b, k] * delta
             for j in range(d):
                 psi[j] += c * f[j]
             norm = math.sqrt(_row_dot(psi, psi))
@@ -385,11 +383,11 @@ def td0_linear_batch(x, cost, steps, gamma, radius, phi, psi0):
 
 
 @_jit
-def sgd_linear_batch(x, advantage, mean_phi, phi, two_alpha, R):
+def sgd_linear_batch(x, targets, mean_phi, phi, two_alpha, R):
     """``actor._sgd_vectorised`` for every run: ``x`` (B, K) the sampled pairs ``s A + a``,
-    ``advantage`` (B, S*A) read at them, ``mean_phi`` (B, S, d) ``sum_a pi(a|s) phi_{s,a}`` (the
-    reference's, computed by it in NumPy), ``phi`` (S*A, d), ``two_alpha`` (B,); the same
-    operations in the same order as the reference; returns ``w_bar`` (B, d)."""
+    ``targets`` (B, K) ``A_hat`` at them, ``mean_phi`` (B, S, d) ``sum_a pi(a|s) phi_{s,a}``
+    (``actor._mean_features``), ``phi`` (S*A, d), ``two_alpha`` (B,); the same operations in
+    the same order as the reference; returns ``w_bar`` (B, d)."""
     B, K = x.shape
     A = phi.shape[0] // mean_phi.shape[1]
     d = phi.shape[1]
@@ -406,7 +404,7 @@ def sgd_linear_batch(x, advantage, mean_phi, phi, two_alpha, R):
             s = xk // A
             for j in range(d):
                 g[j] = phi[xk, j] - mean_phi[b, s, j]
-            c = ta * (_row_dot(w, g) - advantage[b, xk])
+            c = ta * (_row_dot(w, g) - targets[b, k])
             for j in range(d):
                 w[j] -= c * g[j]
             norm = math.sqrt(_row_dot(w, w))

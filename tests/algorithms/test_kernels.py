@@ -13,7 +13,15 @@ import numpy as np
 import pytest
 
 import mfgcheck as mc
-from mfgcheck.algorithms import Environment, OracleConfig, kernels, nac_batch, theorem1_steps
+from mfgcheck.algorithms import (
+    Environment,
+    OracleConfig,
+    kernels,
+    nac_batch,
+    sgd_actor,
+    td0_critic,
+    theorem1_steps,
+)
 from mfgcheck.algorithms.actor import _mean_features, _sgd_tabular, _sgd_vectorised
 from mfgcheck.algorithms.critic import _td0_tabular, _td0_vectorised
 from mfgcheck.algorithms.environment import _cdf
@@ -133,16 +141,15 @@ def test_linear_td0_kernel_is_bit_equal_to_the_vectorised_reference(d, radius):
     env = Environment(g, np.full((2, 5), 0.2), [np.random.default_rng(s) for s in (3, 4)])
     rows, first, u = env.chain_inputs(pi, 3000)
     x = kernels.chain_batch(rows, first, u)
-    cost_sa = (env.rewards - g.lam * np.log(pi)).reshape(2, 15)
-    cost = cost_sa[np.arange(2)[:, None], x]
+    cost = (env.rewards - g.lam * np.log(pi)).reshape(2, 15)[np.arange(2)[:, None], x]
     psi0 = np.random.default_rng(7).normal(size=(2, d))
     counts = []
     for steps in (np.full((1, 3000), 0.05), np.stack([np.full(3000, 0.05),
                                                       0.2 / np.arange(1, 3001)])):
-        out, n = kernels.td0_linear_batch(x, cost_sa, steps, g.gamma, radius,
-                                          phi.reshape(15, d), psi0)
-        ref, n_ref = _td0_vectorised(x, cost, np.broadcast_to(steps, (2, 3000)), g.gamma,
-                                     radius, phi, psi0)
+        steps = np.broadcast_to(steps, (2, 3000))
+        out, n = kernels.td0_linear_batch(x, cost, np.ascontiguousarray(steps), g.gamma,
+                                          radius, phi.reshape(15, d), psi0)
+        ref, n_ref = _td0_vectorised(x, cost, steps, g.gamma, radius, phi, psi0)
         np.testing.assert_array_equal(out, ref)
         np.testing.assert_array_equal(n, n_ref)
         counts.append(n)
@@ -158,12 +165,44 @@ def test_linear_sgd_kernel_is_bit_equal_to_the_vectorised_reference(d, R):
     adv = rng.normal(size=(2, 5, 3))
     targets = adv.reshape(2, 15)[np.arange(2)[:, None], x]
     two_alpha = np.array([0.02, 0.05])
-    w = kernels.sgd_linear_batch(x, adv.reshape(2, 15), _mean_features(pi, phi),
+    w = kernels.sgd_linear_batch(x, targets, _mean_features(pi, phi),
                                  phi.reshape(15, d), two_alpha, R)
     ref = _sgd_vectorised(x // 3, x % 3, targets, pi, phi, two_alpha, R)
     np.testing.assert_array_equal(w, ref)
     if R < 1:       # the ball binds: every iterate inside it, so the average too
         assert np.sqrt((w * w).sum(axis=-1)).max() <= R * (1 + 1e-12)
+
+
+class _RecordedEnv:
+    """An ``env`` with only what Algorithms 2 and 3 read for general features (``n_runs``,
+    ``gamma``, ``rollout``, ``sample_visitation``), as serverless.online's recorded windows."""
+
+    def __init__(self, env, K):
+        self.n_runs, self.gamma = env.n_runs, env.gamma
+        self._tr, self._pairs = env.rollout(PI[None], K), env.sample_visitation(PI[None], K)
+
+    def rollout(self, policy, n_steps):
+        return self._tr
+
+    def sample_visitation(self, policy, n):
+        return self._pairs
+
+
+def test_linear_oracles_read_only_rollout_and_sample_visitation(numpy_reference):
+    """With general features the compiled oracles read the env's trajectory and pairs as the
+    references do (no simulator internals): a recorded env gives the reference's bits."""
+    g = mc.games.sis()
+    phi = mc.numerics.random_features(2, 2, 3, seed=0)
+    adv = np.random.default_rng(0).normal(size=(1, 2, 2))
+    kw = dict(lam=g.lam, n_samples=400, steps=np.full(400, 0.05), radius=50.0)
+    out = []
+    for numpy in (True, False):
+        numpy_reference(numpy)
+        env = _RecordedEnv(Environment(g, MU, [np.random.default_rng(1)]), 400)
+        out.append((td0_critic(env, PI[None], np.log(PI)[None], phi, **kw).psi,
+                    sgd_actor(env, PI[None], phi, adv, R=2.0, n_samples=400).w))
+    np.testing.assert_array_equal(out[0][0], out[1][0])
+    np.testing.assert_array_equal(out[0][1], out[1][1])
 
 
 @pytest.mark.parametrize("oracle", ["sampled", "practical", "sampled-linear"])
