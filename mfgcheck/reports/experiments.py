@@ -450,9 +450,22 @@ def run_ablation(setting, *, progress: bool = False) -> dict | None:
     return out
 
 
+def seed_mean(series) -> np.ndarray:
+    """The mean over seeds (rows) of an ablation series at each iteration where every seed
+    has a value, NaN elsewhere. A variant whose step failed numerically stops there
+    (``stopped``) and records NaN for the iterations after: those are not measured, and a
+    mean over the seeds that happen to remain would change population along the curve."""
+    a = np.asarray(series, dtype=np.float64)
+    out = np.full(a.shape[1], np.nan)
+    measured = ~np.isnan(a).any(axis=0)
+    out[measured] = a[:, measured].mean(axis=0)
+    return out
+
+
 def draw_ablation(ab: dict, path) -> None:
     """Weighted and per-(s, a) critic errors and omega along the runs (mean over seeds), one
-    line per variant."""
+    line per variant; a variant stopped by a step that failed numerically ends there (its
+    label says where)."""
     from .plots import _plt, save
 
     plt = _plt()
@@ -462,11 +475,14 @@ def draw_ablation(ab: dict, path) -> None:
             ("omega", "omega (smallest eigenvalue, d^pi_mu x pi)"))
     for v in ab["variants"]:
         style = "-" if v["factor"] in ("none", "critic init") else "--"
+        label = v["label"]
+        if v.get("stopped"):
+            label += f" (stopped at t = {v['stopped']['t']})"
         for ax, (k, _) in zip(axes, keys):
-            y = np.nanmean(np.asarray(v["series"][k], float), axis=0)
+            y = seed_mean(v["series"][k])
             if not np.any(y > 0):
                 continue                      # the exact critic's errors are 0: not drawn
-            ax.plot(np.arange(1, y.size + 1), np.maximum(y, 1e-12), style, label=v["label"])
+            ax.plot(np.arange(1, y.size + 1), np.maximum(y, 1e-12), style, label=label)
     for ax, (_, title) in zip(axes, keys):
         ax.set_yscale("log")
         ax.set_xlabel("iteration t + 1")
