@@ -117,6 +117,25 @@ def _simulate_task(arg) -> dict:
     return experiment.simulate(setting, trained, name, day, seed)
 
 
+# A simulated run's CPU: per invocation and per run (trace, arrivals, metrics), measured with
+# benchmarks/serverless.py (a simulated day, 1.13 million invocations, 4.3-4.8 us each under
+# the three policies, after issue 13's speed-up), in seconds.
+SIMULATION_CPU_PER_INVOCATION_S = 4.5e-6
+SIMULATION_CPU_PER_RUN_S = 0.1
+# The scheduler's cost unit (``jobs.Task.cost``): the rate runs' iterations, about 3000 exact
+# NumPy iterations per CPU second.
+COST_PER_CPU_S = 3000.0
+
+
+def simulation_cost(setting, day: int) -> float:
+    """A simulated run's cost for the scheduler (longest first): its CPU seconds estimated
+    from the invocations it simulates, in the rate runs' unit."""
+    from ..serverless import experiment
+
+    n = experiment.invocations(setting, day)
+    return COST_PER_CPU_S * (SIMULATION_CPU_PER_RUN_S + SIMULATION_CPU_PER_INVOCATION_S * n)
+
+
 class ServerlessJob:
     """The section as tasks for the report's executor (``jobs.Job``): the calibration, then
     the game section and the training side by side, then one task per simulated run
@@ -182,10 +201,8 @@ class ServerlessJob:
     def _simulations(self, trained, names):
         from ..serverless import experiment
 
-        # cost in the rate runs' unit (about 3000 exact NumPy iterations per second): a
-        # simulated hour of the cluster takes a few seconds; a long rate run starts first
         return [self._task(("simulate", *sim), _simulate_task,
-                           (self.setting, trained, *sim), 1e4 * self.setting.hours,
+                           (self.setting, trained, *sim), simulation_cost(self.setting, sim[1]),
                            f"{sim[0]}, day {sim[1]}, seed {sim[2]}")
                 for sim in experiment.simulations(self.setting, names)]
 

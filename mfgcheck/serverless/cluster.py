@@ -27,12 +27,15 @@ What is simulated (every number: ``model.py``):
 
 Eviction is lazy but exact: a container whose idle deadline passed is evicted *at* its
 deadline (the time recorded and the memory integral use the deadline) whenever the cluster
-next looks at it, and at every control tick. ``events`` counts simulation events (SimPy steps
-plus lazily handled evictions) for the benchmark's events/s.
+next looks at it, and at every control tick. ``events`` counts the model's events (arrivals,
+service starts and ends, containers ready, control ticks, lazily handled evictions) for the
+benchmark's events/s, whatever SimPy events carry them (an arrival often needs none of its
+own: ``Cluster._arrivals_start``).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass, field
@@ -44,6 +47,8 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("mfgcheck.serverless needs SimPy: pip install 'mfgcheck[serverless]'"
                       ) from exc
+
+from simpy.events import NORMAL, URGENT
 
 from . import model
 
@@ -73,7 +78,14 @@ class Allocation:
 
 
 class Container:
-    __slots__ = ("id", "fn", "node", "busy", "idle_since", "created", "ready", "evicted")
+    """One container. ``ev``: its one SimPy event, scheduled again for each of its cold start
+    and invocations (one at a time), so a service start allocates no event; ``rid``: the
+    invocation it serves."""
+
+    __slots__ = ("id", "fn", "node", "busy", "idle_since", "created", "ready", "evicted",
+                 "ev", "rid", "on_finish")
+    ev: simpy.Event            # set with the cold start (``Cluster._new_container``)
+    on_finish: list            # [the callback ending its invocation]
 
     def __init__(self, cid, fn, node, now):
         self.id, self.fn, self.node = cid, fn, node
@@ -82,6 +94,7 @@ class Container:
         self.created = now
         self.ready = INF
         self.evicted = INF
+        self.rid = -1
 
 
 class Node:
@@ -92,7 +105,10 @@ class Node:
         self.used = 0.0
         self.peak = 0.0
         self.demand = 0.0          # sum of the running containers' CPU demands
-        self.containers: set[Container] = set()
+        # insertion-ordered (a dict, not a set of objects ordered by their addresses): the
+        # LRU eviction's ties and the sums over a node's containers do not depend on memory
+        # layout, so a run gives the same bits in any process
+        self.containers: dict[Container, None] = {}
         self.running: dict[Container, tuple[float, float]] = {}  # container -> (demand, weight)
 
 
@@ -127,6 +143,23 @@ class SimConfig:
             raise ValueError(f"background: {self.background!r} must lie in [0, 1]")
 
 
+def percentile_sorted(xs: list[float], q: float) -> float:
+    """``np.percentile(xs, q)`` (method "linear") of a sorted, non-empty list of finite
+    floats, the same float: NumPy's virtual index ``(n - 1) q / 100``, its fraction ``g`` and
+    its interpolation ``b - (b - a)(1 - g)`` if ``g >= 0.5`` else ``a + (b - a) g`` between the
+    order statistics around it (``numpy.lib._function_base_impl._quantile``, ``_lerp``);
+    the tests compare the two on many lists."""
+    n = len(xs)
+    v = (n - 1) * (q / 100)
+    if v >= n - 1:                   # n == 1 (NumPy: the last value, interpolated with itself)
+        return xs[-1]
+    i = int(v)                       # floor: v >= 0
+    g = v - i
+    a, b = xs[i], xs[i + 1]
+    d = b - a
+    return b - d * (1 - g) if g >= 0.5 else a + d * g
+
+
 def water_fill(cores: float, demands, weights) -> list[float]:
     """Weighted max-min fair shares of ``cores`` among demands (each share <= its demand;
     unsaturated ones get ``level * weight``); the sum is ``min(cores, sum(demands))``."""
@@ -151,7 +184,16 @@ def water_fill(cores: float, demands, weights) -> list[float]:
 
 
 class Cluster:
-    """The simulated cluster (module docstring). ``run(arrivals, policy)`` drives a day."""
+    """The simulated cluster (module docstring). ``run(arrivals, policy)`` drives a day.
+
+    Per invocation it runs as little Python as it can while keeping every event, and every
+    random draw, of the plain implementation (issue 13; ``tests/serverless/test_golden.py``
+    compares its outputs with those of that implementation bit for bit): an arrival that
+    comes before every pending event is handled at once, without a SimPy event of its own
+    (``_arrivals_start``); a container reschedules its one event for each service; the
+    functions' constants and each allocation's CPU demand, weight and uncontended mean
+    service time are looked up (``_dw``), not recomputed; a tick's p99 latencies are
+    computed on sorted lists (``percentile_sorted``), not by one NumPy call per function."""
 
     # per-tick windows, (re)started by _state: latencies and arrivals of each function
     _win_lat: list[list[float]]
@@ -179,12 +221,30 @@ class Cluster:
         self._cid = 0
         self.events_lazy = 0
         self.core_seconds = 0.0   # CPU used: share x duration summed over invocations
-        self.n_events = 0   # arrivals, starts, finishes, container-ready, ticks
+        # container-ready events and ticks; arrivals, starts and finishes are counted at the
+        # end from the records (``SimResult.from_cluster``), not one by one
+        self.n_events = 0
         self.log_containers: list[tuple] = []   # (id, fn, node, created, evicted) when evicted
         self.cold_start_params = [self.cfg.cold_start[f.runtime] for f in self.functions]
         self.interf = [self.cfg.interference[f.kind] for f in self.functions]
         self.targets = [model.qos_target(f) for f in self.functions]
         self.ticks: list[dict] = []
+        self._mem = [f.memory_gb for f in self.functions]
+        self._timeout = self.cfg.idle_timeout
+        self._background = self.cfg.background
+        # per function: (CPU demand, weight, mean service time at that demand) of its
+        # allocation (``_demand_weight``), kept up to date by ``set_allocation``
+        self._dw = [self._demand_weight(k, a) for k, a in enumerate(self.alloc)]
+
+    def _demand_weight(self, fn, a: Allocation) -> tuple[float, float, float]:
+        """CPU demand and weight of ``fn``'s containers under allocation ``a`` (OpenWhisk:
+        no limit, cpu-shares = memory), and the mean service time when they get the demand
+        (``_start``'s formula with ``share = demand``, the case without contention)."""
+        f = self.functions[fn]
+        demand = f.parallelism if a.cpu_limit is None else min(a.cpu_limit, f.parallelism)
+        weight = f.memory_gb if a.cpu_limit is None else a.cpu_weight
+        mean = f.base_time * (f.cpu_fraction / min(demand, f.parallelism) + 1.0 - f.cpu_fraction)
+        return demand, weight, mean
 
     # -- containers ----------------------------------------------------------------------
     def _protected(self, fn) -> bool:
@@ -192,8 +252,8 @@ class Cluster:
 
     def _evict(self, c: Container, when: float) -> None:
         node = c.node
-        node.containers.discard(c)
-        node.used -= self.functions[c.fn].memory_gb
+        node.containers.pop(c, None)
+        node.used -= self._mem[c.fn]
         self.count[c.fn] -= 1
         c.evicted = when
         self.log_containers.append((c.id, c.fn, node.index, c.created, when))
@@ -201,7 +261,7 @@ class Cluster:
     def _purge_fn(self, fn, now) -> None:
         """Evict ``fn``'s idle containers whose deadline passed (oldest first), at it."""
         stack = self.idle[fn]
-        timeout = self.cfg.idle_timeout
+        timeout = self._timeout
         while stack and stack[0].idle_since + timeout <= now and not self._protected(fn):
             c = stack.pop(0)
             self.events_lazy += 1
@@ -274,16 +334,21 @@ class Cluster:
         now = self.env.now
         c = Container(self._cid, fn, node, now)
         self._cid += 1
-        node.containers.add(c)
-        node.used += self.functions[fn].memory_gb
+        node.containers[c] = None
+        node.used += self._mem[fn]
         node.peak = max(node.peak, node.used)
         if node.used > node.memory + 1e-9:    # the invariant tests rely on
             raise AssertionError(f"node {node.index} over memory: {node.used} > {node.memory}")
         self.count[fn] += 1
         med, sig = self.cold_start_params[fn]
         delay = med * math.exp(sig * self._cold_z())
-        ev = self.env.timeout(delay)
-        ev.callbacks.append(functools.partial(self._on_ready, c, request))
+        # the container's one event: scheduled now for its cold start, then again for each
+        # service (one at a time), as a timeout of that delay would be (one event id each)
+        c.ev = ev = simpy.Event(self.env)
+        ev._ok, ev._value = True, None          # triggered, as a Timeout is
+        ev.callbacks = [functools.partial(self._on_ready, c, request)]
+        c.on_finish = [functools.partial(self._on_finish, c)]
+        self.env.schedule(ev, NORMAL, delay)
         return True
 
     def _cold_z(self) -> float:
@@ -305,12 +370,13 @@ class Cluster:
 
     # -- invocations -----------------------------------------------------------------------
     def _arrive(self, rid) -> None:
-        self.n_events += 1
         fn = self.fn_list[rid]
         self._win_count[fn] += 1
-        self._purge_fn(fn, self.env.now)
-        if self.idle[fn]:
-            self._start(self.idle[fn].pop(), rid)
+        stack = self.idle[fn]
+        if stack and stack[0].idle_since + self._timeout <= self.env._now:
+            self._purge_fn(fn, self.env._now)       # the oldest idle one's deadline passed
+        if stack:
+            self._start(stack.pop(), rid)
             return
         cap = self.alloc[fn].cap
         if (cap is None or self.count[fn] < cap) and self._new_container(fn, rid):
@@ -320,48 +386,54 @@ class Cluster:
             self.starved.append(fn)
 
     def _start(self, c, rid) -> None:
-        self.n_events += 1
         c.busy = True
-        now = self.env.now
-        self.start[rid] = now
+        env = self.env
+        self.start[rid] = env._now
         fn = c.fn
-        f = self.functions[fn]
-        a = self.alloc[fn]
-        demand = f.parallelism if a.cpu_limit is None else min(a.cpu_limit, f.parallelism)
-        weight = f.memory_gb if a.cpu_limit is None else a.cpu_weight
+        demand, weight, mean = self._dw[fn]
         node = c.node
         node.running[c] = (demand, weight)
+        cores = node.cores
         total = node.demand = node.demand + demand
-        if total <= node.cores:       # no CPU contention: every container gets its demand
+        if total <= cores:            # no CPU contention: every container gets its demand
             share, others = demand, total - demand
         else:
             cs = list(node.running)
             vals = list(node.running.values())
-            shares = water_fill(node.cores, [v[0] for v in vals], [v[1] for v in vals])
+            shares = water_fill(cores, [v[0] for v in vals], [v[1] for v in vals])
             share = shares[cs.index(c)]
-            others = node.cores - share
-        u = others / node.cores + self.cfg.background
+            others = cores - share
+            f = self.functions[fn]
+            mean = f.base_time * (f.cpu_fraction / min(share, f.parallelism)
+                                  + 1.0 - f.cpu_fraction)
+        u = others / cores + self._background
         if u > 1.0:
             u = 1.0
-        mean = f.base_time * (f.cpu_fraction / min(share, f.parallelism) + 1.0 - f.cpu_fraction)
         dur = mean * (1.0 + self.interf[fn] * u * u) * self.noise[rid]
         self.core_seconds += share * dur
-        ev = self.env.timeout(dur)
-        ev.callbacks.append(functools.partial(self._on_finish, c, rid))
+        c.rid = rid
+        ev = c.ev
+        ev.callbacks = c.on_finish        # the list is only read: reused for every service
+        env.schedule(ev, NORMAL, dur)
 
     def _on_ready(self, c, request, _event) -> None:
         self._ready(c, request)
 
-    def _on_finish(self, c, rid, _event) -> None:
-        self._finish(c, rid)
-
-    def _finish(self, c, rid) -> None:
-        self.n_events += 1
-        now = self.end[rid] = self.env.now
-        self._win_lat[c.fn].append(now - self.arrival_list[rid])
+    def _on_finish(self, c, _event) -> None:
+        """The end of ``c``'s invocation ``c.rid``, then ``_release(c)`` (its usual case,
+        no cap, nothing waiting: the container idles, done here)."""
+        rid = c.rid
+        now = self.end[rid] = self.env._now
+        fn = c.fn
+        self._win_lat[fn].append(now - self.arrival_list[rid])
         node = c.node
         node.demand -= node.running.pop(c)[0]
-        self._release(c)
+        if self.starved or self.queue[fn] or self.alloc[fn].cap is not None:
+            self._release(c)
+            return
+        c.busy = False
+        c.idle_since = now
+        self.idle[fn].append(c)
 
     def _release(self, c) -> None:
         """A container is free: its function's queue first, then a starved function (this
@@ -401,6 +473,7 @@ class Cluster:
         """Apply a policy's allocation: scale in (idle containers above the cap go now, busy
         ones when they finish) and create containers up to the warm target."""
         self.alloc[fn] = alloc
+        self._dw[fn] = self._demand_weight(fn, alloc)
         stack = self.idle[fn]
         while alloc.cap is not None and self.count[fn] > alloc.cap and stack:
             self._evict(stack.pop(0), self.env.now)
@@ -416,11 +489,12 @@ class Cluster:
         finished = np.zeros(F, dtype=np.int64)
         late = np.zeros(F, dtype=np.int64)
         for k in range(F):
-            if self._win_lat[k]:
-                lat = np.asarray(self._win_lat[k])
-                p99[k] = np.percentile(lat, model.QOS_PERCENTILE)
-                finished[k] = lat.size
-                late[k] = np.count_nonzero(lat > self.targets[k])
+            lat = self._win_lat[k]
+            if lat:
+                lat.sort()
+                p99[k] = percentile_sorted(lat, model.QOS_PERCENTILE)
+                finished[k] = len(lat)
+                late[k] = len(lat) - bisect.bisect_right(lat, self.targets[k])   # > target
         counts = np.array(self._win_count)
         self._win_count = [0] * F
         self._win_lat = [[] for _ in range(F)]
@@ -432,33 +506,54 @@ class Cluster:
 
     def _record(self, t) -> None:
         F = len(self.functions)
-        cpu = np.zeros(F)
-        mem = np.zeros(F)
+        cpu = [0.0] * F            # Python floats: the same IEEE sums, in the same order
+        mem = [0.0] * F
+        memf = self._mem
+        limits = [a.cpu_limit for a in self.alloc]
         for node in self.nodes:
+            if not node.containers:
+                continue
+            # ``_cpu_reserved`` of each function's containers on this node
+            res = [node.cores * memf[k] / node.memory if lim is None else lim
+                   for k, lim in enumerate(limits)]
             for c in node.containers:
-                cpu[c.fn] += self._cpu_reserved(c)
-                mem[c.fn] += self.functions[c.fn].memory_gb
-        self.ticks.append({"t": t, "cpu": cpu, "memory": mem, "containers": list(self.count),
+                fn = c.fn
+                cpu[fn] += res[fn]
+                mem[fn] += memf[fn]
+        self.ticks.append({"t": t, "cpu": np.array(cpu), "memory": np.array(mem),
+                           "containers": list(self.count),
                            "nodes_used": sum(1 for n in self.nodes if n.containers)})
 
     def _arrivals_start(self, times) -> None:
-        """Schedule the invocations at ``times`` as a chain of timeouts, each arrival's
-        callback scheduling the next one (what a SimPy process looping over ``yield
-        env.timeout(dt)`` does, without resuming a generator per arrival). The chain starts
-        with an urgent event at the current time, as a process's initialisation does, so the
-        order of events and their ids, hence every result, are the same as with a process."""
+        """Let the invocations at ``times`` arrive: what a SimPy process looping over ``yield
+        env.timeout(times[i] - env.now)`` does, event for event, with fewer events. The chain
+        starts with an urgent event at the current time, as a process's initialisation does.
+        After an arrival, the next one, at ``now + (times[i] - now)`` (the time its timeout
+        would have), is handled at once, the clock set to it, when it comes strictly before
+        every pending event: nothing could have happened in between. Otherwise it gets a
+        timeout (the chain's one event, rescheduled), created after every pending event, so
+        at equal times it comes after them, as a timeout created then would. Event ids
+        differ from the process's only by the ids not used; their order, which breaks ties,
+        is the same."""
         env = self.env
         arrive = self._arrive
+        peek = env.peek
+        schedule = env.schedule
         n = len(times)
         pos = 0
 
         def next_arrivals(_event=None):
             nonlocal pos
             while pos < n:
-                dt = times[pos] - env.now
+                now = env._now
+                dt = times[pos] - now
                 if dt > 0:
-                    env.timeout(dt).callbacks.append(fire)
-                    return
+                    at = now + dt
+                    if peek() <= at:             # a pending event comes first (or ties)
+                        ev.callbacks = chain
+                        schedule(ev, NORMAL, dt)
+                        return
+                    env._now = at                # SimPy's clock: no public setter
                 pos += 1
                 arrive(pos - 1)
 
@@ -468,14 +563,20 @@ class Cluster:
             arrive(pos - 1)
             next_arrivals()
 
+        chain = [fire]
+        ev = simpy.Event(env)
+        ev._ok, ev._value = True, None              # triggered, as a Timeout is
         start = simpy.Event(env)
         start.callbacks.append(next_arrivals)
         start._ok, start._value = True, None        # triggered, as Initialize is
-        env.schedule(start, simpy.core.URGENT)
+        env.schedule(start, URGENT)
 
-    def _control_proc(self, policy, horizon):
+    def _control_proc(self, policy, horizon, progress=None):
         env = self.env
         dt = self.cfg.control_interval
+        # progress every simulated hour (at least 24 times a run), after a tick: no event
+        every = max(dt * 60, horizon / 24 if horizon else 1.0)
+        report = every
         k = 0
         while True:
             t = k * dt
@@ -491,12 +592,18 @@ class Cluster:
                     if a is not None:
                         self.set_allocation(fn, a)
             self._record(env.now)
+            if progress is not None and t >= report:
+                progress(t, horizon)
+                while report <= t:
+                    report += every
             k += 1
 
     def run(self, times, fns, policy=None, horizon=None, progress=None) -> SimResult:
         """Simulate invocations at ``times`` (sorted, seconds) of functions ``fns`` under
         ``policy`` (``act(cluster, state) -> [Allocation | None per function]``, called at
-        t = 0, dt, 2 dt, ...); stops when every invocation finished (or at ``horizon``)."""
+        t = 0, dt, 2 dt, ...); stops when every invocation finished (or at ``horizon``).
+        ``progress(t, horizon)``, if given, is called about every simulated hour (at most
+        25 times) and once at the end with ``t = horizon``; it changes no result."""
         times = np.asarray(times, dtype=np.float64)
         fns = np.asarray(fns, dtype=np.int64)
         if times.ndim != 1 or times.shape != fns.shape:
@@ -521,16 +628,10 @@ class Cluster:
             self.noise = np.exp(math.sqrt(s2) * self.rng.standard_normal(n) - s2 / 2).tolist()
         horizon = float(times[-1] if n else 0.0) if horizon is None else float(horizon)
         self._arrivals_start(self.arrival_list)
-        self.env.process(self._control_proc(policy, horizon))
-        if progress is None:
-            self.env.run()
-        else:
-            step = max(self.cfg.control_interval * 60, horizon / 24 if horizon else 1.0)
-            t = 0.0
-            while self.env.peek() < INF:
-                t += step
-                self.env.run(until=t)
-                progress(min(t, horizon), horizon)
+        self.env.process(self._control_proc(policy, horizon, progress))
+        self.env.run()
+        if progress is not None:
+            progress(horizon, horizon)
         self.purge(self.env.now)
         return SimResult.from_cluster(self)
 
@@ -566,9 +667,10 @@ class SimResult:
             return (np.array([t[key] for t in ticks], dtype=np.float64) if ticks
                     else np.zeros((0, F)))
 
+        start, end = np.array(cl.start), np.array(cl.end)
         return cls(
             functions=tuple(f.name for f in cl.functions), arrival=cl.arrival,
-            start=np.array(cl.start), end=np.array(cl.end), fn=cl.fn_of,
+            start=start, end=end, fn=cl.fn_of,
             cold=np.array(cl.cold, dtype=bool),
             tick_t=np.array([t["t"] for t in ticks]), cpu=stack("cpu"), memory=stack("memory"),
             containers=stack("containers"),
@@ -579,7 +681,10 @@ class SimResult:
                 dtype=np.float64).reshape(-1, 5),
             node_memory=np.array([n.memory for n in cl.nodes]),
             node_peak=np.array([n.peak for n in cl.nodes]),
-            events=cl.n_events + cl.events_lazy, sim_time=float(cl.env.now),
+            events=(cl.n_events + cl.events_lazy + start.size          # + the arrivals
+                    + int(np.count_nonzero(~np.isnan(start)))          # + the starts
+                    + int(np.count_nonzero(np.isfinite(end)))),        # + the finishes
+            sim_time=float(cl.env.now),
             core_seconds=cl.core_seconds)
 
     @property

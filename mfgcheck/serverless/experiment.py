@@ -206,15 +206,26 @@ def _make_policy(name: str, trained: dict, setting: Setting, day: int, seed: int
                                seed=np.random.SeedSequence([day, seed, 7]).generate_state(1)[0])
 
 
+def _minutes(setting: Setting) -> tuple[int, int]:
+    """The trace minutes a run replays: first minute of the day, number of minutes."""
+    return int(round(setting.start_hour * 60)), int(round(setting.hours * 60))
+
+
+def invocations(setting: Setting, day: int) -> int:
+    """How many invocations a run of ``day`` simulates (the trace's counts in its minutes;
+    ``trace.arrivals`` draws exactly these): what its cost grows with."""
+    start, minutes = _minutes(setting)
+    return int(_trace(setting).day(day)[:setting.functions, start:start + minutes].sum())
+
+
 def simulate(setting: Setting, trained: dict, name: str, day: int, seed: int,
              tick=None) -> dict:
     """Step 3-4 for one (policy, day, seed)."""
     tr = _trace(setting)
     counts = tr.day(day)[:setting.functions]
     fns = model.FUNCTIONS[:setting.functions]
-    start = int(round(setting.start_hour * 60))
-    t, f = trace.arrivals(counts, seed=[day, seed], start_minute=start,
-                          minutes=int(round(setting.hours * 60)))
+    start, minutes = _minutes(setting)
+    t, f = trace.arrivals(counts, seed=[day, seed], start_minute=start, minutes=minutes)
     pol = _make_policy(name, trained, setting, day, seed)
     cl = Cluster(fns, SimConfig(n_nodes=setting.nodes, placement=pol.placement),
                  seed=[day, seed])

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 pytest.importorskip("simpy")
 
 from mfgcheck.serverless import model, policies, trace  # noqa: E402
-from mfgcheck.serverless.cluster import Allocation, Cluster, SimConfig, water_fill  # noqa: E402
+from mfgcheck.serverless.cluster import (  # noqa: E402
+    Allocation,
+    Cluster,
+    SimConfig,
+    percentile_sorted,
+    water_fill,
+)
 
 TIMEOUT = model.IDLE_TIMEOUT_S
 
@@ -108,3 +114,41 @@ def test_allocation_rejects_bad_values():
         cl.run([2.0, 1.0], [0, 0])
     with pytest.raises(ValueError, match="fns"):
         Cluster(config=SimConfig(n_nodes=1)).run([1.0], [12])
+
+
+@given(st.lists(st.floats(0.0, 1e4, allow_subnormal=False), min_size=1, max_size=400),
+       st.sampled_from([99.0, 50.0, 90.0, 99.9, 0.0, 100.0, 37.5]))
+def test_percentile_of_a_sorted_list_is_numpys_float(xs, q):
+    # the ticks' p99 (percentile_sorted) must be NumPy's float exactly: the policies see it
+    got = percentile_sorted(sorted(xs), q)
+    want = float(np.percentile(np.asarray(xs), q))
+    assert got.hex() == want.hex()
+
+
+def test_percentile_of_a_sorted_list_on_latency_like_windows():
+    # windows of latencies as the cluster sees them: every size 1..600, heavy-tailed values,
+    # ties (repeated values) in some
+    rng = np.random.default_rng(5)
+    for n in range(1, 601):
+        x = rng.lognormal(-1.0, 1.0, n)
+        if n % 3 == 0:
+            x[: n // 2] = x[0]
+        assert percentile_sorted(sorted(x.tolist()), 99.0) == np.percentile(x, 99.0)
+
+
+def test_progress_is_reported_and_changes_nothing():
+    tr = trace.shipped_trace()
+    t, f = trace.arrivals(tr.day(2)[:2], seed=9, start_minute=600, minutes=130)
+    horizon = 130 * 60.0
+
+    def run(progress):
+        cl = Cluster(model.FUNCTIONS[:2], SimConfig(n_nodes=2), seed=3)
+        return cl.run(t, f, policies.OpenWhiskDefault(), horizon=horizon, progress=progress)
+
+    seen: list[tuple] = []
+    a, b = run(None), run(lambda now, h: seen.append((now, h)))
+    for key in ("start", "end", "cold", "cpu", "memory", "containers", "container_log"):
+        np.testing.assert_array_equal(getattr(a, key), getattr(b, key))
+    assert a.events == b.events and a.sim_time == b.sim_time
+    # every simulated hour (horizon / 24 is shorter), then once at the horizon
+    assert seen == [(3600.0, horizon), (7200.0, horizon), (horizon, horizon)]

@@ -69,3 +69,17 @@ def test_cli_serverless_writes_results(tmp_path, capsys):
 def test_cli_serverless_bad_arguments(tmp_path, capsys):
     assert cli.main(["serverless", "--functions", "13", "--out", str(tmp_path)]) == 2
     assert "functions" in capsys.readouterr().err
+
+
+def test_invocations_counts_the_arrivals_a_run_simulates():
+    # the scheduler's cost of a run grows with it (reports.serverless.simulation_cost)
+    from mfgcheck.reports import serverless as section
+    from mfgcheck.serverless import trace
+
+    for day in TINY.days:
+        t, _ = trace.arrivals(trace.shipped_trace().day(day)[:TINY.functions], seed=[day, 0],
+                              start_minute=780, minutes=15)
+        assert experiment.invocations(TINY, day) == t.size > 0
+    costs = [section.simulation_cost(st, 2) for st in
+             (TINY, section.setting_for("quick"), section.setting_for("full"))]
+    assert costs == sorted(costs) and len(set(costs)) == 3
