@@ -20,13 +20,18 @@ computation's own work. Targets are judged on the CPU rate.
 
 Run: ``.venv/bin/python benchmarks/algorithms.py`` (``--quick`` for a shorter run;
 ``--paper-panels``: instead, the CPU and wall time of the quick profile's sampled and practical
-paper panels, Figures 1-2 at 10 seeds, task by task as the report runs them).
+paper panels, Figures 1-2 at 10 seeds, task by task as the report runs them;
+``--workloads``: instead, the report's workloads with general linear features (the serverless
+section's NAC and DL-NAC training, its online NAC with ``--full``, the ablation) and one task
+of each sampled/practical paper panel, CPU seconds with the compiled kernels against the
+previous implementation in the same process, and the ratio new/old).
 ``MFGCHECK_KERNELS=numpy`` selects the reference inside one process (``kernels.use_compiled``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -144,13 +149,74 @@ def paper_panel_rows():
           f"(target: under a minute)")
 
 
+@contextlib.contextmanager
+def _previous_implementation():
+    """The general-feature oracles as they were before their kernels: ``kernels.td0_linear_batch``
+    and ``sgd_linear_batch`` replaced by their NumPy twins (same arguments; the rest, e.g. the
+    compiled chains and tabular kernels, unchanged)."""
+    from mfgcheck.algorithms import actor, critic, kernels
+
+    saved = kernels.td0_linear_batch, kernels.sgd_linear_batch
+    kernels.td0_linear_batch, kernels.sgd_linear_batch = (critic._td0_vectorised,
+                                                          actor._sgd_vectorised)
+    try:
+        yield
+    finally:
+        kernels.td0_linear_batch, kernels.sgd_linear_batch = saved
+
+
+def _workloads(full: bool):
+    """(label, thunk) of every workload ``--workloads`` times."""
+    from mfgcheck.reports import experiments, settings
+    from mfgcheck.serverless import experiment as ex
+
+    setting = ex.Setting.quick()
+    data = ex.calibration(setting)
+    out = [("serverless: NAC + DL-NAC training (quick)", lambda: ex.train(setting, data=data))]
+    if full:
+        online = ex.Setting()
+        out.append(("serverless: online NAC (full)",
+                    lambda: ex.train_online(online, data=ex.calibration(online))))
+    prof = settings.quick()
+    out.append(("ablation (quick profile)", lambda: experiments.run_ablation(prof.ablation)))
+    for ps in prof.paper:
+        if ps.oracle == "exact":
+            continue
+        items = experiments.run_settings(ps)
+        chunk = [items[i] for i in next(iter(experiments.chunks(items)))]
+        out.append((f"paper panel {ps.id} ({len(chunk)} seeds, one task)",
+                    lambda chunk=chunk: experiments.run_chunk(chunk)))
+    return out
+
+
+def workload_rows(full: bool):
+    """CPU (and wall) seconds per workload, new and previous implementation, one process; a
+    warm-up call first (compiles or loads the kernels)."""
+    print(f"{'workload':<52} {'new cpu':>8} {'old cpu':>8} {'new/old':>8}  (wall new/old)")
+    tot_new = tot_old = 0.0
+    for label, fn in _workloads(full):
+        fn()
+        c_new, w_new, _ = cpu_timed(fn)
+        with _previous_implementation():
+            c_old, w_old, _ = cpu_timed(fn)
+        tot_new, tot_old = tot_new + c_new, tot_old + c_old
+        print(f"{label:<52} {c_new:8.2f} {c_old:8.2f} {c_new / c_old:8.3f}  "
+              f"({w_new:.2f} / {w_old:.2f} s)", flush=True)
+    print(f"{'total':<52} {tot_new:8.2f} {tot_old:8.2f} {tot_new / tot_old:8.3f}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--paper-panels", action="store_true")
+    ap.add_argument("--workloads", action="store_true")
+    ap.add_argument("--full", action="store_true", help="with --workloads: the online NAC too")
     args = ap.parse_args(argv)
     if args.paper_panels:
         paper_panel_rows()
+        return
+    if args.workloads:
+        workload_rows(args.full)
         return
     q = args.quick
     sis, lq = mc.games.sis(), mc.games.linear_quadratic()

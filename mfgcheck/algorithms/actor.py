@@ -85,14 +85,12 @@ def sgd_actor(env, policy, features, advantage, *, R: float, n_samples: int,
         w = np.empty((B, dim))
         for b in range(B):
             w[b] = _sgd_tabular(states[b], actions[b], targets[b], policy[b], 2.0 * alpha[b], R)
-    elif kernels.use_compiled():
-        w = kernels.sgd_linear_batch(
-            states * A + actions, np.ascontiguousarray(targets, dtype=np.float64),
-            _mean_features(policy, features),
-            np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
-            2.0 * alpha, float(R))
     else:
-        w = _sgd_vectorised(states, actions, targets, policy, features, 2.0 * alpha, R)
+        sgd = kernels.sgd_linear_batch if kernels.use_compiled() else _sgd_vectorised
+        w = sgd(states * A + actions, np.ascontiguousarray(targets, dtype=np.float64),
+                _mean_features(policy, features),
+                np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
+                2.0 * alpha, float(R))
     return ActorEstimate(w=w, step=alpha)
 
 
@@ -148,16 +146,17 @@ def _mean_features(policy, features):
     return (policy[..., None] * features[None]).sum(axis=-2)
 
 
-def _sgd_vectorised(states, actions, targets, policy, features, two_alpha, R):
-    """Projected SGD with general features, vectorised across runs (arrays (B, d))."""
-    S, A, dim = features.shape
+def _sgd_vectorised(x, targets, mean_phi, phi, two_alpha, R):
+    """Projected SGD with general features, vectorised across runs (arrays (B, d)): ``x``
+    (B, K) the sampled pairs ``s A + a``, ``targets`` (B, K) ``A_hat`` at them, ``mean_phi``
+    (B, S, d) (``_mean_features``), ``phi`` (S A, d), ``two_alpha`` (B,);
+    ``kernels.sgd_linear_batch`` is its compiled twin (same arguments, same bits)."""
     B, K = targets.shape
-    mean_phi = _mean_features(policy, features)
-    phi = features.reshape(S * A, dim)
-    x = states * A + actions
+    A = phi.shape[0] // mean_phi.shape[1]
+    states = x // A
     ar_ = np.arange(B)
-    w = np.zeros((B, dim))
-    w_sum = np.zeros((B, dim))
+    w = np.zeros((B, phi.shape[1]))
+    w_sum = np.zeros_like(w)
     for k in range(K):
         w_sum += w
         g = phi[x[:, k]] - mean_phi[ar_, states[:, k]]

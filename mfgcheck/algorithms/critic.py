@@ -94,8 +94,8 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
         psi_bar, n_proj = kernels.td0_chain_batch(
             rows, first, u, cost, np.ascontiguousarray(np.atleast_2d(steps)), env.gamma,
             float(radius), psi0)
-        q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)
-        return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
+        return CriticEstimate(q=_q_of(features, psi_bar, True), psi=psi_bar,
+                              n_projections=n_proj)
     steps = np.broadcast_to(steps, (B, K))
     traj = env.rollout(policy, K)
     ar = np.arange(B)
@@ -107,15 +107,25 @@ def td0_critic(env, policy, log_policy, features, *, lam: float, n_samples: int,
         for b in range(B):
             psi_bar[b], n_proj[b] = _td0_tabular(x[b], cost[b], steps[b], env.gamma, radius,
                                                  psi0[b])
-    elif kernels.use_compiled():
-        psi_bar, n_proj = kernels.td0_linear_batch(
-            x, cost, np.ascontiguousarray(steps), env.gamma, float(radius),
-            np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
-            np.ascontiguousarray(psi0, dtype=np.float64))
     else:
-        psi_bar, n_proj = _td0_vectorised(x, cost, steps, env.gamma, radius, features, psi0)
-    q = (features[None] * psi_bar[:, None, None, :]).sum(axis=-1)  # row-wise: batch-invariant
-    return CriticEstimate(q=q, psi=psi_bar, n_projections=n_proj)
+        td0 = kernels.td0_linear_batch if kernels.use_compiled() else _td0_vectorised
+        psi_bar, n_proj = td0(x, cost, np.ascontiguousarray(steps), env.gamma, float(radius),
+                              np.ascontiguousarray(features, dtype=np.float64).reshape(S * A, dim),
+                              np.ascontiguousarray(psi0, dtype=np.float64))
+    return CriticEstimate(q=_q_of(features, psi_bar, tabular), psi=psi_bar,
+                          n_projections=n_proj)
+
+
+def _q_of(features, psi, tabular: bool) -> np.ndarray:
+    """``q_hat = phi psi`` (B, S, A), row by row (batch-invariant bits). Tabular: ``psi``
+    itself, reshaped, plus 0.0: the row sum of ``psi * e_x`` is ``psi[x]`` plus signed zeros
+    added exactly, and NumPy's reduction starts from 0.0 (so -0.0 comes out +0.0, as here);
+    the same bits without the (B, S, A, S A) product."""
+    B = psi.shape[0]
+    S, A = features.shape[:2]
+    if tabular:
+        return psi.reshape(B, S, A) + 0.0
+    return (features[None] * psi[:, None, None, :]).sum(axis=-1)
 
 
 def _td0_tabular(x, cost, steps, gamma, radius, psi0):
@@ -151,11 +161,13 @@ def _td0_tabular(x, cost, steps, gamma, radius, psi0):
     return np.array(acc) / K, n_proj
 
 
-def _td0_vectorised(x, cost, steps, gamma, radius, features, psi0):
-    """TD(0) with general features, vectorised across runs (arrays (B, d)); ``steps`` (B, K)."""
-    S, A, dim = features.shape
+def _td0_vectorised(x, cost, steps, gamma, radius, phi, psi0):
+    """TD(0) with general features, vectorised across runs (arrays (B, d)): ``x`` (B, K+1) the
+    trajectory's pairs ``s A + a``, ``cost`` (B, K+1) its ``r_k - lam log pi(a_k|s_k)``,
+    ``steps`` (B, K), ``phi`` (S A, d) the pairs' features; ``kernels.td0_linear_batch`` is
+    its compiled twin (same arguments, same bits)."""
     B, K = steps.shape
-    phi = features.reshape(S * A, dim)
+    dim = phi.shape[1]
     psi = psi0.copy()
     psi_sum = np.zeros((B, dim))
     n_proj = np.zeros(B, dtype=np.int64)

@@ -122,6 +122,23 @@ def test_row_dot_sums_like_numpy(d):
     np.testing.assert_array_equal(kernels.row_dot_batch(u, v), (u * v).sum(axis=-1))
 
 
+def test_tabular_q_is_the_feature_sum_bit_for_bit():
+    """``critic._q_of`` with one-hot features (a reshape) = the general ``phi psi`` row sums,
+    bit for bit (signs of zero included), on entries over many magnitudes and exact zeros."""
+    from mfgcheck.algorithms.critic import _q_of
+
+    rng = np.random.default_rng(0)
+    S, A = 25, 7                                             # S A = 175 > 128: NumPy splits
+    psi = rng.normal(size=(3, S * A)) * np.exp(rng.normal(size=(3, S * A)) * 5)
+    psi[:, ::7] = 0.0
+    psi[:, 1::7] = -0.0
+    phi = mc.numerics.tabular_features(S, A)
+    fast, ref = _q_of(phi, psi, True), _q_of(phi, psi, False)
+    np.testing.assert_array_equal(fast, ref)
+    np.testing.assert_array_equal(np.signbit(fast), np.signbit(ref))
+    assert np.signbit(psi).any()                             # -0.0 was there to be lost
+
+
 def _linear_case(d):
     """A random game with random features of dimension ``d`` (below, at and above NumPy's
     8-term block), two runs with their own policies."""
@@ -149,7 +166,7 @@ def test_linear_td0_kernel_is_bit_equal_to_the_vectorised_reference(d, radius):
         steps = np.broadcast_to(steps, (2, 3000))
         out, n = kernels.td0_linear_batch(x, cost, np.ascontiguousarray(steps), g.gamma,
                                           radius, phi.reshape(15, d), psi0)
-        ref, n_ref = _td0_vectorised(x, cost, steps, g.gamma, radius, phi, psi0)
+        ref, n_ref = _td0_vectorised(x, cost, steps, g.gamma, radius, phi.reshape(15, d), psi0)
         np.testing.assert_array_equal(out, ref)
         np.testing.assert_array_equal(n, n_ref)
         counts.append(n)
@@ -167,7 +184,7 @@ def test_linear_sgd_kernel_is_bit_equal_to_the_vectorised_reference(d, R):
     two_alpha = np.array([0.02, 0.05])
     w = kernels.sgd_linear_batch(x, targets, _mean_features(pi, phi),
                                  phi.reshape(15, d), two_alpha, R)
-    ref = _sgd_vectorised(x // 3, x % 3, targets, pi, phi, two_alpha, R)
+    ref = _sgd_vectorised(x, targets, _mean_features(pi, phi), phi.reshape(15, d), two_alpha, R)
     np.testing.assert_array_equal(w, ref)
     if R < 1:       # the ball binds: every iterate inside it, so the average too
         assert np.sqrt((w * w).sum(axis=-1)).max() <= R * (1 + 1e-12)

@@ -5,7 +5,7 @@ import pytest
 
 import mfgcheck as mc
 from mfgcheck.algorithms import Environment, schedules, sgd_actor, td0_critic
-from mfgcheck.algorithms.actor import _sgd_tabular, _sgd_vectorised
+from mfgcheck.algorithms.actor import _mean_features, _sgd_tabular, _sgd_vectorised
 from mfgcheck.algorithms.critic import _td0_tabular, _td0_vectorised
 from mfgcheck.numerics import actor_regression as ar
 from mfgcheck.numerics import mdp, policy_evaluation, tabular_features, visitation
@@ -151,7 +151,7 @@ def test_td0_scalar_route_matches_vectorised_route():
     steps = np.full(5000, 0.05)
     for radius in (1e3, 5.0):
         a, na = _td0_tabular(x[0], cost[0], steps, g.gamma, radius, np.zeros(4))
-        b, nb = _td0_vectorised(x, cost, steps[None], g.gamma, radius, tabular_features(2, 2),
+        b, nb = _td0_vectorised(x, cost, steps[None], g.gamma, radius, np.eye(4),
                                 np.zeros((1, 4)))
         np.testing.assert_allclose(a, b[0], rtol=0, atol=1e-12)
         assert na == nb[0] and (radius > 100 or na > 100)
@@ -192,7 +192,8 @@ def test_sgd_scalar_route_matches_vectorised_route():
     targets = vals.advantage[s, a]
     for R in (0.1, 5.0):
         x = _sgd_tabular(s[0], a[0], targets[0], PI, 0.02, R)
-        y = _sgd_vectorised(s, a, targets, PI[None], tabular_features(2, 2), np.array([0.02]), R)
+        y = _sgd_vectorised(s * 2 + a, targets, _mean_features(PI[None], tabular_features(2, 2)),
+                            np.eye(4), np.array([0.02]), R)
         np.testing.assert_allclose(x, y[0], rtol=0, atol=1e-12)
 
 
