@@ -24,6 +24,11 @@ run: CPU seconds of this process (best of 3) and their ratio, and the largest di
 the final theta relative to its scale. ``--fresh-jit`` adds the kernels' first-call compile
 cost with an empty numba cache (a fresh clone).
 
+``--constants``: instead, ``assumption_constants`` on the report's games (budget 200, as the
+quick profile) with its compiled coordinate ascent (``numerics.compiled``) and the spread of
+a mu-independent kernel computed once, against the previous path (NumPy ascent, the spread
+per mean field) in one run: CPU seconds and ratio; the constants must be the same bits.
+
 Run: ``.venv/bin/python benchmarks/numerics.py`` (add ``--sizes 10 100`` for a shorter run;
 ``--kernels-only`` for the second table alone). The machine may be shared: read the ratios.
 """
@@ -126,6 +131,44 @@ def exact_step(Tmax):
               f"{diff:>19.1e}")
 
 
+def previous_policy_lipschitz_sup(P, mu, dstar):
+    """``policy_lipschitz_sup`` before issue 13: the spread for every mean field of the batch."""
+    spread = np.abs(P[..., :, :, None, :] - P[..., :, None, :, :]).sum(-1)
+    return (mu / (2.0 * dstar) * spread.max(axis=(-1, -2))).max(-1)
+
+
+def constants(budget=200):
+    """``assumption_constants``: current against previous path (module docstring)."""
+    import importlib
+
+    from mfgcheck.reports.settings import LQ, RANDOM, SIS
+
+    # the module (the package exports its function under the same name)
+    acm = importlib.import_module("mfgcheck.numerics.assumption_constants")
+
+    print(f"{'game':>10} | {'previous CPU':>12} {'current':>8} {'ratio':>6} | same bits")
+    current = acm.policy_lipschitz_sup
+    for setting in (SIS, LQ, RANDOM):
+        g = setting.build()
+        eq = mc.numerics.solve_equilibrium(g)
+
+        def run(g=g, eq=eq):
+            return acm.assumption_constants(g, n_pairs=budget, seed=0, equilibrium=eq)
+
+        os.environ["MFGCHECK_KERNELS"] = "numpy"
+        acm.policy_lipschitz_sup = previous_policy_lipschitz_sup
+        try:
+            c_old, _, old = cpu_timed(run)
+        finally:
+            acm.policy_lipschitz_sup = current
+            os.environ["MFGCHECK_KERNELS"] = "numba"
+        run()                                              # compiled code loaded
+        c_new, _, new = cpu_timed(run, repeat=2)
+        same = old.values() == new.values()
+        print(f"{setting.label:>10} | {c_old:>11.2f}s {c_new:>7.2f}s {c_old / c_new:>6.1f} | "
+              f"{same}")
+
+
 _JIT_PROBE = """
 import time
 import numpy as np
@@ -163,7 +206,10 @@ def main(argv=None):
     ap.add_argument("--exact-step", action="store_true")
     ap.add_argument("--fresh-jit", action="store_true")
     ap.add_argument("--t-max", type=int, default=30_000)
+    ap.add_argument("--constants", action="store_true")
     args = ap.parse_args(argv)
+    if args.constants:
+        return constants()
     if args.exact_step or args.fresh_jit:
         if args.exact_step:
             exact_step(args.t_max)
