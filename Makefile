@@ -4,13 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test report test-slow test-peers bench lint clean docs screenshots
+.PHONY: test report test-slow test-peers bench lint clean docs screenshots warm
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,dask,serverless]'
+	$(MAKE) warm
 	touch $(STAMP)
+
+# Compile the numba kernels once into numba's cache (mfgcheck/reports/warm.py says why); a
+# kernel whose source changed later is recompiled on its first call, so this only saves time.
+warm:
+	$(PY) -m mfgcheck.reports.warm
 
 test: $(STAMP)
 	$(PY) -m pytest -q -m "not slow and not peers" --hypothesis-profile=ci
