@@ -109,7 +109,8 @@ class Node:
         # LRU eviction's ties and the sums over a node's containers do not depend on memory
         # layout, so a run gives the same bits in any process
         self.containers: dict[Container, None] = {}
-        self.running: dict[Container, tuple[float, float]] = {}  # container -> (demand, weight)
+        # container -> (demand, weight, uncontended mean service) of its allocation
+        self.running: dict[Container, tuple[float, float, float]] = {}
 
 
 @dataclass
@@ -352,9 +353,11 @@ class Cluster:
         return True
 
     def _cold_z(self) -> float:
-        """Standard normals for cold starts, drawn in blocks from their own stream."""
+        """Standard normals for cold starts, drawn in blocks from their own stream: blocks of
+        16, 32, ... up to 4096 (a calibration cell needs a few; the stream's values do not
+        depend on how it is cut into blocks)."""
         if self._z_pos >= len(self._z):
-            self._z = self.rng_cold.standard_normal(4096).tolist()
+            self._z = self.rng_cold.standard_normal(min(4096, 2 * len(self._z) or 16)).tolist()
             self._z_pos = 0
         self._z_pos += 1
         return self._z[self._z_pos - 1]
@@ -390,9 +393,10 @@ class Cluster:
         env = self.env
         self.start[rid] = env._now
         fn = c.fn
-        demand, weight, mean = self._dw[fn]
+        dw = self._dw[fn]
+        demand, weight, mean = dw
         node = c.node
-        node.running[c] = (demand, weight)
+        node.running[c] = dw            # (demand, weight, ...): the tuple, not a copy
         cores = node.cores
         total = node.demand = node.demand + demand
         if total <= cores:            # no CPU contention: every container gets its demand

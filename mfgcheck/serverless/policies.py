@@ -115,11 +115,13 @@ class Ensure:
         self.rates0 = np.asarray(rates0, dtype=np.float64)
         self.c = c
         self.cpu = None
+        self.isolated: list[float] = []     # each function's isolated p99, set at t = 0
 
     def act(self, cluster, state):
         F = len(cluster.functions)
         if state is None:
             self.cpu = [1.0] * F
+            self.isolated = [model.isolated_p99(f) for f in cluster.functions]
             rates = self.rates0
         else:
             rates = state["counts"] / cluster.cfg.control_interval
@@ -129,7 +131,7 @@ class Ensure:
         for k, f in enumerate(cluster.functions):
             if state is not None:
                 lo, hi = model.ENSURE_CPU_RANGE
-                self.cpu[k] = ensure_cpu(self.cpu[k], state["p99"][k], model.isolated_p99(f),
+                self.cpu[k] = ensure_cpu(self.cpu[k], state["p99"][k], self.isolated[k],
                                          lo_hi=(lo, min(hi, f.parallelism)))
             n = ensure_containers(offered_load(f, rates[k], self.cpu[k]), self.c)
             out.append(Allocation(cpu_limit=self.cpu[k], cpu_weight=self.cpu[k], cap=None,
@@ -148,11 +150,6 @@ class Fixed:
 
     def act(self, cluster, state):
         return self.allocations
-
-
-def _load_level(rate: float, median_rate: float) -> int:
-    """The game's load level of a per-second rate: ratio to the median, binned by LOAD_EDGES."""
-    return int(np.searchsorted(model.LOAD_EDGES, rate / median_rate, side="right"))
 
 
 class GamePolicy:
@@ -185,7 +182,9 @@ class GamePolicy:
         last interval (the state map the online learner records, ``online.py``)."""
         L = len(model.ALLOCATION_LEVELS)
         assert self.levels is not None            # set at t = 0, before any state exists
-        return [_load_level(r, m) * L + lv for r, m, lv in zip(rates, self.median, self.levels)]
+        # load level: the rate over the median, binned by LOAD_EDGES (as game.py's)
+        load = np.searchsorted(model.LOAD_EDGES, np.asarray(rates) / self.median, side="right")
+        return (load * L + np.asarray(self.levels)).tolist()
 
     def observe(self, state, states) -> None:
         """Called at every tick after the first, before the actions are drawn: the cluster's
@@ -207,12 +206,12 @@ class GamePolicy:
             states = self.states(rates)
             self.observe(state, states)
             u = self.rng.random(F)
-            actions = []
-            for k in range(F):
-                a = min(int(np.searchsorted(np.cumsum(self.policy[states[k]]), u[k],
-                                            side="right")), 2)
-                actions.append(a)
-                self.levels[k] = min(L - 1, max(0, self.levels[k] + a - 1))
+            # a_k = the first action whose cumulative probability exceeds u_k (inverse CDF:
+            # the number of cumulative sums <= u_k, i.e. searchsorted(..., side="right")),
+            # at most 2; every function's row at once, the same row-wise cumulative sums
+            cum = np.cumsum(self.policy[states], axis=1)
+            actions = np.minimum(np.count_nonzero(cum <= u[:, None], axis=1), 2).tolist()
+            self.levels = [min(L - 1, max(0, lv + a - 1)) for lv, a in zip(self.levels, actions)]
         out = [level_allocation(f, max(rates[k], 1e-9), self.levels[k])
                for k, f in enumerate(cluster.functions)]
         self.allocated(states, actions, out)

@@ -152,3 +152,11 @@ def test_progress_is_reported_and_changes_nothing():
     assert a.events == b.events and a.sim_time == b.sim_time
     # every simulated hour (horizon / 24 is shorter), then once at the horizon
     assert seen == [(3600.0, horizon), (7200.0, horizon), (horizon, horizon)]
+
+
+def test_cold_start_normals_are_one_stream_whatever_the_blocks():
+    # _cold_z draws its stream in growing blocks: the values are the stream's, in order
+    cl = Cluster(config=SimConfig(n_nodes=1), seed=[3, 4])
+    got = [cl._cold_z() for _ in range(5000)]
+    _, cold = (np.random.default_rng(s) for s in np.random.SeedSequence([3, 4]).spawn(2))
+    np.testing.assert_array_equal(got, cold.standard_normal(5000))
