@@ -29,8 +29,8 @@ Eviction is lazy but exact: a container whose idle deadline passed is evicted *a
 deadline (the time recorded and the memory integral use the deadline) whenever the cluster
 next looks at it, and at every control tick. ``events`` counts the model's events (arrivals,
 service starts and ends, containers ready, control ticks, lazily handled evictions) for the
-benchmark's events/s, whatever SimPy events carry them (an arrival often needs none of its
-own: ``Cluster._arrivals_start``).
+benchmark's events/s, whatever SimPy events carry them (an arrival has none of its own:
+``Cluster._arrivals_start``).
 """
 
 from __future__ import annotations
@@ -189,9 +189,9 @@ class Cluster:
 
     Per invocation it runs as little Python as it can while keeping every event, and every
     random draw, of the plain implementation (issue 13; ``tests/serverless/test_golden.py``
-    compares its outputs with those of that implementation bit for bit): an arrival that
-    comes before every pending event is handled at once, without a SimPy event of its own
-    (``_arrivals_start``); a container reschedules its one event for each service; the
+    compares its outputs with those of that implementation bit for bit): the arrivals need
+    no SimPy event of their own (``_arrivals_start`` steps the environment up to each); a
+    container reschedules its one event for each service; the
     functions' constants and each allocation's CPU demand, weight and uncontended mean
     service time are looked up (``_dw``), not recomputed; a tick's p99 latencies are
     computed on sorted lists (``percentile_sorted``), not by one NumPy call per function."""
@@ -530,48 +530,40 @@ class Cluster:
 
     def _arrivals_start(self, times) -> None:
         """Let the invocations at ``times`` arrive: what a SimPy process looping over ``yield
-        env.timeout(times[i] - env.now)`` does, event for event, with fewer events. The chain
-        starts with an urgent event at the current time, as a process's initialisation does.
-        After an arrival, the next one, at ``now + (times[i] - now)`` (the time its timeout
-        would have), is handled at once, the clock set to it, when it comes strictly before
-        every pending event: nothing could have happened in between. Otherwise it gets a
-        timeout (the chain's one event, rescheduled), created after every pending event, so
-        at equal times it comes after them, as a timeout created then would. Event ids
-        differ from the process's only by the ids not used; their order, which breaks ties,
-        is the same."""
+        env.timeout(times[i] - env.now)`` does, event for event, without an event per
+        arrival. The loop starts with an urgent event at the current time, as a process's
+        initialisation does, and drives the environment from there: after an arrival, the
+        next one's timeout would be ``(now + (times[i] - now), NORMAL, a fresh event id)`` in
+        SimPy's queue (its key: time, priority, id); every pending event whose key is
+        smaller is processed first (``env.step``, in the queue's order, including those they
+        schedule), then the clock is set to the arrival's time and it is handled. The same
+        events in the same order, hence the same bits; SimPy runs what is left after the
+        last arrival. Reads SimPy's queue, id counter and clock (``_queue``, ``_eid``,
+        ``_now``): SimPy has no public way to merge an external stream of events."""
         env = self.env
         arrive = self._arrive
-        peek = env.peek
-        schedule = env.schedule
+        queue = env._queue
+        eid = env._eid
+        step = env.step
         n = len(times)
-        pos = 0
 
-        def next_arrivals(_event=None):
-            nonlocal pos
+        def arrivals(_event):
+            pos = 0
             while pos < n:
                 now = env._now
                 dt = times[pos] - now
                 if dt > 0:
                     at = now + dt
-                    if peek() <= at:             # a pending event comes first (or ties)
-                        ev.callbacks = chain
-                        schedule(ev, NORMAL, dt)
-                        return
+                    if queue and queue[0][0] <= at:
+                        key = (at, NORMAL, next(eid))        # the arrival's timeout
+                        while queue and queue[0] < key:     # (ids differ: no tie left)
+                            step()
                     env._now = at                # SimPy's clock: no public setter
                 pos += 1
                 arrive(pos - 1)
 
-        def fire(_event):
-            nonlocal pos
-            pos += 1
-            arrive(pos - 1)
-            next_arrivals()
-
-        chain = [fire]
-        ev = simpy.Event(env)
-        ev._ok, ev._value = True, None              # triggered, as a Timeout is
         start = simpy.Event(env)
-        start.callbacks.append(next_arrivals)
+        start.callbacks.append(arrivals)
         start._ok, start._value = True, None        # triggered, as Initialize is
         env.schedule(start, URGENT)
 

@@ -6,20 +6,27 @@ from the repository root) on main at commit db9af52, BEFORE the simulator's spee
 (issue 13): the simulator of that commit is the independent route, the speed-up must
 reproduce its every event and random draw (same arrays to the last bit, same metrics).
 Rewrite the file only for a deliberate change of the model, and say so in the commit.
+A case added later is written by ``python tests/serverless/golden.py --reference db9af52
+--add NAME``: its fingerprint from that commit's ``cluster.py`` (``git show``), after the
+stored cluster cases came out of it unchanged (``ties_with_ticks`` was added so).
 
 The cases cover every branch of ``cluster.py``: the three policies of the experiment and a
 game policy on the full cluster (pack, active-set placement, scale out and in), memory
 pressure (LRU eviction of idle containers, functions starved of memory), spread placement,
 container caps (scale-in while busy, FIFO queues), exponential service and background
-interference (the calibration's and M/M/c settings), ``game.calibrate``'s
-cells, and ``online.online_return`` (the recorder's states, actions and rewards).
+interference (the calibration's and M/M/c settings), invocations at the control ticks' times
+and at equal times (ties in SimPy's queue), ``game.calibrate``'s cells, and
+``online.online_return`` (the recorder's states, actions and rewards).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +118,18 @@ def cluster_cases():
                                     background=0.3), seed=[4, 2])
         return cl.run(t, f, Caps())
 
-    return [("openwhisk_memory_pressure", openwhisk_pressure),
+    def ties():
+        # invocations at exactly the control ticks' times and several at the same instant:
+        # equal keys in SimPy's queue, where the order of creation decides (a tick first)
+        rng = np.random.default_rng(8)
+        t = np.sort(np.concatenate([60.0 * np.arange(1, 41), 60.0 * np.arange(1, 41, 3),
+                                    np.full(5, 333.0), rng.uniform(0, 2400, 800)]))
+        f = rng.integers(0, 3, t.size)
+        cl = Cluster(model.FUNCTIONS[:3], SimConfig(n_nodes=1, memory=(1.0,)), seed=6)
+        return cl.run(t, f, policies.OpenWhiskDefault())
+
+    return [("ties_with_ticks", ties),
+            ("openwhisk_memory_pressure", openwhisk_pressure),
             ("ensure_memory_pressure", ensure_pressure),
             ("game_policy_spread", spread_game),
             ("caps_exponential_background", capped_exponential)]
@@ -158,7 +176,38 @@ def compute() -> dict:
             "online_return": online_cells()}
 
 
-if __name__ == "__main__":
-    data = compute()
+def reference_cluster(commit: str) -> types.ModuleType:
+    """``mfgcheck.serverless.cluster`` as it was at ``commit`` (``git show``), as a module of
+    the package."""
+    path = "mfgcheck/serverless/cluster.py"
+    src = subprocess.run(["git", "-C", str(Path(__file__).parent), "show", f"{commit}:{path}"],
+                         capture_output=True, text=True, check=True).stdout
+    mod = types.ModuleType(f"mfgcheck.serverless._cluster_{commit}")
+    mod.__package__ = "mfgcheck.serverless"
+    sys.modules[mod.__name__] = mod                 # dataclasses look their module up
+    exec(compile(src, f"{commit}:{path}", "exec"), mod.__dict__)
+    return mod
+
+
+def _add_case(commit: str, name: str) -> None:
+    global Cluster
+    Cluster = reference_cluster(commit).Cluster      # the cases build their clusters with it
+    cases = dict(cluster_cases())
+    data = json.loads(PATH.read_text())
+    for old in data["cluster"]:
+        if fingerprint(cases[old]()) != data["cluster"][old]:
+            raise SystemExit(f"{commit}'s simulator does not reproduce the stored case {old}")
+    data["cluster"][name] = fingerprint(cases[name]())
     PATH.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reference", help="the commit whose cluster.py writes the new case")
+    ap.add_argument("--add", help="the cluster case to add (with --reference)")
+    args = ap.parse_args()
+    if args.add:
+        _add_case(args.reference, args.add)
+    else:
+        PATH.write_text(json.dumps(compute(), indent=1, sort_keys=True) + "\n")
     print(f"wrote {PATH}", file=sys.stderr)
