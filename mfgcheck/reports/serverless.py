@@ -118,9 +118,9 @@ def _simulate_task(arg) -> dict:
 
 
 # A simulated run's CPU: per invocation and per run (trace, arrivals, metrics), measured with
-# benchmarks/serverless.py (a simulated day, 1.13 million invocations, 3.5-3.6 us each under
+# benchmarks/serverless.py (a simulated day, 1.13 million invocations, 2.8-3.1 us each under
 # the three policies, after issue 13's speed-up), in seconds.
-SIMULATION_CPU_PER_INVOCATION_S = 3.5e-6
+SIMULATION_CPU_PER_INVOCATION_S = 3.0e-6
 SIMULATION_CPU_PER_RUN_S = 0.1
 # The scheduler's cost unit (``jobs.Task.cost``): the rate runs' iterations, about 3000 exact
 # NumPy iterations per CPU second.
