@@ -43,24 +43,12 @@ compiled code between processes (first use compiles in a few seconds).
 from __future__ import annotations
 
 import math
-import os
 from typing import NamedTuple
 
 import numpy as np
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a dependency; the reference still works
-    numba = None  # type: ignore[assignment]
-
-
-def use_compiled() -> bool:
-    """Whether the sampled oracles run the compiled kernels (module docstring)."""
-    return numba is not None and os.environ.get("MFGCHECK_KERNELS", "numba") != "numpy"
-
-
-def _jit(fn):
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn) if numba is not None else fn
+# The switch and the jit settings live with the numerics' kernels (one place for both).
+from ..numerics.compiled import _jit, numba, use_compiled  # noqa: F401 - numba: tests read it
 
 
 @_jit

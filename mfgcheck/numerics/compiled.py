@@ -12,8 +12,8 @@ inputs). NumPy's orders, which the kernels reproduce:
 - ``X.sum(0)`` adds the rows one after the other.
 
 ``use_compiled()``: numba imports and the environment variable ``MFGCHECK_KERNELS`` is not
-``numpy`` (the switch of ``algorithms.kernels``); ``cache=True`` keeps the compiled code
-between processes.
+``numpy`` (the one switch: ``algorithms.kernels`` reads it from here); ``cache=True`` keeps
+the compiled code between processes.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - numba is a dependency; the references 
 
 
 def use_compiled() -> bool:
+    """Whether the compiled kernels run (module docstring; ``algorithms.kernels`` too)."""
     return numba is not None and os.environ.get("MFGCHECK_KERNELS", "numba") != "numpy"
 
 
