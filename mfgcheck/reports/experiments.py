@@ -322,13 +322,6 @@ def figure_name(panel: dict) -> str:
     return f"paper-{panel['id']}.png"
 
 
-def draw(part: dict, figdir) -> None:
-    from .plots import exploitability_figure
-
-    for panel in part["panels"]:
-        exploitability_figure(panel, figdir / figure_name(panel), floor=panel["floor"])
-
-
 def render(part: dict, figrel: str) -> list:
     from .plots import coincidence_note
 

@@ -31,6 +31,7 @@ from importlib import metadata
 from ..executor import make_executor
 from . import settings as settings_mod
 from . import summary as summary_mod
+from .figures import EarlyFigures
 from .jobs import ManyTasks, OneTask, SweepJob, run_jobs
 from .results import RESULTS, SCHEMA, load_results, write_results  # noqa: F401 - re-exported
 from .store import RunStore, check_writable, to_jsonable
@@ -225,13 +226,15 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
     selected = [p for p in PARTS if parts is None or p.name in parts]
     names = {p.name for p in selected}
     ex = executor if executor is not None else make_executor(scheduler, workers)
+    # each part's figures drawn on the workers as its data comes in, not all at the end
+    early = EarlyFigures()
     try:
         if progress:
             print(f"mfgcheck report: {profile.name} profile on {ex.describe()}",
                   file=sys.stderr, flush=True)
         cpu: dict[str, float] = {}
-        done, seconds = run_jobs(selected, lambda p, fin: p.job(profile, store, fin, names), ex,
-                                 progress=progress, cpu=cpu)
+        done, seconds = run_jobs(selected, lambda p, fin: early.wrap(
+            p.name, p.job(profile, store, fin, names)), ex, progress=progress, cpu=cpu)
         executor_desc = ex.describe()
     except BaseException:
         if executor is None:
@@ -269,7 +272,7 @@ def run_report(profile_name: str = "quick", out="report", *, progress: bool = Fa
     # `--from results.json` renders is byte for byte what this run renders.
     results = load_results(path)
     try:
-        write_pages(results, out, executor=ex)     # the figures drawn on the workers
+        write_pages(results, out, executor=ex, drawn=early.drawn)   # the rest on the workers
     finally:
         if executor is None:
             ex.close()

@@ -2,9 +2,10 @@
 
 ``write_pages(results, out)`` builds one ``doc.Document`` from the results dict (never from
 in-memory objects of a run), writes it as Markdown and as plain HTML+CSS, and draws the
-figures as PNG files under ``<out>/figures/`` (the pages refer to them by relative path, so
-the directory is self-contained). ``regenerate(results_json, out)`` is
-``mfgcheck report --from``: the same pages from the file.
+figures (``figures.units``) as PNG files under ``<out>/figures/`` (the pages refer to them by
+relative path, so the directory is self-contained); the report hands it the PNGs it drew
+while running (``figures.EarlyFigures``), used only for the very data results.json holds.
+``regenerate(results_json, out)`` is ``mfgcheck report --from``: the same pages from the file.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from .doc import (
     to_html,
     to_markdown,
 )
+from .figures import DEPENDENCY_FIGURE
 from .results import load_results
 
 FIGURES = "figures"
-DEPENDENCY_FIGURE = "claims-dependency.png"
 SEVERITY_ORDER = ("major", "minor", "none")
 
 
@@ -161,74 +162,44 @@ def _reproducibility_blocks(results: dict) -> list:
     ]
 
 
-def figure_groups(results: dict) -> list[tuple[str, object]]:
-    """The figures to draw, in independent groups ``(name, data)``: the claims' dependency
-    graph and each part that ran (its plain data from results.json)."""
-    parts = results["parts"]
-    groups: list[tuple[str, object]] = [("claims", results["summary"]["claims"])]
-    for name in ("rate", "experiments", "serverless", "ablation"):
-        if parts.get(name, {}).get("status") == "ok":
-            groups.append((name, parts[name]))
-    return groups
+def draw_figures(results: dict, out, executor=None, drawn=None) -> list[Path]:
+    """Draw every figure of ``results`` (``figures.units``) into ``<out>/figures``: in this
+    process, or with ``executor`` (the report's workers: side by side, the same bytes) when
+    one is given. ``drawn``: PNGs drawn while the report ran (``figures.EarlyFigures``), used
+    for the units whose key (file name and data) they were drawn under."""
+    from .figures import draw_task, draw_unit, units
+    from .store import atomic_write_bytes
 
-
-def _draw(name: str, data, figdir: Path) -> None:
-    if name == "claims":
-        from .graph import dependency_figure
-
-        dependency_figure(data, figdir / DEPENDENCY_FIGURE)
-    elif name == "rate":
-        rate.draw(data, figdir)
-    elif name == "experiments":
-        experiments.draw(data, figdir)
-    elif name == "serverless":
-        serverless.draw(data, figdir)
-    elif name == "ablation":
-        experiments.draw_ablation(data, figdir / experiments.ABLATION_FIGURE)
-    else:  # pragma: no cover - a programming error
-        raise ValueError(f"figure group: {name!r}")
-
-
-def _draw_group(arg) -> dict[str, bytes]:
-    """Task: one ``figure_groups`` entry drawn in a temporary directory where it runs (a
-    worker shares no file system with the report); ``{file name: PNG bytes}``."""
-    import tempfile
-
-    name, data = arg
-    with tempfile.TemporaryDirectory() as tmp:
-        _draw(name, data, Path(tmp))
-        return {p.name: p.read_bytes() for p in sorted(Path(tmp).glob("*.png"))}
-
-
-def draw_figures(results: dict, out, executor=None) -> list[Path]:
-    """Draw every figure into ``<out>/figures``: in this process, or with ``executor`` (the
-    report's workers: the groups side by side, the same bytes) when one is given."""
     figdir = Path(out) / FIGURES
     figdir.mkdir(parents=True, exist_ok=True)
-    groups = figure_groups(results)
+    todo = []
+    for unit in units(results):
+        png = (drawn or {}).get(unit.key)
+        if png is None:
+            todo.append(unit)
+        else:
+            atomic_write_bytes(figdir / unit.name, png)
     if executor is None or executor.workers < 2:
-        for name, data in groups:
-            _draw(name, data, figdir)
+        for unit in todo:
+            draw_unit(unit, figdir)
     else:
-        from .store import atomic_write_bytes
-
-        for outcome in executor.map(_draw_group, groups):
+        for unit, outcome in zip(todo, executor.map(draw_task, todo)):
             if not outcome.ok:
                 raise RuntimeError(f"drawing the figures: {outcome.error}\n"
                                    f"{outcome.traceback or ''}")
-            for fname, data in outcome.value.items():
-                atomic_write_bytes(figdir / fname, data)
+            atomic_write_bytes(figdir / unit.name, outcome.value)
     return sorted(figdir.glob("*.png"))
 
 
-def write_pages(results: dict, out, executor=None) -> dict:
+def write_pages(results: dict, out, executor=None, drawn=None) -> dict:
     """Write index.md, index.html and the figures into ``out`` (the figures drawn with
-    ``executor`` if given); returns their paths."""
+    ``executor`` if given, those in ``drawn`` taken as drawn: ``draw_figures``); returns
+    their paths."""
     from .store import atomic_write_text
 
     out = Path(out)
     doc = build_document(results)
-    figures = draw_figures(results, out, executor)
+    figures = draw_figures(results, out, executor, drawn)
     md, html = out / "index.md", out / "index.html"
     atomic_write_text(md, to_markdown(doc))
     atomic_write_text(html, to_html(doc))

@@ -128,8 +128,11 @@ def resources(results: dict, path) -> Path:
     return _save(plt, fig, path)
 
 
+#: each figure's file name -> the function drawing it from the results dict
+DRAW = dict(zip(FIGURES, (_latency_cdfs, violations, resources)))
+
+
 def draw(results: dict, figdir) -> list[Path]:
     figdir = Path(figdir)
     figdir.mkdir(parents=True, exist_ok=True)
-    return [fn(results, figdir / name) for fn, name in
-            zip((_latency_cdfs, violations, resources), FIGURES)]
+    return [fn(results, figdir / name) for name, fn in DRAW.items()]
