@@ -53,9 +53,10 @@ def soft_policy_mp(P, r, gamma, lam, pi0=None, max_iter: int = 200):
         new_pi = []
         for s in range(S):
             m = max(Q[s])
-            z = mp.fsum(mp.exp((q - m) / lam) for q in Q[s])
+            e = [mp.exp((q - m) / lam) for q in Q[s]]
+            z = mp.fsum(e)
             new_V.append(m + lam * mp.log(z))
-            new_pi.append([mp.exp((q - m) / lam) / z for q in Q[s]])
+            new_pi.append([x / z for x in e])
         residual = max(abs(new_V[s] - V[s]) for s in range(S))
         pi = new_pi
         if residual < tol:

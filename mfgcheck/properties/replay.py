@@ -163,11 +163,11 @@ def _visitation(Ppi, rho, gamma):
     return _solve(M, [(1 - gamma) * x for x in rho])
 
 
-def _evaluate(P, r, pi, logpi, gamma, lam):
+def _evaluate(P, r, pi, logpi, gamma, lam, Ppi=None):
     """``(V, Q)`` of the regularised policy ``pi``: ``(I - gamma P_pi) V = E_pi[r - lam log
-    pi]``, ``Q = r + gamma P V``."""
+    pi]``, ``Q = r + gamma P V`` (``Ppi``: ``P_pi`` if the caller has it)."""
     S, A = len(r), len(r[0])
-    Ppi = _p_pi(P, pi)
+    Ppi = _p_pi(P, pi) if Ppi is None else Ppi
     M = [[(1 if s == t else 0) - gamma * Ppi[s][t] for t in range(S)] for s in range(S)]
     b = [mp.fsum(pi[s][a] * (r[s][a] - lam * logpi[s][a]) for a in range(A)) for s in range(S)]
     V = _solve(M, b)
@@ -402,15 +402,18 @@ def _replay(run: NACRunCase) -> PreciseTerms:
     # Algorithm 1 with the exact oracle.
     theta, mu = [[mp.mpf(0)] * n], [list(rho)]
     w_hat, g = [], []
+    at_iterate = []         # the exact terms at (theta_t, mu_t), reused below as they are
     for _t in range(T):
         pi, logpi = _policy(theta[-1], phi)
         P, r = at(mu[-1])
-        _, Q = _evaluate(P, r, pi, logpi, gamma, lam)
+        Ppi = _p_pi(P, pi)
+        V, Q = _evaluate(P, r, pi, logpi, gamma, lam, Ppi)
         adv = [[Q[s][a] - mp.fsum(pi[s][b] * Q[s][b] for b in range(A)) for a in range(A)]
                for s in range(S)]
-        Ppi = _p_pi(P, pi)
         d = _visitation(Ppi, rho, gamma)
-        w = _actor(pi, d, _grad_log(pi, phi), adv, R)
+        grad = _grad_log(pi, phi)
+        at_iterate.append((P, r, pi, logpi, V, Q, adv, Ppi, d, grad))
+        w = _actor(pi, d, grad, adv, R)
         w_hat.append(w)
         g.append([wi - lam * th for wi, th in zip(w, theta[-1])])
         theta.append([(1 - eta * lam) * th + eta * wi for th, wi in zip(theta[-1], w)])
@@ -426,18 +429,25 @@ def _replay(run: NACRunCase) -> PreciseTerms:
     K = []
     warm = pi_eq
     for k in range(T + 1):
-        P, r = at(mu[k])
-        pi, logpi = _policy(theta[k], phi)
+        if k < T:           # the same calls as Algorithm 1's loop made at iterate k
+            P, r, pi, logpi, V, Q, adv, Ppi, d_pi, grad = at_iterate[k]
+        else:
+            P, r = at(mu[k])
+            pi, logpi = _policy(theta[k], phi)
+            Ppi = _p_pi(P, pi)
+            d_pi = _visitation(Ppi, rho, gamma)
+            V, Q = _evaluate(P, r, pi, logpi, gamma, lam, Ppi)
+            adv = [[Q[s][a] - mp.fsum(pi[s][b] * Q[s][b] for b in range(A)) for a in range(A)]
+                   for s in range(S)]
+            grad = _grad_log(pi, phi)
         pistar, Vstar = _soft_optimum(P, r, gamma, lam, pi0=warm)
         warm = pistar
-        d_star = _visitation(_p_pi(P, pistar), rho, gamma)
-        d_pi = _visitation(_p_pi(P, pi), rho, gamma)
-        V, Q = _evaluate(P, r, pi, logpi, gamma, lam)
+        Ppistar = _p_pi(P, pistar)
+        d_star = _visitation(Ppistar, rho, gamma)
         q = [[Q[s][a] - lam * logpi[s][a] for a in range(A)] for s in range(S)]
-        adv = [[Q[s][a] - mp.fsum(pi[s][b] * Q[s][b] for b in range(A)) for a in range(A)]
-               for s in range(S)]
         K.append({"P": P, "pi": pi, "logpi": logpi, "pistar": pistar, "d_star": d_star,
-                  "d_pi": d_pi, "V": V, "q": q, "adv": adv,
+                  "d_pi": d_pi, "V": V, "q": q, "adv": adv, "Ppi": Ppi, "Ppistar": Ppistar,
+                  "grad": grad,
                   "sigma_pi": mp.fsum(d_star[s] * _kl(pistar[s], pi[s]) for s in range(S)),
                   "sigma_mu": _l1(mu[k], mu_eq),
                   "Vgap": mp.fsum(rh * (vs - v) for rh, vs, v in zip(rho, Vstar, V))})
@@ -454,7 +464,7 @@ def _replay(run: NACRunCase) -> PreciseTerms:
     for t in range(T):
         a_, b_ = K[t], K[t + 1]
         ds = a_["d_star"]
-        grad = _grad_log(a_["pi"], phi)
+        grad = a_["grad"]
         gdot = [[mp.fsum(x * y for x, y in zip(g[t], grad[s][a])) for a in range(A)]
                 for s in rows]
         kl_next = mp.fsum(ds[s] * _kl(a_["pistar"][s], b_["pi"][s]) for s in rows)
@@ -463,9 +473,8 @@ def _replay(run: NACRunCase) -> PreciseTerms:
         dmu = _l1(mu[t + 1], mu[t])
         drift = _l1(b_["d_star"], ds)
         D_pi = mp.fsum(dstar[s] * _l1(a_["pistar"][s], a_["pi"][s]) for s in rows)
-        Ppistar = _p_pi(a_["P"], a_["pistar"])
-        lam_mu = _gamma2(Ppistar, mu[t])
-        g2_pi = _gamma2(_p_pi(a_["P"], a_["pi"]), mu[t])
+        lam_mu = _gamma2(a_["Ppistar"], mu[t])
+        g2_pi = _gamma2(a_["Ppi"], mu[t])
         mid = _gamma2(_p_pi(a_["P"], pi_eq), mu[t])
         D_pair = mp.fsum(dstar[s] * _l1(a_["pistar"][s], pi_eq[s]) for s in rows)
         pol_gap = _l1(lam_mu, g2_pi)
