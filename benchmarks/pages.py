@@ -105,6 +105,7 @@ def tail(tree: Path, profile: str, out: Path) -> tuple[float, float, float]:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--against", required=True, help="the reference commit (git ref)")
+    ap.add_argument("--new", help="a commit to measure in place of the working tree")
     ap.add_argument("--profile", default="quick")
     ap.add_argument("--results", help="a report's results.json for the figures' measure")
     ap.add_argument("--repeat", type=int, default=3)
@@ -116,9 +117,12 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     print(f"load average at start: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mfgcheck-pages-") as tmp:
-        ref = Path(tmp) / "ref"
+        ref, new = Path(tmp) / "ref", Path(tmp) / "new"
         ref.mkdir()
-        trees = {"reference": unpack(args.against, ref), "new": ROOT}
+        if args.new:
+            new.mkdir()
+        trees = {"reference": unpack(args.against, ref),
+                 "new": unpack(args.new, new) if args.new else ROOT}
         if "lemmas" in args.only:
             compare("lemmas", trees, LEMMAS.format(profile=args.profile, only=""), args.repeat)
         if "lemma7" in args.only:
