@@ -59,7 +59,7 @@ def part_units(name: str, part: dict) -> list[Unit]:
     return []
 
 
-def entry_units(name: str, entry: dict) -> list[Unit]:
+def _entry_units(name: str, entry: dict) -> list[Unit]:
     """The figure of one entry of a sweep part (a rate setting, a paper panel)."""
     from . import experiments, rate
 
@@ -157,7 +157,7 @@ class _Drawing:
             for gid, entry in list(entries.items()):
                 if gid not in self.seen:
                     self.seen.add(gid)
-                    out += entry_units(self.part, as_read_back(entry))
+                    out += _entry_units(self.part, as_read_back(entry))
         if not self.done and self.left == 0 and not self.inner.blocked():
             self.done = True
             try:

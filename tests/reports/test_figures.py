@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from mfgcheck.executor import SerialExecutor
 from mfgcheck.reports import figures, writer
 from mfgcheck.reports.jobs import Task, run_jobs
@@ -87,3 +89,32 @@ def test_units_are_read_back_data():
     nan = float("nan")
     got = figures.as_read_back({"x": (1, 2.5), "y": nan, "z": {"k": [nan]}})
     assert got == {"x": [1, 2.5], "y": "nan", "z": {"k": ["nan"]}}
+
+
+def test_a_report_writes_the_figures_its_results_json_gives(tmp_path):
+    """End to end: the figures a report drew while running (each paper panel's, as its
+    analysis returned) are, byte for byte, those ``mfgcheck report --from`` draws from its
+    results.json (its own report: the shared one is rewritten by other tests; the bytes
+    drawn on worker processes are those drawn here, test_report_jobs.py)."""
+    from mfgcheck.reports import run_report
+    from mfgcheck.reports.results import load_results
+
+    early = []
+    real = figures.EarlyFigures.wrap
+
+    def spy(self, name, job):
+        early.append(self)
+        return real(self, name, job)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(figures.EarlyFigures, "wrap", spy)
+        run_report("test", tmp_path / "run", parts={"experiments"}, executor=SerialExecutor())
+    results = load_results(tmp_path / "run" / "results.json")
+    panels = figures.part_units("experiments", results["parts"]["experiments"])
+    assert panels and set(early[0].drawn) == {u.key for u in panels}   # drawn while running
+    drawn = sorted((tmp_path / "run" / writer.FIGURES).glob("*.png"))
+    again = writer.draw_figures(results, tmp_path / "again")
+    assert [p.name for p in drawn] == [p.name for p in again]
+    assert {u.kind for u in figures.units(results)} == {"panel", "claims"}
+    for a, b in zip(drawn, again):
+        assert a.read_bytes() == b.read_bytes(), a.name
