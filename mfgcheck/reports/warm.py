@@ -11,7 +11,7 @@ would be built at install time; a report then only loads the machine code.
 
 How: every task function of the report that reaches a kernel runs once on a *shrunk* copy
 of the ``quick`` and ``full`` profiles' settings (``shrunk_runs``: the same games, oracles,
-features, variants and argument types, a few iterations, one seed, small samples), so the
+features, variants, batch sizes and argument types; a few iterations, small samples), so the
 kernels are compiled for exactly the argument types the reports pass them (numba compiles
 one specialisation per type signature: an array's dtype, dimension, layout and
 read-only flag). The serverless section runs its ``test`` setting (training, online NAC, one
@@ -37,13 +37,15 @@ _K = 8
 def _rate_runs(profile) -> list[list[dict]]:
     from . import rate
 
-    chunks = []
+    out = []
     for rs in profile.rate:
-        small = replace(rs, T=(min(rs.T),),
-                        seeds=rs.seeds[:1], K_schedule=None,
+        small = replace(rs, T=(min(rs.T),), K_schedule=None,
                         oracle_kwargs=_small_samples(rs.oracle_kwargs))
-        chunks.append(rate.run_settings(small, small.game.build()))
-    return chunks
+        items = rate.run_settings(small, small.game.build())
+        # the report's first batch of the setting: its batch size decides array layouts
+        # (a transition broadcast over 5 runs is not contiguous; over 1 it is)
+        out.append([items[i] for i in rate.chunks(small, items)[0]])
+    return out
 
 
 def _small_samples(kwargs: dict) -> dict:
@@ -56,10 +58,11 @@ def _paper_runs(profile) -> list[list[dict]]:
     out = []
     for ps in profile.paper:
         small = replace(ps, iterations=_T_EXACT if ps.oracle == "exact" else _T_SAMPLED,
-                        segments=2, seeds=ps.seeds[:1], record_every=2,
+                        segments=2, record_every=2,
                         oracle_kwargs=_small_samples(ps.oracle_kwargs))
         items = experiments.run_settings(small)
-        out.extend([[s] for s in items])          # NAC and DL-NAC, one run each
+        chunks = experiments.chunks(items)       # the report's batches (module docstring)
+        out.extend([items[i] for i in c] for c in chunks if len(c) == max(map(len, chunks)))
     return out
 
 
