@@ -55,7 +55,7 @@ def _small_samples(kwargs: dict) -> dict:
 def _paper_runs(profile) -> list[list[dict]]:
     from . import experiments
 
-    out = []
+    out: list[list[dict]] = []
     for ps in profile.paper:
         small = replace(ps, iterations=_T_EXACT if ps.oracle == "exact" else _T_SAMPLED,
                         segments=2, record_every=2,
