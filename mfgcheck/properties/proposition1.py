@@ -25,7 +25,16 @@ Checks:
 - ``check_proposition1``: the log-log slope of the mean error against K (least squares)
   against the slope of theory's rate on the same grid (``tau_mix(alpha_K)`` grows as
   ``alpha_K`` shrinks, so it is above -1); ``lhs`` = slope, ``rhs`` = exponent: holds when the
-  error decays at least as fast as claimed;
+  error decays at least as fast as claimed, up to the slope's sampling error. The slope is a
+  statistic of the seeds, so it is allowed ``atol = t_{B-1}(1 - SLOPE_ALPHA) se`` above the
+  exponent, ``se`` its jackknife (leave one seed out) standard error over the ``B`` seeds
+  (``slope_tolerance``). Compared with no allowance (as we first did), Hypothesis' random
+  profile found ``random-2x2`` cases (gamma = 0.125, lam = 1, tau_mix = 1, rhs = -1) with a
+  slope of -0.966 to -0.998 on 8 seeds; on one of them 4096 fresh seeds give -1.057 (8-seed
+  slopes there have sd 0.16 and 24% of them exceed -1) and the error keeps falling faster
+  than 1/K up to K = 15000: sampling noise, not the paper. The allowance is wide on 8 seeds
+  (median 0.57 on that case, 0.92 on a heavier-tailed one): 8 seeds cannot resolve a slope
+  better; 64 seeds (the recheck) bring it to about 0.2;
 - ``check_proposition1_rate``: step ``proposition1.rate`` on the second half of the K grid,
   with the O~ constant calibrated on the first half (``c = max error(K)/rate(K)`` there):
   ``error(K) <= c rate(K)``. An O~ bound claims *some* constant, eventually; calibrating at
@@ -90,6 +99,43 @@ BUDGET_TEXT = (f"K grid capped at {K_GRID_BUDGET:.0e} TD samples per seed (sum o
                f"measured (NaN sides)")
 
 
+#: one-sided false-alarm probability of the slope check (``slope_tolerance``)
+SLOPE_ALPHA = 1e-3
+
+
+def fitted_slope(Ks: np.ndarray, seed_errors: np.ndarray) -> float:
+    """Least-squares slope of ``log mean_seeds(error)`` against ``log K`` (``seed_errors``:
+    (len(Ks), n_seeds))."""
+    return float(np.polyfit(np.log(Ks), np.log(seed_errors.mean(axis=1)), 1)[0])
+
+
+def slope_standard_error(Ks, seed_errors: np.ndarray) -> float:
+    """Jackknife (leave one seed out) standard error of :func:`fitted_slope`.
+
+    The seeds are the independent replicates of the measurement; the errors at different K
+    share a seed, so the seed is what is left out (a column of ``seed_errors``), which keeps
+    the correlation between the K's. ``se^2 = (B-1)/B sum_i (s_(-i) - mean s_(-i))^2``
+    (Efron and Stein); deterministic, no resampling. NaN for fewer than 2 seeds."""
+    E = np.asarray(seed_errors, dtype=np.float64)
+    B = E.shape[1]
+    if B < 2:
+        return math.nan
+    Ks = np.asarray(Ks)
+    loo = np.array([fitted_slope(Ks, np.delete(E, i, axis=1)) for i in range(B)])
+    return float(math.sqrt((B - 1) / B * ((loo - loo.mean()) ** 2).sum()))
+
+
+def slope_tolerance(se: float, n_seeds: int, alpha: float = SLOPE_ALPHA) -> float:
+    """How far the fitted slope may exceed the claimed one by chance: the one-sided
+    ``1 - alpha`` quantile of Student's t with ``n_seeds - 1`` degrees of freedom times the
+    jackknife standard error (a studentised slope; ``alpha = SLOPE_ALPHA``)."""
+    from scipy.stats import t as student
+
+    if not (se >= 0 and math.isfinite(se)) or n_seeds < 2:
+        return 0.0
+    return float(student.ppf(1.0 - alpha, n_seeds - 1) * se)
+
+
 def _Ks(case: RateCase, omega: float, gamma: float) -> np.ndarray:
     if case.Ks:
         return np.asarray(case.Ks, dtype=np.int64)
@@ -136,21 +182,23 @@ def _measure_critic(case: RateCase) -> dict:
                         f"{omega * (1 - game.gamma):.3g})"}
     B = len(case.seeds)
     schedule = td_theory_steps(omega, game.gamma)
-    errors, taus = [], []
+    errors, taus, seed_errors = [], [], []
     for K in Ks:
         env = Environment(game, np.repeat(mu[None], B, 0),
                           [np.random.default_rng(s) for s in case.seeds])
         est = td0_critic(env, np.repeat(pi[None], B, 0), np.repeat(np.log(pi)[None], B, 0), phi,
                          lam=game.lam, n_samples=int(K), steps=schedule.values(int(K)),
                          radius=default_critic_radius(game, case.R))
-        errors.append(float((weight * (est.q - q) ** 2).sum(axis=(-1, -2)).mean()))
+        seed_errors.append((weight * (est.q - q) ** 2).sum(axis=(-1, -2)))
+        errors.append(float(seed_errors[-1].mean()))
         taus.append(max(1, mixing_time(P_pi, d, float(schedule(int(K))))))
     rate = _theory.expression("proposition1", "rate")
     rates = [float(rate(tau_mix=tau, K=int(K), gamma=game.gamma, omega=omega))
              for tau, K in zip(taus, Ks)]
-    slope = float(np.polyfit(np.log(Ks), np.log(errors), 1)[0])
+    slope = fitted_slope(Ks, np.asarray(seed_errors))
     return {"Ks": Ks.tolist(), "errors": errors, "tau_mix": taus, "omega": omega,
             "rates": rates, "slope": slope, "budget": BUDGET_TEXT,
+            "slope_se": slope_standard_error(Ks, np.asarray(seed_errors)),
             "implied_constant": [e / r for e, r in zip(errors, rates)]}
 
 
@@ -167,9 +215,13 @@ def check_proposition1(case: RateCase, *, bound: Bound | None = None) -> Evidenc
     # grids where tau_mix went 1 -> 4, a defect of our reading, not of the paper
     rate_slope = float(np.polyfit(np.log(m["Ks"]), np.log(m["rates"]), 1)[0])
     expo = rate_slope if bound is None else float(bound(**m))
+    # the slope is a statistic of case.seeds (a heavy-tailed mean at each K): it may exceed
+    # the claimed slope by chance; comparing it with no allowance flagged random-2x2 cases
+    # whose slope was -0.998 against -1 on 8 seeds (module docstring)
+    tol = slope_tolerance(m["slope_se"], len(case.seeds))
     return Evidence("proposition1", "proposition1", m["slope"], expo,
-                    instance=case.to_dict(),
-                    measurements={**m, "exponent": expo,
+                    instance=case.to_dict(), atol=tol,
+                    measurements={**m, "exponent": expo, "slope_tolerance": tol,
                                   "reading": "lhs: fitted slope of log E||q_hat - q||^2 "
                                              "against log K; rhs: the claimed exponent"})
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 import mfgcheck as mc
 from mfgcheck.properties import _theory, proposition1, proposition2
@@ -38,7 +38,11 @@ def test_proposition1_rate_on_well_conditioned_cases(case):
     Algorithm 2 decays at least like 1/K (fitted slope <= -1). The pointwise version with the
     O~ constant calibrated at K0 is recorded, not asserted: in this pre-asymptotic range the
     implied constant moves by a factor of a few (docs/properties.md); the pointwise version
-    therefore calibrates the O~ constant on the first half of the K grid and checks the rest."""
+    therefore calibrates the O~ constant on the first half of the K grid and checks the rest.
+    The strategy does not bound omega from below (mu = (0, 0, 1) and a strong coupling gave
+    omega = 8e-6 under the random profile): a case over the K-grid budget is not checked
+    (NaN sides, its own test below), so it is discarded here, not passed."""
+    assume(not proposition1.measure_critic(case).get("over_budget"))
     ev = proposition1.check_proposition1(case)
     assert_holds(ev)
     errors = ev.measurements["errors"]
@@ -138,3 +142,64 @@ def test_proposition1_case_over_the_k_grid_budget_is_not_checked_and_says_so():
     text = " ".join(getattr(b, "text", "") for b in tables.render_lemmas(part))
     assert "**Budgets**: `proposition1`: K grid capped at 2e+06" in text
     assert "1 of 2 examples over it" in text
+
+
+def test_slope_standard_error_is_the_jackknife_by_pseudo_values():
+    """Independent route: the jackknife variance is the variance of the pseudo-values
+    ``B s - (B-1) s_(-i)`` over B; exact power laws per seed (slope -1 whatever the seed)
+    have no sampling error."""
+    rng = np.random.default_rng(3)
+    Ks = np.array([5, 15, 50, 150])
+    E = rng.lognormal(0.0, 1.0, (4, 8)) / Ks[:, None]
+    B = E.shape[1]
+    s = proposition1.fitted_slope(Ks, E)
+    loo = [np.polyfit(np.log(Ks), np.log(np.delete(E, i, 1).mean(1)), 1)[0] for i in range(B)]
+    pseudo = B * s - (B - 1) * np.array(loo)
+    se = proposition1.slope_standard_error(Ks, E)
+    assert se == pytest.approx(np.sqrt(pseudo.var(ddof=1) / B), rel=1e-10)
+    exact = rng.lognormal(0.0, 1.0, 8)[None, :] / Ks[:, None]
+    assert proposition1.slope_standard_error(Ks, exact) <= 1e-12
+
+
+def test_slope_tolerance_is_a_calibrated_one_sided_test():
+    """Synthetic seeds whose expected error is exactly 2/K with heavy-tailed (lognormal,
+    sigma = 1) noise: the fitted slope exceeds -1 in about a third of 8-seed samples, the
+    studentised allowance almost never (at most 3 false alarms in 400 samples: a rate of
+    ~SLOPE_ALPHA gives 3 or more with probability < 1%; measured: 1). The price is power on 8
+    such seeds: a bias floor (slope 0) is caught in 79% of samples (asserted > 50%, 14 binomial
+    standard deviations below), a slope of -0.3 in 46%; 64 seeds (the recheck) narrow it."""
+    rng = np.random.default_rng(7)
+    Ks = np.array([5.0, 15.0, 50.0, 150.0])
+    noise = np.exp(1.0 * rng.standard_normal((400, 4, 8)) - 0.5)   # mean 1
+
+    def exceeds(power):
+        out = []
+        for z in noise:
+            E = 2.0 * Ks[:, None] ** power * z
+            se = proposition1.slope_standard_error(Ks, E)
+            out.append(proposition1.fitted_slope(Ks, E)
+                       > -1.0 + proposition1.slope_tolerance(se, E.shape[1]))
+        return np.array(out)
+
+    bare = np.array([proposition1.fitted_slope(Ks, 2.0 * Ks[:, None] ** -1.0 * z) > -1.0
+                     for z in noise])
+    assert bare.mean() > 0.2            # why the bare comparison was wrong
+    assert exceeds(-1.0).sum() <= 3
+    assert exceeds(0.0).mean() > 0.5    # the allowance still refutes a bias floor
+
+
+def test_proposition1_slope_noise_is_not_a_violation():
+    """The random profile's counterexample: on 8 seeds the slope is -0.966 against -1 (a bare
+    comparison fails); it is within the slope's sampling error, and on 64 fresh seeds the slope
+    itself is below -1 (4096 seeds: -1.057; docs in the module)."""
+    from dataclasses import replace
+    game = mc.games.random_game(2, 2, 0, gamma=0.125, lam=1.0, transition_coupling=1.0,
+                                reward_coupling=0.0, logit_scale=0.25)
+    case = RateCase(game, mc.numerics.tabular_features(2, 2), np.full((2, 2), 0.5),
+                    np.array([1.0, 0.0]), Ks=(), seeds=tuple(range(1856, 1864)))
+    ev = proposition1.check_proposition1(case)
+    assert ev.rhs == -1.0 and ev.lhs > ev.rhs          # the bare comparison's "violation"
+    assert ev.lhs - ev.rhs <= ev.measurements["slope_tolerance"]
+    assert_holds(ev)
+    again = proposition1.check_proposition1(replace(case, seeds=tuple(range(64))))
+    assert again.lhs < -1.0
