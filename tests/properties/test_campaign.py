@@ -4,7 +4,7 @@ Steps the paper gets right must hold; the known failures and Lemma 7 as stated a
 """
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 import mfgcheck.properties as props
 from mfgcheck.algorithms import OracleConfig
@@ -73,9 +73,12 @@ def test_campaign_sampled_runs(run):
 @settings(max_examples=30)
 @given(ps.rate_cases())
 def test_campaign_propositions(case):
+    assert_holds(props.proposition2.check_proposition2(case))
+    # a case over Proposition 1's K-grid budget is not checked (NaN sides; the strategy does
+    # not bound omega from below): discarded, neither passed nor failed
+    assume(not props.proposition1.measure_critic(case).get("over_budget"))
     assert_holds(props.proposition1.check_proposition1(case))
     observe(props.proposition1.check_proposition1_rate(case))
-    assert_holds(props.proposition2.check_proposition2(case))
 
 
 def test_search_finds_the_pointwise_advantage_error():
