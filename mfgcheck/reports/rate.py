@@ -339,13 +339,6 @@ def figure_name(entry: dict) -> str:
     return f"rate-{entry['id']}.png"
 
 
-def draw(part: dict, figdir) -> None:
-    from .plots import rate_figure
-
-    for entry in part["settings"]:
-        rate_figure(entry, entry["theory_slope"], figdir / figure_name(entry))
-
-
 def _ci(f: dict | None, entry: dict | None = None) -> str:
     if not f:
         if entry is not None and entry.get("last_at_floor"):

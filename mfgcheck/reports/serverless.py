@@ -224,12 +224,6 @@ class ServerlessJob:
         return assemble(self.profile_name, self.game, exp, self.seconds)
 
 
-def draw(part: dict, figdir) -> list:
-    from ..serverless import plots
-
-    return plots.draw(part["experiment"], figdir)
-
-
 def _ci(c, digits=3):
     if c["mean"] is None:
         return "-"

@@ -5,10 +5,10 @@ Three profiles:
 - ``quick`` (``make report``): exact-oracle rate sweeps with T in {1e2, 3e2, ..., 1e5} on SIS
   and a random game, up to 3e4 on LQ, a small sampled-oracle grid (5 seeds), the paper's
   Figures 1 and 2 (exact oracle; sampled oracle with 10 seeds), the lemma checks on a budget.
-  About 150 s of CPU (docs/report.md, Timings: at least 75 s on 2 free cores).
+  About 82 s of CPU (docs/report.md, Timings: at least 41 s on 2 free cores).
 - ``full`` (on demand): T up to 1e6 with the exact oracle, a larger sampled grid on two games,
   longer paper runs with K = 300, more property examples; every setting of ``quick`` on
-  grids at least as large (about 685 s of CPU, docs/report.md).
+  grids at least as large (about 378 s of CPU, docs/report.md).
 - ``test``: the smallest profile that exercises every part (T in {30, 100, 300}, SIS only);
   the test suite uses it.
 
