@@ -159,29 +159,7 @@ def _evaluate(b, constant, Pm, H, G, g0, c, shift, scale, bounds, theta, mu, lam
         for t in range(S):
             Ppi[b, s, t] = M[s, t]
             M[s, t] = (1.0 if s == t else 0.0) - gamma * M[s, t]
-    for k in range(S):                      # Gaussian elimination, partial pivoting
-        p = k
-        for i in range(k + 1, S):
-            if abs(M[i, k]) > abs(M[p, k]):
-                p = i
-        if p != k:
-            for j in range(S):
-                tmp = M[k, j]
-                M[k, j] = M[p, j]
-                M[p, j] = tmp
-            tmp = V[k]
-            V[k] = V[p]
-            V[p] = tmp
-        for i in range(k + 1, S):
-            f = M[i, k] / M[k, k]
-            for j in range(k, S):
-                M[i, j] -= f * M[k, j]
-            V[i] -= f * V[k]
-    for k in range(S - 1, -1, -1):
-        acc = V[k]
-        for j in range(k + 1, S):
-            acc -= M[k, j] * V[j]
-        V[k] = acc / M[k, k]
+    kernels._gauss_solve(M, V)              # Gaussian elimination, partial pivoting
     nw = 0.0
     for s in range(S):
         mean_q = 0.0

@@ -466,6 +466,37 @@ def exact_affine_advance(model: AffineModel, theta, mu, eta, beta, lam, gamma, R
 
 
 @_jit
+def _gauss_solve(M, V):
+    """``V <- M^{-1} V`` for a square ``M`` (S, S) by Gaussian elimination with partial
+    pivoting, in place (``M`` is destroyed); the exact steps' value solve
+    ``(I - gamma P_pi) V = E_pi[r - lam log pi]`` (this kernel and ``exact_kernels``)."""
+    S = M.shape[0]
+    for c in range(S):
+        p = c
+        for i in range(c + 1, S):
+            if abs(M[i, c]) > abs(M[p, c]):
+                p = i
+        if p != c:
+            for j in range(S):
+                tmp = M[c, j]
+                M[c, j] = M[p, j]
+                M[p, j] = tmp
+            tmp = V[c]
+            V[c] = V[p]
+            V[p] = tmp
+        for i in range(c + 1, S):
+            f = M[i, c] / M[c, c]
+            for j in range(c, S):
+                M[i, j] -= f * M[c, j]
+            V[i] -= f * V[c]
+    for c in range(S - 1, -1, -1):
+        acc = V[c]
+        for j in range(c + 1, S):
+            acc -= M[c, j] * V[j]
+        V[c] = acc / M[c, c]
+
+
+@_jit
 def _exact_affine_advance(Pv, rv, bounds, check, theta, mu, eta, beta, lam, gamma, R, n_steps,
                           sum_pi, sum_mu, max_norm, min_pi):
     """``Pv``, ``rv``: ``affine_model``'s base and differences. ``n_steps`` iterations of
@@ -547,29 +578,7 @@ def _exact_affine_advance(Pv, rv, bounds, check, theta, mu, eta, beta, lam, gamm
                         pp += pi[b, s, a] * P[s, a, t]
                     Ppi[b, s, t] = pp
                     M[s, t] = (1.0 if s == t else 0.0) - gamma * pp
-            for c in range(S):                      # Gaussian elimination, partial pivoting
-                p = c
-                for i in range(c + 1, S):
-                    if abs(M[i, c]) > abs(M[p, c]):
-                        p = i
-                if p != c:
-                    for j in range(S):
-                        tmp = M[c, j]
-                        M[c, j] = M[p, j]
-                        M[p, j] = tmp
-                    tmp = V[c]
-                    V[c] = V[p]
-                    V[p] = tmp
-                for i in range(c + 1, S):
-                    f = M[i, c] / M[c, c]
-                    for j in range(c, S):
-                        M[i, j] -= f * M[c, j]
-                    V[i] -= f * V[c]
-            for c in range(S - 1, -1, -1):
-                acc = V[c]
-                for j in range(c + 1, S):
-                    acc -= M[c, j] * V[j]
-                V[c] = acc / M[c, c]
+            _gauss_solve(M, V)
             nw = 0.0
             for s in range(S):
                 mean_q = 0.0
