@@ -129,20 +129,7 @@ def _evaluate(b, constant, Pm, H, G, g0, c, shift, scale, bounds, theta, mu, lam
         nt += theta[b, i] * theta[b, i]
     norms[b, 0] = math.sqrt(nt)
     for s in range(S):
-        am = 0                              # the largest logit: exp(0) = 1 exactly,
-        for a in range(1, A):               # no call for it
-            if theta[b, s * A + a] > theta[b, s * A + am]:
-                am = a
-        z = theta[b, s * A + am]
-        Z = 0.0
-        for a in range(A):
-            e = 1.0 if a == am else math.exp(theta[b, s * A + a] - z)
-            pi[b, s, a] = e
-            Z += e
-        lZ = math.log(Z)
-        for a in range(A):
-            pi[b, s, a] /= Z
-            logpi[b, s, a] = theta[b, s * A + a] - z - lZ
+        kernels._softmax_row(theta, b, s, A, pi, logpi[b, s])
     ok = _game_at(constant, Pm, H, G, g0, c, shift, scale, bounds, mu[b], P, r, u)
     Pk = Pm if constant else P
     for s in range(S):

@@ -466,6 +466,27 @@ def exact_affine_advance(model: AffineModel, theta, mu, eta, beta, lam, gamma, R
 
 
 @_jit
+def _softmax_row(theta, b, s, A, pi, logpi_s):
+    """``pi[b, s, :]`` = softmax of the tabular logits ``theta[b, s A : (s + 1) A]`` and
+    ``logpi_s[:]`` its log, stable (the largest logit subtracted); the exact steps' policy
+    (this module's kernel and ``exact_kernels``)."""
+    am = 0                              # the largest logit: exp(0) = 1 exactly, no call for it
+    for a in range(1, A):
+        if theta[b, s * A + a] > theta[b, s * A + am]:
+            am = a
+    z = theta[b, s * A + am]
+    Z = 0.0
+    for a in range(A):
+        e = 1.0 if a == am else math.exp(theta[b, s * A + a] - z)
+        pi[b, s, a] = e
+        Z += e
+    lZ = math.log(Z)
+    for a in range(A):
+        pi[b, s, a] /= Z
+        logpi_s[a] = theta[b, s * A + a] - z - lZ
+
+
+@_jit
 def _gauss_solve(M, V):
     """``V <- M^{-1} V`` for a square ``M`` (S, S) by Gaussian elimination with partial
     pivoting, in place (``M`` is destroyed); the exact steps' value solve
@@ -531,20 +552,8 @@ def _exact_affine_advance(Pv, rv, bounds, check, theta, mu, eta, beta, lam, gamm
             if math.sqrt(nt) > max_norm[b]:
                 max_norm[b] = math.sqrt(nt)
             for s in range(S):
-                am = 0                              # the largest logit: exp(0) = 1 exactly,
-                for a in range(1, A):               # no call for it
-                    if theta[b, s * A + a] > theta[b, s * A + am]:
-                        am = a
-                z = theta[b, s * A + am]
-                Z = 0.0
+                _softmax_row(theta, b, s, A, pi, logpi[s])
                 for a in range(A):
-                    e = 1.0 if a == am else math.exp(theta[b, s * A + a] - z)
-                    pi[b, s, a] = e
-                    Z += e
-                lZ = math.log(Z)
-                for a in range(A):
-                    pi[b, s, a] /= Z
-                    logpi[s, a] = theta[b, s * A + a] - z - lZ
                     if pi[b, s, a] < min_pi[b]:
                         min_pi[b] = pi[b, s, a]
             bad = False
