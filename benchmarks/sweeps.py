@@ -11,6 +11,11 @@ The speed-up stops at the number of free cores: on a machine with C cores a clus
 N > C workers only shares them (and pays for the processes). Run:
 ``.venv/bin/python benchmarks/sweeps.py`` (``--tasks 8 --T 1000`` by default). On a shared
 machine the absolute times are noisy; the ratios are measured in one run.
+
+``--close``: how long closing a pool of 2 local workers takes once they have run report
+tasks (a rate chunk and a figure), with the workers' exit as it was (the interpreter's full
+teardown) and as it is (``executor._init_worker``: no teardown), alternately, ``--repeat``
+times each. The pool is closed at the end of every report, after its last task.
 """
 
 from __future__ import annotations
@@ -42,12 +47,56 @@ def run(ex, chunks) -> tuple[float, str]:
     return wall, canonical_json(values)
 
 
+def _old_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _OldExit(ProcessExecutor):
+    """The local pool as it was before ``_init_worker``: workers exit with a full teardown."""
+
+    def _make_pool(self):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
+                                   initializer=_old_init)
+
+
+def close_times(repeat: int) -> None:
+    from mfgcheck.reports import figures
+
+    chunks = workload(2, 300)
+    unit = figures.Unit("x.png", "claims", [])
+    print("closing a pool of 2 local workers after report tasks (s):")
+    got: dict[str, list[float]] = {"full teardown (before)": [], "no teardown (now)": []}
+    for _ in range(repeat):
+        for name, cls in (("full teardown (before)", _OldExit),
+                          ("no teardown (now)", ProcessExecutor)):
+            ex = cls(2)
+            ex.map(rate.run_chunk, chunks)
+            ex.map(figures.draw_task, [unit, unit])
+            start = time.perf_counter()
+            ex.close()
+            got[name].append(time.perf_counter() - start)
+    for name, ts in got.items():
+        each = ", ".join(f"{t:.3f}" for t in ts)
+        print(f"  {name:<24} median {sorted(ts)[len(ts) // 2]:.3f}  ({each})")
+    before, now = (sorted(ts)[len(ts) // 2] for ts in got.values())
+    print(f"  ratio {before / now:.1f}x")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
+    ap.add_argument("--close", action="store_true", help="time closing the local pool only")
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tasks", type=int, default=8)
     ap.add_argument("--T", type=int, default=1000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = ap.parse_args(argv)
+    if args.close:
+        return close_times(args.repeat)
     from distributed import Client, LocalCluster
 
     chunks = workload(args.tasks, args.T)
