@@ -24,6 +24,15 @@ def cache_root() -> Path:
     return Path(base) / "mfgcheck"
 
 
+def keep_hypothesis_out_of_cwd() -> None:
+    """Point Hypothesis' storage (``HYPOTHESIS_STORAGE_DIRECTORY``; by default
+    ``.hypothesis/`` under the working directory, where it caches the literal constants of
+    every local module it scans) at ``cache_root() / "hypothesis-home"``, unless the user set
+    it. For processes mfgcheck owns (the CLI, whose worker processes inherit the
+    environment; the test suite): a library call must not move a user's example database."""
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(cache_root() / "hypothesis-home"))
+
+
 def write_json(path: Path, document) -> None:
     """``document`` as JSON at ``path``, atomically (parents created)."""
     path.parent.mkdir(parents=True, exist_ok=True)

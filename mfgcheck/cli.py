@@ -583,6 +583,9 @@ def _solver_failures() -> tuple[type[BaseException], ...]:
 
 
 def main(argv=None) -> int:
+    from ._cache import keep_hypothesis_out_of_cwd
+
+    keep_hypothesis_out_of_cwd()       # a report writes nothing outside --out and the cache
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -12,12 +12,13 @@ import tempfile
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from mfgcheck._cache import cache_root
+from mfgcheck._cache import cache_root, keep_hypothesis_out_of_cwd
 from mfgcheck.testing import PROFILE_PREFIX, PROFILES, register_profiles
 
 # The example database lives in the user cache, never under the working directory (tests are
 # hermetic; the report reads none of it). ci: no database (derandomised, reproducible).
 _DB = DirectoryBasedExampleDatabase(str(cache_root() / "hypothesis"))
+keep_hypothesis_out_of_cwd()          # its cache of module constants too
 register_profiles()
 for _name in PROFILES:
     settings.register_profile(_name, settings.get_profile(PROFILE_PREFIX + _name),

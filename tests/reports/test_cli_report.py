@@ -123,3 +123,19 @@ def test_merge_reuses_runs_computed_elsewhere(tmp_path, capsys):
     assert b["runs"]["merged"][str(elsewhere)]["added"] == a["runs"]["computed"]
     assert b["parts"]["rate"]["settings"][0]["per_T"] == a["parts"]["rate"]["settings"][0][
         "per_T"]
+
+
+def test_a_report_writes_nothing_into_the_working_directory(tmp_path):
+    # Hypothesis caches the constants of the modules it scans under its storage directory,
+    # by default .hypothesis/ in the working directory: the lemma checks' searches wrote it
+    # wherever `mfgcheck report` was started. The CLI points it at the user cache.
+    cwd, out, cache = tmp_path / "cwd", tmp_path / "out", tmp_path / "cache"
+    cwd.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env |= {"XDG_CACHE_HOME": str(cache), "MFGCHECK_WORKERS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "mfgcheck.cli", "report", "--profile", "test",
+                           "--parts", "lemmas", "--out", str(out), "--quiet"], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert (out / "results.json").exists(), proc.stderr          # the searches ran
+    assert sorted(p.name for p in cwd.iterdir()) == []
+    assert any((cache / "mfgcheck" / "hypothesis-home").rglob("*")), "cache not used"
