@@ -208,7 +208,10 @@ FINDINGS: tuple[Finding, ...] = (
         "-1, ignoring that tau_mix(alpha_K) grows along the grid (37 of 200 violations, "
         "hidden as 'documented' by a descriptive note); judged against the rate's own slope, "
         "15 of its 32 distinct instances still exceed it on 8 seeds and none on 64 fresh "
-        "seeds",
+        "seeds. The slope check now allows its own noise (the jackknife standard error over "
+        "the seeds times Student's t quantile 0.999 with seeds - 1 degrees of freedom): the "
+        "full profile's 200 examples on 8 seeds violate neither check (max ratios 0.18 "
+        "pointwise, 0.86 slope)",
         "implementation choice", "none",
         "none against the paper: Proposition 1 holds on every example once the expectation is "
         "estimated with 64 seeds; violations of these checks now count only if they persist "
