@@ -15,6 +15,14 @@ best CPU time (user + system of the child) of each is printed with the ratio new
 - ``figures``: every figure of a results.json (``--results``), drawn in one process
   (``writer.regenerate``, as ``mfgcheck report --from``).
 
+``--figures RESULTS`` measures each figure of a results.json on its own (``reports.figures``:
+the units a report draws, as its workers do, one ``draw_unit`` each): one process per tree,
+the two alternating ``--repeat`` times; in each, every figure is drawn once to warm up
+(imports, fonts, matplotlib's caches, as a worker that has drawn a figure already) and then
+``--rounds`` times, timed with ``time.process_time``; the best CPU time of each figure in
+each tree is printed with the ratio new/reference, then the totals. ``--keep DIR`` leaves the
+PNGs of both trees in ``DIR/reference`` and ``DIR/new`` to look at.
+
 ``--report`` adds the serial tail of a whole report in each tree: ``mfgcheck report --profile
 <profile>`` with its progress lines timestamped as they arrive, the seconds from its last
 task's line to the end of the command (results.json, the pages, the figures not drawn yet,
@@ -24,6 +32,7 @@ out). One run each (a quick report is ~100-150 s of CPU); on a shared machine re
 the load average printed beside it.
 
     .venv/bin/python benchmarks/pages.py --against HEAD~3 --results report/results.json
+    .venv/bin/python benchmarks/pages.py --against main --figures report/results.json
 """
 
 from __future__ import annotations
@@ -48,6 +57,21 @@ LEMMAS = ("from mfgcheck.reports.settings import profile\n"
           "lemma_checks(profile({profile!r}).lemmas{only})\n")
 FIGURES = ("from mfgcheck.reports.writer import regenerate\n"
            "regenerate({results!r}, {out!r})\n")
+# each figure of a results.json on its own: once to warm up, then `rounds` times (CPU s)
+FIGURE_UNITS = """
+import json, time
+from pathlib import Path
+from mfgcheck.reports import figures
+units = figures.units(json.loads(Path({results!r}).read_text()))
+out = {{}}
+for rnd in range({rounds} + 1):
+    for u in units:
+        start = time.process_time()
+        figures.draw_unit(u, Path({out!r}))
+        if rnd:
+            out.setdefault(u.name, []).append(time.process_time() - start)
+print(json.dumps(out))
+"""
 
 
 def unpack(ref: str, into: Path) -> Path:
@@ -68,6 +92,43 @@ def run(tree: Path, code: str) -> float:
     if out.returncode != 0:
         raise SystemExit(f"{tree}: failed:\n{out.stderr[-3000:]}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def figure_times(tree: Path, results: Path, out: Path, rounds: int) -> dict[str, float]:
+    """``{figure: best CPU seconds}`` of every figure of ``results`` drawn in ``tree``
+    (``FIGURE_UNITS``: one process, ``rounds`` timed draws each after a warm-up), the PNGs in
+    ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(tree), MFGCHECK_PROGRESS="plain")
+    code = FIGURE_UNITS.format(results=str(results), out=str(out), rounds=rounds)
+    proc = subprocess.run([PY, "-c", code], cwd=tree, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{tree}: failed:\n{proc.stderr[-3000:]}")
+    return {name: min(t) for name, t in json.loads(proc.stdout.splitlines()[-1]).items()}
+
+
+def compare_figures(trees: dict[str, Path], results: Path, repeat: int, rounds: int,
+                    out: Path) -> None:
+    """Each figure's best CPU time in each tree, alternating the trees ``repeat`` times;
+    a table with the ratios, then the totals (module docstring)."""
+    best: dict[str, dict[str, float]] = {label: {} for label in trees}
+    for _ in range(repeat):
+        for label, tree in trees.items():
+            for name, t in figure_times(tree, results, out / label, rounds).items():
+                best[label][name] = min(best[label].get(name, t), t)
+    ref, new = best["reference"], best["new"]
+    print(f"{'figure':36s} {'reference':>10s} {'new':>8s} {'new/ref':>8s}   (best CPU s)")
+    for name in ref:
+        if name in new:
+            print(f"{name:36s} {ref[name]:10.3f} {new[name]:8.3f} {new[name] / ref[name]:8.3f}")
+    both = [n for n in ref if n in new]
+    total_ref, total_new = sum(ref[n] for n in both), sum(new[n] for n in both)
+    print(f"{'total (' + str(len(both)) + ' figures)':36s} {total_ref:10.3f} {total_new:8.3f} "
+          f"{total_new / total_ref:8.3f}   speed-up {total_ref / total_new:.2f}x", flush=True)
+    for label in trees:
+        missing = sorted(set(best[label]) - set(both))
+        if missing:
+            print(f"only in {label}: {', '.join(missing)}")
 
 
 def compare(name: str, trees: dict[str, Path], code: str, repeat: int) -> None:
@@ -109,12 +170,18 @@ def main(argv=None) -> None:
     ap.add_argument("--profile", default="quick")
     ap.add_argument("--results", help="a report's results.json for the figures' measure")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--only", nargs="*", default=["lemmas", "lemma7", "figures"],
+    ap.add_argument("--only", nargs="*", default=None,   # all three unless --figures
                     choices=["lemmas", "lemma7", "figures"])
+    ap.add_argument("--figures", metavar="RESULTS",
+                    help="each figure of this results.json timed on its own (docstring)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="with --figures: timed draws of each figure per process")
     ap.add_argument("--report", action="store_true", help="also the serial tail of a report")
-    ap.add_argument("--keep", help="with --report: copy both reports' figures here "
-                                   "(<keep>/reference, <keep>/new), to look at them")
+    ap.add_argument("--keep", help="with --report or --figures: copy both trees' figures "
+                                   "here (<keep>/reference, <keep>/new), to look at them")
     args = ap.parse_args(argv)
+    if args.only is None:
+        args.only = [] if args.figures else ["lemmas", "lemma7", "figures"]
     print(f"load average at start: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mfgcheck-pages-") as tmp:
         ref, new = Path(tmp) / "ref", Path(tmp) / "new"
@@ -123,6 +190,10 @@ def main(argv=None) -> None:
             new.mkdir()
         trees = {"reference": unpack(args.against, ref),
                  "new": unpack(args.new, new) if args.new else ROOT}
+        if args.figures:
+            pngs = Path(args.keep) if args.keep else Path(tmp) / "figures"
+            compare_figures(trees, Path(args.figures).resolve(), args.repeat, args.rounds,
+                            pngs.resolve())
         if "lemmas" in args.only:
             compare("lemmas", trees, LEMMAS.format(profile=args.profile, only=""), args.repeat)
         if "lemma7" in args.only:

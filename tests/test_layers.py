@@ -8,8 +8,9 @@ The layer order, lowest first (``LAYERS``); each layer is a set of top-level mod
 subpackages of ``mfgcheck``:
 
 0. leaves: the package root ``mfgcheck/__init__.py`` and ``_errors``, ``_validate``,
-   ``_cache``, ``_lazy``, ``_json``, ``progress``, ``registry``, ``catalogue``, ``findings``:
-   small modules every layer may use; they import only other leaves;
+   ``_cache``, ``_lazy``, ``_json``, ``progress``, ``registry``, ``catalogue``, ``findings``,
+   ``_plotting`` (matplotlib as every figure uses it: the report's and the serverless
+   experiment's): small modules every layer may use; they import only other leaves;
 1. ``theory`` (SymPy): imports, of mfgcheck, only itself and the light leaves ``_errors``,
    ``_cache``, ``_lazy``, ``progress``, ``registry`` (not ``_validate``, which loads NumPy);
 2. ``games``; 3. ``numerics``; 4. ``algorithms``, ``executor``;
@@ -36,7 +37,7 @@ from tests.import_graph import Edge, cycle_edges, cycles, edges, modules
 
 PACKAGE = "mfgcheck"
 LEAVES = ("", "_errors", "_validate", "_cache", "_lazy", "_json", "progress", "registry",
-          "catalogue", "findings")
+          "catalogue", "findings", "_plotting")
 THEORY_LEAVES = ("", "_errors", "_cache", "_lazy", "progress", "registry")
 LAYERS = (
     LEAVES,

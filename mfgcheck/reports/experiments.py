@@ -459,10 +459,9 @@ def draw_ablation(ab: dict, path) -> None:
     """Weighted and per-(s, a) critic errors and omega along the runs (mean over seeds), one
     line per variant; a variant stopped by a step that failed numerically ends there (its
     label says where)."""
-    from .plots import _plt, save
+    from .plots import log_scale, save, subplots
 
-    plt = _plt()
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, axes = subplots(1, 3, figsize=(15, 4.2))
     keys = (("err_weighted", "weighted critic error  E_{d x pi}(q_hat - q)^2"),
             ("err_max", "per-(s, a) critic error  max (q_hat - q)^2"),
             ("omega", "omega (smallest eigenvalue, d^pi_mu x pi)"))
@@ -477,7 +476,7 @@ def draw_ablation(ab: dict, path) -> None:
                 continue                      # the exact critic's errors are 0: not drawn
             ax.plot(np.arange(1, y.size + 1), np.maximum(y, 1e-12), style, label=label)
     for ax, (_, title) in zip(axes, keys):
-        ax.set_yscale("log")
+        log_scale(ax, "y")
         ax.set_xlabel("iteration t + 1")
         ax.set_title(title, fontsize=9)
     axes[2].legend(fontsize=7)

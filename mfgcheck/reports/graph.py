@@ -72,16 +72,15 @@ def layout() -> dict[str, tuple[float, float]]:
 def dependency_figure(claims: list[dict], path: Path) -> None:
     """Draw the graph to ``path``. ``claims`` are the summary's lines
     (``{"claim", "title", "status"}``); a claim missing there is drawn as not checked."""
-    from .plots import _plt, save
-
-    plt = _plt()
     from matplotlib.patches import Patch
+
+    from .plots import save, subplots
 
     by_name = {c["claim"]: c for c in claims}
     pos = layout()
     width = max(x for x, _ in pos.values()) + 1
     height = max(abs(y) for _, y in pos.values()) * 2 + 1
-    fig, ax = plt.subplots(figsize=(2.6 * width + 1.5, 0.75 * height + 1.4))
+    fig, ax = subplots(figsize=(2.6 * width + 1.5, 0.75 * height + 1.4))
     boxes = {}
     for claim, (x, y) in pos.items():
         line = by_name.get(claim, {})
@@ -108,5 +107,4 @@ def dependency_figure(claims: list[dict], path: Path) -> None:
     ax.legend(handles=[Patch(fc=STATUS_COLOURS[s], ec="#333", label=STATUS_LABELS[s])
                        for s in present], loc="lower left", fontsize=8, frameon=False,
               ncol=len(present), bbox_to_anchor=(0, -0.08))
-    fig.tight_layout()
     save(fig, path)

@@ -1,7 +1,8 @@
 """Figures of the report, drawn from results.json data only (so ``--from`` redraws them).
 
-matplotlib with the Agg backend; PNGs are written without a timestamp or software tag
-(``metadata``), so the same data and the same matplotlib give the same bytes.
+matplotlib as ``mfgcheck._plotting`` sets it up (Agg, one layout pass, Unicode log labels,
+PNGs without a timestamp or software tag: the same data and the same matplotlib give the
+same bytes).
 """
 
 from __future__ import annotations
@@ -10,28 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-PNG_METADATA = {"Software": None}
-DPI = 110
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from .._plotting import footer, log_scale, save, subplots
 
 
 def _num(x) -> float:
     return float(x) if x is not None else float("nan")
-
-
-def save(fig, path: Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, metadata=PNG_METADATA, bbox_inches="tight")
-    _plt().close(fig)
 
 
 def rate_figure(entry: dict, theory_slope: float, path: Path) -> None:
@@ -41,7 +25,6 @@ def rate_figure(entry: dict, theory_slope: float, path: Path) -> None:
     its own axis: the last iterate (open squares), which Theorem 1 does not bound and which
     may sit many decades lower (drawn with the averages it would squash them). Right panel,
     when evaluated: the explicit bound (15)-(17) beside the observed left side."""
-    plt = _plt()
     per_T = entry["per_T"]
     T = np.array([p["T"] for p in per_T], float)
     mean = np.array([_num(p["lhs_mean"]) for p in per_T])
@@ -49,7 +32,7 @@ def rate_figure(entry: dict, theory_slope: float, path: Path) -> None:
     bound = np.array([_num(p.get("bound")) for p in per_T])
     has_bound = np.isfinite(bound).any()
     n = 3 if has_bound else 2
-    fig, axes = plt.subplots(1, n, figsize=(5.2 * n, 4.4), squeeze=False)
+    fig, axes = subplots(1, n, figsize=(5.2 * n, 4.4), squeeze=False)
     ax = axes[0, 0]
     seeds = len(entry["seeds"])
     if seeds > 1:
@@ -72,7 +55,7 @@ def rate_figure(entry: dict, theory_slope: float, path: Path) -> None:
     if entry.get("last_at_floor"):
         axl.text(0.5, 0.5, f"last iterate < {entry['last_floor']:g} at every T\n(not drawn)",
                  ha="center", va="center", transform=axl.transAxes, fontsize=9)
-        axl.set_xscale("log")
+        log_scale(axl, "x")
         axl.set_xlabel("T (iterations of Algorithm 1)")
         axl.set_title("the last iterate (not bounded by Theorem 1)")
     else:
@@ -90,14 +73,12 @@ def rate_figure(entry: dict, theory_slope: float, path: Path) -> None:
             ax2.annotate(f"{m / b:.2g}", (t, b), textcoords="offset points", xytext=(0, 6),
                          ha="center", fontsize=7, color="C2")
         _loglog(ax2, "value (log scale)", "bound vs observed (labels: observed / bound)")
-    fig.suptitle(entry["caption"], fontsize=9, y=0.005, va="bottom")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    footer(fig, entry["caption"], fontsize=9)
     save(fig, path)
 
 
 def _loglog(ax, ylabel: str, title: str) -> None:
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    log_scale(ax, "x", "y")
     ax.set_xlabel("T (iterations of Algorithm 1)")
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
@@ -165,8 +146,7 @@ def exploitability_figure(panel: dict, path: Path, floor: float = 1e-12) -> None
     (an axis fitted to 0.696-0.699 makes noise look like learning). When the two curves
     coincide (``coincidence_note``) the second is drawn dashed with markers over the first
     and the note is written on the plot."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = subplots(figsize=(8, 4.6))
     many = panel["n_seeds"] > 1
     note = _coincident(panel)
     for i, alg in enumerate(panel["algorithms"]):
@@ -191,7 +171,7 @@ def exploitability_figure(panel: dict, path: Path, floor: float = 1e-12) -> None
                              for a in panel["algorithms"] for k in ("mean", "low", "high")])
     values = values[np.isfinite(values)]
     if values.size and values.max() > 10 * values.min():
-        ax.set_yscale("log")           # several decades: log scale
+        log_scale(ax, "y")             # several decades: log scale
     elif values.size:                  # a narrow range: linear from 0, plain tick labels
         ax.set_ylim(0, 1.08 * values.max())
         ax.ticklabel_format(axis="y", style="plain", useOffset=False)
@@ -204,7 +184,6 @@ def exploitability_figure(panel: dict, path: Path, floor: float = 1e-12) -> None
         ax.text(0.99, 0.98, f"{note[0]} and {note[1]} coincide (max gap {note[2]})",
                 transform=ax.transAxes, ha="right", va="top", fontsize=8,
                 bbox={"fc": "white", "ec": "#999", "alpha": 0.9})
-    fig.text(0.01, 0.005, panel["stamp"] + f"; values below {floor:g} drawn at {floor:g}",
-             fontsize=8, va="bottom", ha="left", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    footer(fig, panel["stamp"] + f"; values below {floor:g} drawn at {floor:g}", fontsize=8,
+           x=0.01, ha="left")
     save(fig, path)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._plotting import log_scale, save, subplots
+
 COLOURS = {"NAC": "#1b9e77", "DL-NAC": "#7570b3", "NAC (online)": "#a6761d",
            "MFE (exact)": "#66a61e",
            "ENSURE": "#d95f02", "OpenWhisk default": "#e7298a"}
@@ -14,27 +16,10 @@ FIGURES = ("serverless-latency-cdf.png", "serverless-violations.png",
            "serverless-resources.png")
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(plt, fig, path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
-
-
 def _latency_cdfs(results: dict, path) -> Path:
     """Tail of each function's latency distribution, ``P(latency > x)`` against ``x`` / QoS
     target, log-log: the p99 is where a curve crosses 0.01, the QoS holds when that happens
     left of 1."""
-    plt = _plt()
     from matplotlib.ticker import FixedLocator, NullLocator
 
     summ = results["summary"]
@@ -44,7 +29,7 @@ def _latency_cdfs(results: dict, path) -> Path:
     levels = np.asarray(results["quantile_levels"])
     cols = 4
     rows = int(np.ceil(len(fns) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
     ticks = [0.25, 0.5, 1.0, 2.0, 4.0]
     for k, fname in enumerate(fns):
         ax = axes[k // cols][k % cols]
@@ -59,8 +44,7 @@ def _latency_cdfs(results: dict, path) -> Path:
                 lo, hi = min(lo, x[keep].min()), max(hi, x[keep].max())
         ax.axvline(1.0, color="k", ls=":", lw=0.8)
         ax.axhline(0.01, color="grey", ls="--", lw=0.6)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        log_scale(ax, "x", "y")
         ax.set_ylim(1e-3, 0.5)
         if np.isfinite(lo):
             ax.set_xlim(min(lo, 0.9) * 0.9, max(hi, 1.1) * 1.1)
@@ -79,17 +63,16 @@ def _latency_cdfs(results: dict, path) -> Path:
     axes[0][0].legend(fontsize=6, loc="lower left")
     fig.suptitle(f"SIMULATED latency tails (held-out day {run['day']}, seed {run['seed']}); "
                  "dotted: QoS target; dashed: 1% (the p99)", fontsize=10)
-    return _save(plt, fig, path)
+    return save(fig, path)
 
 
 def violations(results: dict, path) -> Path:
-    plt = _plt()
     summ = results["summary"]
     names = results["policies"]
     fns = results["runs"][0]["functions"]
     x = np.arange(len(fns))
     w = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(11, 3.6))
+    fig, ax = subplots(figsize=(11, 3.6))
     for j, name in enumerate(names):
         cis = summ[name]["violation"]
         m = np.array([np.nan if c["mean"] is None else c["mean"] for c in cis])
@@ -106,14 +89,13 @@ def violations(results: dict, path) -> Path:
                  f"(mean, {results['confidence_percent']}% CI over {summ[names[0]]['runs']} "
                  "runs)", fontsize=10)
     ax.legend(fontsize=7, ncol=len(names))
-    return _save(plt, fig, path)
+    return save(fig, path)
 
 
 def resources(results: dict, path) -> Path:
-    plt = _plt()
     summ = results["summary"]
     start = results["setting"]["start_hour"]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+    fig, axes = subplots(1, 2, figsize=(11, 3.4))
     for name in results["policies"]:
         s = summ[name]
         t = start + np.asarray(s["series"]["t_hours"])
@@ -125,7 +107,7 @@ def resources(results: dict, path) -> Path:
         ax.set_xlabel("hour of the held-out day")
     axes[0].legend(fontsize=7)
     fig.suptitle("SIMULATED resources over the day (mean over runs)", fontsize=10)
-    return _save(plt, fig, path)
+    return save(fig, path)
 
 
 #: each figure's file name -> the function drawing it from the results dict
