@@ -19,6 +19,10 @@ import numpy as np
 from .._validate import check_int, check_number, check_positive
 
 
+# Anderson's default memory and restart threshold (module docstring).
+MEMORY, RESTART_FACTOR = 6, 4.0
+
+
 class NonConvergenceError(RuntimeError):
     """A fixed-point or equilibrium solve did not reach its tolerance."""
 
@@ -37,8 +41,9 @@ def _to_simplex(x: np.ndarray) -> np.ndarray:
 
 
 def anderson_simplex(G: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
-                     tol: float = 1e-13, max_iter: int = 5000, memory: int = 6,
-                     alpha: float = 1.0, warmup: int = 0, restart_factor: float = 4.0,
+                     tol: float = 1e-13, max_iter: int = 5000, memory: int = MEMORY,
+                     alpha: float = 1.0, warmup: int = 0,
+                     restart_factor: float = RESTART_FACTOR,
                      what: str = "fixed point") -> FixedPoint:
     """Solve ``x = G(x)`` on the simplex to ``||G(x) - x||_1 <= tol``.
 

@@ -70,8 +70,12 @@ def soft_bellman_backup(P, r, V, gamma: float, lam: float):
     return soft_max_value(Q, lam), Q
 
 
+# soft_policy_iteration's cap on Newton steps (it needs a handful; its docstring).
+SPI_MAX_ITER = 200
+
+
 def soft_policy_iteration(P, r, gamma: float, lam: float, *, tol: float = 1e-12,
-                          max_iter: int = 200, pi0=None):
+                          max_iter: int = SPI_MAX_ITER, pi0=None):
     """The regularised optimum by soft policy iteration (Newton's method on ``V = T V``).
 
     Soft policy iteration alternates exact evaluation and ``pi <- softmax(Q/lam)``; it is

@@ -21,6 +21,9 @@ from . import mdp
 from .fixed_point import anderson_simplex
 from .policies import validate_policy
 
+# The flow's plain steps before Anderson and its iteration cap (module docstring).
+FLOW_WARMUP, FLOW_MAX_ITER = 5, 20_000
+
 
 def population_step(game, policy, mu) -> np.ndarray:
     """``Gamma2(pi, mu)``, shape (S,) (or batched (..., S))."""
@@ -30,7 +33,8 @@ def population_step(game, policy, mu) -> np.ndarray:
 
 
 def induced_mean_field(game, policy, *, tol: float = 1e-13, mu0=None,
-                       warmup: int = 5, max_iter: int = 20_000) -> np.ndarray:
+                       warmup: int = FLOW_WARMUP,
+                       max_iter: int = FLOW_MAX_ITER) -> np.ndarray:
     """``mu_pi``: the limit of the population flow under ``policy`` from ``mu0`` (default rho)."""
     pi = validate_policy(game, policy)
     start = game.rho if mu0 is None else game.check_mean_field(mu0, "mu0")
