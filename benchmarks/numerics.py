@@ -29,6 +29,13 @@ quick profile) with its compiled coordinate ascent (``numerics.compiled``) and t
 a mu-independent kernel computed once, against the previous path (NumPy ascent, the spread
 per mean field) in one run: CPU seconds and ratio; the constants must be the same bits.
 
+``--exploitability``: instead, the exploitability of the paper panels' iterates (issue 13:
+``reports.runner.paper_batch`` evaluates it for every recorded iterate) on the raw SIS and LQ
+games of Figures 1-2, compiled (``numerics.exploitability_kernels``) against the NumPy
+reference (``MFGCHECK_KERNELS=numpy``) on the same random policies, alternated in one run
+(best of 3): CPU milliseconds per call, their ratio, and the largest difference of the values
+relative to the game's value scale.
+
 Run: ``.venv/bin/python benchmarks/numerics.py`` (add ``--sizes 10 100`` for a shorter run;
 ``--kernels-only`` for the second table alone). The machine may be shared: read the ratios.
 """
@@ -131,6 +138,40 @@ def exact_step(Tmax):
               f"{diff:>19.1e}")
 
 
+def exploitability_routes(n=100):
+    """Compiled against NumPy exploitability on the paper's games (module docstring)."""
+    from mfgcheck.reports.settings import LQ_RAW, SIS_RAW
+
+    print(f"{'game':>5} {'calls':>5} | {'NumPy CPU/call':>14} {'compiled':>9} {'ratio':>6} | "
+          f"{'wall NumPy':>10} {'compiled':>9} | {'max |dE|/value scale':>20}")
+    old_env = os.environ.get("MFGCHECK_KERNELS")
+    for setting in (SIS_RAW, LQ_RAW):
+        g = setting.build()
+        rng = np.random.default_rng(0)
+        pis = [rng.dirichlet(np.full(g.n_actions, rng.choice([0.1, 1.0, 10.0])), size=g.n_states)
+               for _ in range(n)]
+
+        def run(g=g, pis=pis):
+            return [mc.numerics.exploitability(g, p) for p in pis]
+
+        run(g, pis[:1])                                       # compiled code loaded
+        times = {"numpy": [np.inf, np.inf], "numba": [np.inf, np.inf]}
+        values = {}
+        for _ in range(3):
+            for route in ("numpy", "numba"):
+                os.environ["MFGCHECK_KERNELS"] = route
+                c, w, values[route] = cpu_timed(run)
+                times[route] = [min(times[route][0], c), min(times[route][1], w)]
+        if old_env is None:
+            del os.environ["MFGCHECK_KERNELS"]
+        else:
+            os.environ["MFGCHECK_KERNELS"] = old_env
+        diff = max(abs(a - b) for a, b in zip(values["numba"], values["numpy"])) / g.value_scale
+        (c_old, w_old), (c_new, w_new) = times["numpy"], times["numba"]
+        print(f"{g.name:>5} {n:>5} | {1e3 * c_old / n:>12.3f}ms {1e3 * c_new / n:>7.3f}ms "
+              f"{c_old / c_new:>6.1f} | {w_old:>9.2f}s {w_new:>8.3f}s | {diff:>20.1e}")
+
+
 def previous_policy_lipschitz_sup(P, mu, dstar):
     """``policy_lipschitz_sup`` before issue 13: the spread for every mean field of the batch."""
     spread = np.abs(P[..., :, :, None, :] - P[..., :, None, :, :]).sum(-1)
@@ -207,9 +248,12 @@ def main(argv=None):
     ap.add_argument("--fresh-jit", action="store_true")
     ap.add_argument("--t-max", type=int, default=30_000)
     ap.add_argument("--constants", action="store_true")
+    ap.add_argument("--exploitability", action="store_true")
     args = ap.parse_args(argv)
     if args.constants:
         return constants()
+    if args.exploitability:
+        return exploitability_routes()
     if args.exact_step or args.fresh_jit:
         if args.exact_step:
             exact_step(args.t_max)

@@ -18,7 +18,6 @@ import numpy as np
 
 from .._validate import check_int, check_number, check_positive
 
-
 # Anderson's default memory and restart threshold (module docstring).
 MEMORY, RESTART_FACTOR = 6, 4.0
 
