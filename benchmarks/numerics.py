@@ -31,8 +31,9 @@ per mean field) in one run: CPU seconds and ratio; the constants must be the sam
 
 ``--exploitability``: instead, the exploitability of the paper panels' iterates (issue 13:
 ``reports.runner.paper_batch`` evaluates it for every recorded iterate) on the raw SIS and LQ
-games of Figures 1-2, compiled (``numerics.exploitability_kernels``) against the NumPy
-reference (``MFGCHECK_KERNELS=numpy``) on the same random policies, alternated in one run
+games of Figures 1-2, compiled (``algorithms.exploitability_kernels``, which the reports call)
+against the NumPy reference (``numerics.exploitability``) on the same random policies,
+alternated in one run
 (best of 3): CPU milliseconds per call, their ratio, and the largest difference of the values
 relative to the game's value scale.
 
@@ -140,32 +141,28 @@ def exact_step(Tmax):
 
 def exploitability_routes(n=100):
     """Compiled against NumPy exploitability on the paper's games (module docstring)."""
+    from mfgcheck.algorithms import exploitability_kernels as ek
     from mfgcheck.reports.settings import LQ_RAW, SIS_RAW
 
+    routes = {"numpy": mc.numerics.exploitability, "numba": ek.exploitability}
     print(f"{'game':>5} {'calls':>5} | {'NumPy CPU/call':>14} {'compiled':>9} {'ratio':>6} | "
           f"{'wall NumPy':>10} {'compiled':>9} | {'max |dE|/value scale':>20}")
-    old_env = os.environ.get("MFGCHECK_KERNELS")
     for setting in (SIS_RAW, LQ_RAW):
         g = setting.build()
         rng = np.random.default_rng(0)
         pis = [rng.dirichlet(np.full(g.n_actions, rng.choice([0.1, 1.0, 10.0])), size=g.n_states)
                for _ in range(n)]
 
-        def run(g=g, pis=pis):
-            return [mc.numerics.exploitability(g, p) for p in pis]
+        def run(route, g=g, pis=pis):
+            return [routes[route](g, p) for p in pis]
 
-        run(g, pis[:1])                                       # compiled code loaded
+        ek.exploitability(g, pis[0])                          # compiled code loaded
         times = {"numpy": [np.inf, np.inf], "numba": [np.inf, np.inf]}
         values = {}
         for _ in range(3):
-            for route in ("numpy", "numba"):
-                os.environ["MFGCHECK_KERNELS"] = route
-                c, w, values[route] = cpu_timed(run)
+            for route in routes:
+                c, w, values[route] = cpu_timed(lambda route=route: run(route))
                 times[route] = [min(times[route][0], c), min(times[route][1], w)]
-        if old_env is None:
-            del os.environ["MFGCHECK_KERNELS"]
-        else:
-            os.environ["MFGCHECK_KERNELS"] = old_env
         diff = max(abs(a - b) for a, b in zip(values["numba"], values["numpy"])) / g.value_scale
         (c_old, w_old), (c_new, w_new) = times["numpy"], times["numba"]
         print(f"{g.name:>5} {n:>5} | {1e3 * c_old / n:>12.3f}ms {1e3 * c_new / n:>7.3f}ms "

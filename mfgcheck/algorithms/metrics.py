@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import numerics as nm
 from ..numerics import actor_regression as ar
+from . import exploitability_kernels as ek
 
 ERROR_NAMES = ("eps_critic", "eps_actor", "eps_approx", "eps_total", "actor_loss_true")
 METRIC_NAMES = ("sigma_pi", "sigma_mu", "D_pi", "theorem1_lhs", "exploitability",
@@ -49,14 +50,14 @@ def _actor_min(pi, d, phi, A_hat, R, tabular):
 
 
 def _exploitability(game, pi, notes, label):
-    """``numerics.exploitability``; if its induced-mean-field solve misses tol 1e-13 (it
-    can, by a few 1e-13, for averaged SIS policies), once more at tol 1e-10, with a note;
-    NaN with a note if that fails too."""
+    """``numerics.exploitability`` (compiled when the game allows: ``exploitability_kernels``);
+    if its induced-mean-field solve misses tol 1e-13 (it can, by a few 1e-13, for averaged
+    SIS policies), once more at tol 1e-10, with a note; NaN with a note if that fails too."""
     try:
-        return nm.exploitability(game, pi)
+        return ek.exploitability(game, pi)
     except nm.NonConvergenceError as exc:
         try:
-            value = nm.exploitability_details(game, pi, tol=1e-10).value
+            value = ek.exploitability_details(game, pi, tol=1e-10).value
             notes.append(f"{label}: induced mean field solved at tol 1e-10 ({exc})")
             return value
         except nm.NonConvergenceError as exc2:

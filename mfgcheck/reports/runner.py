@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import algorithms as al
 from .. import numerics
+from ..algorithms import exploitability_kernels
 from ..algorithms.oracle import ORACLE_SETTINGS, as_oracle
 
 RUNNER_ID = "algorithms-v1"
@@ -119,16 +120,18 @@ def summarise_end(game, eq_rec: dict, *, avg_policy, avg_mean_field, last_policy
 
 
 def safe_exploitability(game, policy) -> float | None:
-    """``numerics.exploitability``; if the induced mean field does not reach numerics'
+    """``numerics.exploitability`` (compiled when the game allows:
+    ``algorithms.exploitability_kernels``); if the induced mean field does not reach numerics'
     default tolerance, the same computation at tolerance 1e-10; None (reported as not
     computed) if that fails too. The failures that motivated it - averaged policies whose rows
     summed to 1 + 1e-12, so the population flow gained mass - are fixed at the root
     (``_validate.check_simplex`` renormalises); this stays as a guard for a report run."""
     try:
-        return float(numerics.exploitability(game, policy))
+        return float(exploitability_kernels.exploitability(game, policy))
     except numerics.NonConvergenceError:
         try:
-            return float(numerics.exploitability_details(game, policy, tol=1e-10).value)
+            return float(exploitability_kernels.exploitability_details(game, policy,
+                                                                       tol=1e-10).value)
         except numerics.NonConvergenceError:
             return None
 
