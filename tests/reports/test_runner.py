@@ -45,9 +45,16 @@ def test_left_side_is_zero_at_the_equilibrium():
 
 
 def test_safe_exploitability_agrees_with_numerics_where_it_converges():
+    """It returns the compiled route's value (algorithms.exploitability_kernels, whose
+    agreement with numerics' reference tests/numerics/test_exploitability_kernels.py bounds
+    policy by policy); here the same number to 1e-10 of the value scale."""
+    from mfgcheck.algorithms import exploitability_kernels
+
     game = games.sis()
     pi = numerics.uniform_policy(2, 2)
-    assert runner.safe_exploitability(game, pi) == numerics.exploitability(game, pi)
+    got = runner.safe_exploitability(game, pi)
+    assert got == exploitability_kernels.exploitability(game, pi)
+    assert abs(got - numerics.exploitability(game, pi)) <= 1e-10 * game.value_scale
 
 
 def test_rate_runs_record_on_the_log_grid():
