@@ -121,6 +121,12 @@ def in_view(locs, vmin: float, vmax: float):
     return locs[(ll >= llo - tol) & (ll <= lhi + tol)]
 
 
+# The multiples of a power of 10 that matplotlib's log formatter labels on an axis of about
+# one decade (``LogFormatter.set_locs``), and the ones labelled here instead.
+SUBSET_MPL = {1.0, 2.0, 3.0, 4.0, 6.0, 10.0}
+SUBSET_OURS = {1.0, 2.0, 5.0, 10.0}
+
+
 @functools.cache
 def _classes():
     from matplotlib.ticker import LogFormatterSciNotation, LogLocator
@@ -131,6 +137,14 @@ def _classes():
 
         def __call__(self, x, pos=None):
             return unicode_label(super().__call__(x, pos))
+
+        def set_locs(self, locs=None):
+            super().set_locs(locs)
+            # On an axis of about one decade matplotlib labels the multiples 1, 2, 3, 4, 6 of
+            # each power: 3x10^k and 4x10^k are too close for labels this wide (they ran
+            # into each other on the rate figures' T axis). Label 1, 2, 5 instead.
+            if self._sublabels is not None and self._sublabels == SUBSET_MPL:
+                self._sublabels = SUBSET_OURS
 
     class InViewLogLocator(LogLocator):
         """matplotlib's log locator without the decades outside the view it adds (they are

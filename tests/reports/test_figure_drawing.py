@@ -52,20 +52,46 @@ def test_log_labels_name_the_ticks_matplotlib_labels(span):
     default, ours = _log_axes(span)
     lo, hi = span
     for which in ("major", "minor"):
-        locs = {}
+        locs, fmts = {}, {}
         for ax in (default, ours):
             axis = ax.yaxis
             loc = axis.get_minorticklocs() if which == "minor" else axis.get_majorticklocs()
-            fmt = getattr(axis, f"get_{which}_formatter")()
+            fmt = fmts[ax] = getattr(axis, f"get_{which}_formatter")()
             shown = [x for x in loc if lo * (1 - 1e-9) <= x <= hi * (1 + 1e-9)]
             labels = fmt.format_ticks(loc)
             locs[ax] = {x: lab for x, lab in zip(loc, labels) if x in shown}
         assert set(locs[default]) == set(locs[ours])                # the same ticks shown
+        # where matplotlib labels the multiples 1, 2, 3, 4, 6 of each power, ours label 1, 2, 5
+        subset = getattr(fmts[default], "_sublabels", None) == _plotting.SUBSET_MPL
         for x, lab in locs[ours].items():
-            assert bool(lab) == bool(locs[default][x]), (x, lab, locs[default][x])
+            want = bool(locs[default][x])
+            if subset:
+                want = round(x / 10 ** math.floor(math.log10(x) + 1e-9)) in _plotting.SUBSET_OURS
+            assert bool(lab) == want, (x, lab, locs[default][x])
             assert "$" not in lab                                    # no mathtext
             if lab:
                 assert math.isclose(_value(lab), x, rel_tol=1e-5), (lab, x)
+
+
+@pytest.mark.parametrize("span", [(30.0, 300.0), (100.0, 3e4), (0.2, 0.9), (1e-3, 0.5)])
+def test_log_labels_of_an_axis_do_not_overlap(span):
+    """The T axis of the rate figures (30 to 300 on the growing-K setting) printed 3×10¹ and
+    4×10¹ into each other: no two labels of a log axis as wide as a figure's panel overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(4.5, 3), dpi=_plotting.DPI)
+    ax = fig.add_subplot(111)
+    _plotting.log_scale(ax, "x")
+    ax.set_xlim(*span)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in
+                    [*ax.xaxis.get_majorticklabels(), *ax.xaxis.get_minorticklabels()]
+                    if t.get_text() and t.get_visible()), key=lambda b: b.x0)
+    assert len(boxes) >= 2                                          # something to compare
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 <= right.x0, (span, left, right)
 
 
 def test_unicode_label_of_each_form_matplotlib_writes():
