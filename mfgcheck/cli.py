@@ -409,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "and write index.md, index.html, results.json and figures/ into "
                             "--out. Exit status 1 if a check fails, 3 if a part could not run.")
     r.add_argument("--profile", default="quick", choices=["quick", "full", "test"],
-                   help="quick (make report, < 10 min), full (T up to 1e6), test (seconds)")
+                   help="quick (make report; < 1 min on 2 cores), full (T up to 1e6; < 5 min), "
+                        "test (seconds)")
     r.add_argument("--out", default=None, help="output directory (if not given: report, or "
                                                "the directory of --from)")
     r.add_argument("--from", dest="from_json", metavar="RESULTS_JSON",
