@@ -29,14 +29,18 @@ from a fixed absolute number: a bound holds when ``lhs <= rhs + tol`` with
   difference of larger numbers (``KL(x||z) - KL(y||z)`` in Lemma 4): cancellation leaves an
   absolute error ``rtol * scale``, which the check declares;
 - ``atol`` (default 0) is a documented absolute error of the computed quantities (the
-  tolerance of an iterative solve, e.g. ``trajectory.ATOL`` along a run), never a default.
+  tolerance of an iterative solve, e.g. ``trajectory.ATOL`` along a run), never a default;
+  with ``sampled=True`` it is instead the allowance for the sampling noise of sides that are
+  statistics of random draws (Proposition 1's fitted slope over seeds).
 
 When both sides are positive and no ``atol`` is declared, the comparison is made in log
 space, ``log lhs <= log rhs + log(1 + rtol)`` (the same relation, without underflow), so a
 floor of 1e-40 (Lemma 3) is as checkable as a floor of 1. ``tightness`` is the ratio used to
 rank cases (worst entry, tightness records, Hypothesis ``target``): the ratio, except 0 when
 both sides are within the declared error (``max(|lhs|, |rhs|) <= 10 (atol + rtol scale)``),
-where a ratio is only roundoff.
+where a ratio is only roundoff. For ``sampled`` evidence the tightness is the ratio itself:
+sides within a few times a sampling allowance are not roundoff, and their ratio still says
+how much slack the estimate left (reporting 0 there read as "far from tight").
 
 **Confirmation.** A float64 violation is a ``candidate`` until an independent high-precision
 re-evaluation of both sides (mpmath at 50 digits, or exact rationals:
@@ -82,6 +86,7 @@ class Evidence:
     scale: float = 0.0
     confirmed: bool | None = None
     precise: dict | None = None  # the high-precision sides, as strings, when re-evaluated
+    sampled: bool = False        # atol is a sampling allowance, not a rounding error
 
     def __post_init__(self):
         if self.relation not in ("<=", "=="):
@@ -127,7 +132,7 @@ class Evidence:
     @property
     def tightness(self) -> float:
         """The ratio, or 0 when both sides are within the declared error (docstring)."""
-        resolution = 10 * (self.atol + self.rtol * self.scale)
+        resolution = 10 * ((0.0 if self.sampled else self.atol) + self.rtol * self.scale)
         if resolution > 0 and max(abs(self.lhs), abs(self.rhs)) <= resolution:
             return 0.0
         return self.ratio

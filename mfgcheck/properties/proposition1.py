@@ -220,7 +220,7 @@ def check_proposition1(case: RateCase, *, bound: Bound | None = None) -> Evidenc
     # whose slope was -0.998 against -1 on 8 seeds (module docstring)
     tol = slope_tolerance(m["slope_se"], len(case.seeds))
     return Evidence("proposition1", "proposition1", m["slope"], expo,
-                    instance=case.to_dict(), atol=tol,
+                    instance=case.to_dict(), atol=tol, sampled=True,
                     measurements={**m, "exponent": expo, "slope_tolerance": tol,
                                   "reading": "lhs: fitted slope of log E||q_hat - q||^2 "
                                              "against log K; rhs: the claimed exponent"})

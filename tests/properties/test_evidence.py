@@ -80,6 +80,20 @@ def test_tightness_ignores_roundoff_below_resolution():
     assert worst([real, bad]) is bad
 
 
+def test_a_sampling_allowance_is_not_roundoff():
+    # Proposition 1's slope check: fitted slope -1.7 against the claimed -1.0 on 8 seeds,
+    # allowance 0.3 (Student's t times the jackknife standard error). Both sides lie within
+    # 10x the allowance, which for a rounding error would make the ratio meaningless (0);
+    # for a sampling allowance the ratio, 2 - lhs/rhs = 0.3, is the slack the estimate left.
+    rounding = Evidence("proposition1", "proposition1", -1.7, -1.0, atol=0.3)
+    sampled = Evidence("proposition1", "proposition1", -1.7, -1.0, atol=0.3, sampled=True)
+    assert rounding.tightness == 0.0
+    assert math.isclose(sampled.tightness, 2 - (-1.7) / (-1.0)) and sampled.holds
+    # the allowance still decides whether the relation holds
+    assert Evidence("p", "p", -0.8, -1.0, atol=0.3, sampled=True).holds
+    assert not Evidence("p", "p", -0.6, -1.0, atol=0.3, sampled=True).holds
+
+
 def test_evidence_to_dict_is_json(tmp_path):
     ev = Evidence("lemma4", "lemma4.x", 1.0, 0.0, instance={"a": np.arange(3)},
                   measurements={"v": np.float64(2.0)})
