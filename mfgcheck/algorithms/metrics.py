@@ -52,17 +52,12 @@ def _actor_min(pi, d, phi, A_hat, R, tabular):
 def _exploitability(game, pi, notes, label):
     """``numerics.exploitability`` (compiled when the game allows: ``exploitability_kernels``);
     if its induced-mean-field solve misses tol 1e-13 (it can, by a few 1e-13, for averaged
-    SIS policies), once more at tol 1e-10, with a note; NaN with a note if that fails too."""
-    try:
-        return ek.exploitability(game, pi)
-    except nm.NonConvergenceError as exc:
-        try:
-            value = ek.exploitability_details(game, pi, tol=1e-10).value
-            notes.append(f"{label}: induced mean field solved at tol 1e-10 ({exc})")
-            return value
-        except nm.NonConvergenceError as exc2:
-            notes.append(f"{label}: exploitability not computed ({exc2})")
-            return float("nan")
+    SIS policies), once more at ``exploitability_kernels.RETRY_TOL``, with a note; NaN with a
+    note if that fails too (``exploitability_kernels.exploitability_retrying``)."""
+    value, note = ek.exploitability_retrying(game, pi)
+    if note:
+        notes.append(f"{label}: {note}")
+    return float("nan") if value is None else value
 
 
 def error_metrics(game, run, features, R: float, tabular: bool) -> dict:

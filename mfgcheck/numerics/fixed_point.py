@@ -18,8 +18,9 @@ import numpy as np
 
 from .._validate import check_int, check_number, check_positive
 
-# Anderson's default memory and restart threshold (module docstring).
-MEMORY, RESTART_FACTOR = 6, 4.0
+# Anderson's default memory and restart threshold (module docstring), and the floor of the
+# damping a restart halves.
+MEMORY, RESTART_FACTOR, ALPHA_FLOOR = 6, 4.0, 1e-3
 
 
 class NonConvergenceError(RuntimeError):
@@ -89,7 +90,7 @@ def anderson_simplex(G: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
             # The extrapolation overshot: forget the history, damp more, take a plain step.
             dX.clear()
             dF.clear()
-            alpha = max(alpha / 2, 1e-3)
+            alpha = max(alpha / 2, ALPHA_FLOOR)
             x_new = _to_simplex(x + alpha * f)
             g_new = G(x_new)
             evals += 1

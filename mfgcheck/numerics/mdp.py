@@ -70,8 +70,10 @@ def soft_bellman_backup(P, r, V, gamma: float, lam: float):
     return soft_max_value(Q, lam), Q
 
 
-# soft_policy_iteration's cap on Newton steps (it needs a handful; its docstring).
-SPI_MAX_ITER = 200
+# soft_policy_iteration's cap on Newton steps (it needs a handful; its docstring), and its
+# machine-precision stop: a residual below SPI_STALL_RESIDUAL that no longer halves
+# (SPI_STALL_FACTOR of the best so far).
+SPI_MAX_ITER, SPI_STALL_FACTOR, SPI_STALL_RESIDUAL = 200, 0.5, 1e-9
 
 
 def soft_policy_iteration(P, r, gamma: float, lam: float, *, tol: float = 1e-12,
@@ -95,7 +97,8 @@ def soft_policy_iteration(P, r, gamma: float, lam: float, *, tol: float = 1e-12,
         TV = soft_max_value(Q, lam)
         residual = float(np.max(np.abs(TV - V)))
         pi = soft_greedy(Q, lam)
-        if residual <= tol * (1.0 - gamma) or (residual >= 0.5 * best and residual < 1e-9):
+        if residual <= tol * (1.0 - gamma) or (residual >= SPI_STALL_FACTOR * best
+                                              and residual < SPI_STALL_RESIDUAL):
             break
         best = min(best, residual)
     # Report Q and V of the final policy's greedy step consistently: one backup of V.

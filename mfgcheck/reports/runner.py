@@ -122,18 +122,12 @@ def summarise_end(game, eq_rec: dict, *, avg_policy, avg_mean_field, last_policy
 def safe_exploitability(game, policy) -> float | None:
     """``numerics.exploitability`` (compiled when the game allows:
     ``algorithms.exploitability_kernels``); if the induced mean field does not reach numerics'
-    default tolerance, the same computation at tolerance 1e-10; None (reported as not
-    computed) if that fails too. The failures that motivated it - averaged policies whose rows
-    summed to 1 + 1e-12, so the population flow gained mass - are fixed at the root
-    (``_validate.check_simplex`` renormalises); this stays as a guard for a report run."""
-    try:
-        return float(exploitability_kernels.exploitability(game, policy))
-    except numerics.NonConvergenceError:
-        try:
-            return float(exploitability_kernels.exploitability_details(game, policy,
-                                                                       tol=1e-10).value)
-        except numerics.NonConvergenceError:
-            return None
+    default tolerance, the same computation at ``exploitability_kernels.RETRY_TOL``; None
+    (reported as not computed) if that fails too. The failures that motivated it - averaged
+    policies whose rows summed to 1 + 1e-12, so the population flow gained mass - are fixed at
+    the root (``_validate.check_simplex`` renormalises); this stays as a guard for a report
+    run."""
+    return exploitability_kernels.exploitability_retrying(game, policy)[0]
 
 
 def run_metrics(game, run, features, R: float, ref=None) -> tuple[dict, str]:
